@@ -1,0 +1,40 @@
+"""Essaim settings: defaults for development, every one overridable by an ESSAIM_* variable."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(f"ESSAIM_{name}", default)
+
+
+class Config:
+    """Read once by create_app(); tests pass overrides as a mapping instead."""
+
+    DATA_DIR = Path(_env("DATA_DIR", str(BASE_DIR / "instance"))).resolve()
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'essaim.db'}"
+    SECRET_KEY = _env("SECRET_KEY")
+    # Development is the default so that `make run` works out of the box; a deployment sets
+    # ESSAIM_ENV=production and must then provide ESSAIM_SECRET_KEY.
+    ENV_NAME = _env("ENV", "development")
+    BABEL_DEFAULT_LOCALE = _env("LANGUAGE", "fr")
+    LANGUAGES = ("fr", "en")
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "wiki" / "translations")
+    SEARCH_INDEX_DIR = _env("SEARCH_INDEX_DIR")  # default: <data dir>/search
+    # "sync" indexes in the request after the commit; "thread" drains the queue in the background.
+    SEARCH_INDEXING = _env("SEARCH_INDEXING", "thread")
+    MAX_PAGE_BYTES = int(_env("MAX_PAGE_BYTES", str(1024 * 1024)))
+    MAX_CONTENT_LENGTH = int(_env("MAX_REQUEST_BYTES", str(8 * 1024 * 1024)))
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") == "1"
+    MAP_TILE_URL = _env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    MAP_TILE_ATTRIBUTION = _env(
+        "MAP_TILE_ATTRIBUTION", "&copy; contributeurs OpenStreetMap"
+    )
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a volunteer may keep the editor open for hours

@@ -1,0 +1,62 @@
+"""Essaim: the collaborative wiki of territoires d'expérimentation."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, CLI."""
+    app = Flask(
+        __name__,
+        template_folder=str(TEMPLATE_DIR),
+        static_folder=str(STATIC_DIR),
+        instance_relative_config=False,
+    )
+    from config import Config
+
+    app.config.from_object(Config)
+    if overrides:
+        app.config.update(overrides)
+    _check_secret_key(app)
+    data_dir = Path(app.config["DATA_DIR"])
+    data_dir.mkdir(parents=True, exist_ok=True)
+    app.config.setdefault("SEARCH_INDEX_DIR", None)
+    if not app.config["SEARCH_INDEX_DIR"]:
+        app.config["SEARCH_INDEX_DIR"] = str(data_dir / "search")
+
+    from wiki import extensions as ext
+
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=str(Path(__file__).parent.parent / "migrations"), render_as_batch=True)
+    ext.csrf.init_app(app)
+    ext.babel.init_app(app, locale_selector=ext.select_locale)
+    ext.limiter.init_app(app)
+    ext.login_manager.init_app(app)
+
+    from wiki import web
+
+    web.init_app(app)
+    return app
+
+
+def _check_secret_key(app: Flask) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config.get("ENV_NAME") == "production":
+        raise RuntimeError("ESSAIM_SECRET_KEY must be set in production.")
+    # Development: a key kept in the data dir, so sessions survive a restart of `make run`.
+    key_file = Path(app.config["DATA_DIR"]) / "secret_key"
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()

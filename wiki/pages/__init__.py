@@ -1,0 +1,1 @@
+"""Versioned pages: saving, renaming, reverting, merging and showing them."""

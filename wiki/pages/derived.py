@@ -1,0 +1,86 @@
+"""Data derived from a revision's text: metadata columns, themes, tags, links, levers.
+
+One function recomputes all of it, used alike by save, import and reindex, so derived rows can
+always be rebuilt from the revisions.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from wiki.content.frontmatter import FrontMatterError, split
+from wiki.content.metadata import DEFAULT_THEMES, FieldError, Metadata, parse_metadata
+from wiki.content.sections import extract_sections, normalise_item
+from wiki.extensions import db
+from wiki.models import Link, Page, PageTag, PageTheme, Statement, Theme
+from wiki.render import extract_wiki_links
+
+STATEMENT_KINDS = {"levers": "lever", "obstacles": "obstacle", "replicate": "replicate"}
+
+
+def theme_slugs() -> list[str]:
+    slugs = list(db.session.scalars(select(Theme.slug).order_by(Theme.position)))
+    return slugs or [slug for slug, _fr, _en in DEFAULT_THEMES]
+
+
+def check(text: str) -> tuple[Metadata | None, list[FieldError]]:
+    """Metadata of the text and the problems a user must fix before saving."""
+    try:
+        meta, _body = split(text)
+    except FrontMatterError as error:
+        return None, [FieldError("front_matter", error.message)]
+    return parse_metadata(meta, theme_slugs())
+
+
+def refresh(page: Page, text: str) -> None:
+    from wiki.pages.service import slug_for
+
+    try:
+        raw_meta, body = split(text)
+    except FrontMatterError:
+        raw_meta, body = {}, text
+    metadata, _errors = parse_metadata(raw_meta, theme_slugs())
+    page.type = metadata.type or "page"
+    page.territory = metadata.territory
+    page.insee = metadata.insee
+    page.scale = metadata.scale
+    page.setting = metadata.setting
+    page.status = metadata.status
+    page.started = metadata.started
+    page.lat, page.lon = metadata.lat, metadata.lon
+
+    db.session.execute(delete(PageTheme).where(PageTheme.page_id == page.id))
+    db.session.execute(delete(PageTag).where(PageTag.page_id == page.id))
+    db.session.execute(delete(Statement).where(Statement.page_id == page.id))
+    db.session.execute(delete(Link).where(Link.source_id == page.id))
+    db.session.flush()
+    db.session.expire(page, ["themes", "tags", "statements"])
+    for theme in dict.fromkeys(metadata.themes):
+        db.session.add(PageTheme(page_id=page.id, theme=theme))
+    for tag in dict.fromkeys(t.strip()[:128] for t in metadata.tags if t.strip()):
+        db.session.add(PageTag(page_id=page.id, tag=tag))
+
+    sections = extract_sections(body)
+    for attr, kind in STATEMENT_KINDS.items():
+        for position, item in enumerate(getattr(sections, attr)):
+            db.session.add(
+                Statement(
+                    page_id=page.id,
+                    kind=kind,
+                    position=position,
+                    text=item,
+                    key=normalise_item(item)[:255],
+                )
+            )
+    seen = set()
+    for title in extract_wiki_links(body):
+        target = slug_for(title)
+        if target and target not in seen:
+            seen.add(target)
+            db.session.add(Link(source_id=page.id, target_slug=target, target_title=title[:255]))
+    db.session.flush()
+
+
+def content_error_message():
+    return _l("Some information needs fixing before the page can be saved.")

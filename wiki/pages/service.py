@@ -1,0 +1,360 @@
+"""Page rules: every change is a new immutable revision written in one transaction."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from merge3 import Merge3
+from slugify import slugify
+from sqlalchemy import delete, func, select, update
+
+from wiki.extensions import db
+from wiki.models import IndexQueue, Page, Revision, SlugRedirect, User, utcnow
+
+SHORT_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off a poster
+
+
+class PageError(Exception):
+    """A change refused for a reason the user can act on; `message` is shown as is."""
+
+    status = 400
+
+    def __init__(self, message, **details):
+        super().__init__(str(message))
+        self.message = message
+        self.details = details
+
+
+class InvalidContent(PageError):
+    """The text cannot be saved as it is (front matter, size, encoding); errors go inline."""
+
+    status = 422
+
+    def __init__(self, message, errors=()):
+        super().__init__(message)
+        self.errors = list(errors)
+
+
+class TitleTaken(PageError):
+    status = 409
+
+
+class Conflict(Exception):
+    """Someone saved in between and the changes overlap: both texts go back to the user."""
+
+    def __init__(self, page: Page, base: Revision | None, current: Revision, mine: str, merged: str):
+        super().__init__("edit conflict")
+        self.page = page
+        self.base = base
+        self.current = current
+        self.mine = mine
+        self.merged = merged  # the text with conflict markers, to resolve by hand
+
+
+@dataclass
+class Resolved:
+    """What a slug points to: the page, and whether the slug is an old one (redirect)."""
+
+    page: Page
+    redirected: bool
+
+
+def slug_for(title: str) -> str:
+    return slugify(title, max_length=200, word_boundary=True, save_order=True)
+
+
+def clean_title(title: str | None) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise PageError(_l("Give the page a title."))
+    if len(title) > 200:
+        raise PageError(_l("The title is too long (200 characters at most)."))
+    if not slug_for(title):
+        raise PageError(_l("The title needs at least one letter or digit."))
+    return title
+
+
+def clean_text(text: str | None, max_bytes: int) -> str:
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    if "\ufffd" in text:
+        raise InvalidContent(
+            _l(
+                "The text contains characters that could not be read (invalid encoding, "
+                "shown as �). Please remove or retype them."
+            )
+        )
+    size = len(text.encode("utf-8"))
+    if size > max_bytes:
+        raise InvalidContent(
+            _l(
+                "The page is too long: %(size)s kB for %(max)s kB allowed. "
+                "Split it into several pages.",
+                size=size // 1024,
+                max=max_bytes // 1024,
+            )
+        )
+    return text
+
+
+def _check_content(text: str) -> None:
+    from wiki.pages import derived
+
+    _metadata, errors = derived.check(text)
+    if errors:
+        raise InvalidContent(derived.content_error_message(), errors)
+
+
+def find_page(slug: str) -> Resolved | None:
+    page = db.session.scalar(select(Page).where(Page.slug == slug))
+    if page is not None:
+        return Resolved(page, False)
+    redirect = db.session.get(SlugRedirect, slug)
+    if redirect is not None:
+        return Resolved(db.session.get(Page, redirect.page_id), True)
+    return None
+
+
+def page_exists(title: str) -> bool:
+    slug = slug_for(title)
+    return bool(slug) and find_page(slug) is not None
+
+
+def get_revision(revision_id: int) -> Revision | None:
+    return db.session.get(Revision, revision_id)
+
+
+def history(page: Page) -> list[Revision]:
+    return list(
+        db.session.scalars(
+            select(Revision).where(Revision.page_id == page.id).order_by(Revision.number.desc())
+        )
+    )
+
+
+def save_page(
+    *,
+    slug: str | None,
+    title: str | None,
+    text: str,
+    author: User | None,
+    comment: str = "",
+    base_id: int | None = None,
+    max_bytes: int = 1024 * 1024,
+    when: datetime | None = None,
+) -> Revision:
+    """Create the page at `slug` or add a revision to it, merging concurrent edits.
+
+    `base_id` is the revision the user started from. When someone saved in between, non
+    overlapping changes are merged (3-way); overlapping ones raise Conflict with both texts.
+    Saving an unchanged text returns the current revision and writes nothing.
+    """
+    text = clean_text(text, max_bytes)
+    _check_content(text)
+    resolved = find_page(slug) if slug else None
+    if resolved is None:
+        return _create(title, text, author, comment, when)
+    page = resolved.page
+    for _attempt in range(5):
+        current = page.current
+        merged_comment = comment
+        if base_id and current and base_id != current.id:
+            base = db.session.get(Revision, base_id)
+            if base is None or base.page_id != page.id:
+                raise PageError(_l("The revision this edit started from does not exist."))
+            text_to_save = merge_texts(page, base, current, text)
+            merged_comment = (comment + " " if comment else "") + str(_l("(merged automatically)"))
+        else:
+            text_to_save = text
+        if current is not None and current.text == text_to_save:
+            return current
+        revision = _add_revision(page, page.title, text_to_save, author, merged_comment, when)
+        if _commit_if_current(page, current, revision):
+            revision.merged = merged_comment != comment  # transient: tells the view to say so
+            return revision
+        # Another worker saved between our read and our write: start again from its revision.
+        db.session.expire_all()
+        page = db.session.get(Page, page.id)
+        base_id = base_id or (current.id if current else None)
+    raise PageError(_l("The page is being edited by many people at once; please try again."))
+
+
+def merge_texts(page: Page, base: Revision, current: Revision, mine: str) -> str:
+    merger = Merge3(
+        base.text.splitlines(True), current.text.splitlines(True), mine.splitlines(True)
+    )
+    has_conflict = any(group[0] == "conflict" for group in merger.merge_groups())
+    lines = merger.merge_lines(
+        name_a=str(_l("their version")), name_b=str(_l("your version"))
+    )
+    merged = "".join(lines)
+    if has_conflict:
+        db.session.rollback()
+        raise Conflict(page, base, current, mine, merged)
+    return merged
+
+
+def _create(title, text, author, comment, when) -> Revision:
+    title = clean_title(title)
+    slug = slug_for(title)
+    existing = find_page(slug)
+    if existing is not None:
+        raise TitleTaken(
+            _l(
+                "A page with this address already exists: “%(title)s”. "
+                "Choose another title or edit that page.",
+                title=existing.page.title,
+            ),
+            page=existing.page,
+        )
+    page = Page(slug=slug, title=title, short_code=_new_short_code())
+    if when:
+        page.created_at = when
+    db.session.add(page)
+    db.session.flush()
+    revision = _add_revision(page, title, text, author, comment or str(_l("Page created")), when)
+    page.current_id = revision.id
+    db.session.flush()
+    _refresh(page, revision)
+    db.session.commit()
+    _after_commit([page.id])
+    return revision
+
+
+def _add_revision(page, title, text, author, comment, when) -> Revision:
+    number = (
+        db.session.scalar(select(func.max(Revision.number)).where(Revision.page_id == page.id))
+        or 0
+    ) + 1
+    revision = Revision(
+        page_id=page.id,
+        number=number,
+        title=title,
+        text=text,
+        comment=(comment or "")[:500],
+        author_id=author.id if author else None,
+        parent_id=page.current_id,
+        size=len(text.encode("utf-8")),
+    )
+    if when:
+        revision.created_at = when
+    db.session.add(revision)
+    db.session.flush()
+    return revision
+
+
+def _commit_if_current(page: Page, expected: Revision | None, revision: Revision) -> bool:
+    """Compare-and-swap of the current revision, so two workers never both win."""
+    expected_id = expected.id if expected else None
+    condition = Page.current_id == expected_id if expected_id else Page.current_id.is_(None)
+    result = db.session.execute(
+        update(Page)
+        .where(Page.id == page.id, condition)
+        .values(current_id=revision.id, updated_at=revision.created_at)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        return False
+    db.session.refresh(page)
+    _refresh(page, revision)
+    db.session.commit()
+    _after_commit([page.id])
+    return True
+
+
+def rename_page(page: Page, new_title: str, author: User | None, comment: str = "") -> Revision:
+    """Give the page a new title and slug; the old slug answers with a 301 forever."""
+    new_title = clean_title(new_title)
+    new_slug = slug_for(new_title)
+    if new_title == page.title:
+        raise PageError(_l("The new title is the same as the current one."))
+    if new_slug != page.slug:
+        existing = find_page(new_slug)
+        if existing is not None and existing.page.id != page.id:
+            raise TitleTaken(
+                _l(
+                    "The address of this title is already used by “%(title)s”.",
+                    title=existing.page.title,
+                ),
+                page=existing.page,
+            )
+        db.session.execute(delete(SlugRedirect).where(SlugRedirect.slug == new_slug))
+        db.session.add(SlugRedirect(slug=page.slug, page_id=page.id))
+    old_title = page.title
+    current = page.current
+    page.title = new_title
+    page.slug = new_slug
+    note = str(_l("Renamed from “%(old)s” to “%(new)s”", old=old_title, new=new_title))
+    revision = _add_revision(
+        page, new_title, current.text, author, f"{note}. {comment}".strip(". ") if comment else note, None
+    )
+    page.current_id = revision.id
+    page.updated_at = revision.created_at
+    db.session.flush()
+    _refresh(page, revision)
+    db.session.commit()
+    _after_commit([page.id])
+    return revision
+
+
+def revert_page(page: Page, target: Revision, author: User | None) -> Revision:
+    """Bring back an old text as a new revision: the history between stays."""
+    if target.page_id != page.id:
+        raise PageError(_l("This revision belongs to another page."))
+    if target.hidden:
+        raise PageError(_l("A hidden revision cannot be restored."))
+    comment = str(_l("Reverted to revision %(number)s", number=target.number))
+    return save_page(
+        slug=page.slug,
+        title=page.title,
+        text=target.text,
+        author=author,
+        comment=comment,
+        base_id=None,
+        max_bytes=max(len(target.text.encode("utf-8")), 1),
+    )
+
+
+def set_revision_hidden(revision: Revision, hidden: bool) -> None:
+    """Moderation: hide a revision's text from readers (it is kept, never deleted)."""
+    page = db.session.get(Page, revision.page_id)
+    if hidden and page.current_id == revision.id:
+        raise PageError(
+            _l("The current revision cannot be hidden: revert to an earlier one first.")
+        )
+    revision.hidden = hidden
+    _queue_index(page.id)
+    db.session.commit()
+    _after_commit([page.id])
+
+
+def _new_short_code() -> str:
+    while True:
+        code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(6))
+        if db.session.scalar(select(Page.id).where(Page.short_code == code)) is None:
+            return code
+
+
+def _refresh(page: Page, revision: Revision) -> None:
+    """Recompute what is derived from the text (metadata, links, levers) and queue the index."""
+    from wiki.pages import derived
+
+    derived.refresh(page, revision.text)
+    _queue_index(page.id)
+
+
+def _queue_index(page_id: int) -> None:
+    entry = db.session.get(IndexQueue, page_id)
+    if entry is None:
+        db.session.add(IndexQueue(page_id=page_id))
+    else:
+        entry.queued_at = utcnow()
+
+
+def _after_commit(page_ids: list[int]) -> None:
+    from wiki import search
+
+    search.notify(page_ids)

@@ -1,0 +1,325 @@
+"""Page URLs: view, edit, history, diff, revert, rename, permalinks, print and QR code."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import Length
+
+from wiki.extensions import db, limiter
+from wiki.models import Page, Revision
+from wiki.pages import display, service
+from wiki.pages.diff import diff_texts
+
+bp = Blueprint("pages", __name__)
+
+
+class EditForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Length(max=200)])
+    text = TextAreaField(_l("Text"))
+    comment = StringField(_l("Summary of your changes"), validators=[Length(max=500)])
+    base_revision = HiddenField()
+
+
+class RenameForm(FlaskForm):
+    title = StringField(_l("New title"), validators=[Length(max=200)])
+    comment = StringField(_l("Why? (optional)"), validators=[Length(max=300)])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only its CSRF token."""
+
+
+def load_page(slug: str, endpoint: str = "pages.view", **values) -> Page:
+    resolved = service.find_page(slug)
+    if resolved is None:
+        abort(404)
+    if resolved.redirected:
+        args = {**request.args.to_dict(), **values}
+        abort(redirect(url_for(endpoint, slug=resolved.page.slug, **args), 301))
+    return resolved.page
+
+
+def load_revision(page: Page, revision_id: int) -> Revision:
+    revision = service.get_revision(revision_id)
+    if revision is None:
+        abort(404, _("Revision %(id)s does not exist.", id=revision_id))
+    if revision.page_id != page.id:
+        abort(400, _("Revision %(id)s belongs to another page.", id=revision_id))
+    return revision
+
+
+def readable(revision: Revision) -> bool:
+    return not revision.hidden or (current_user.is_authenticated and current_user.is_admin)
+
+
+@bp.get("/")
+def home():
+    recent = db.session.scalars(
+        select(Page).where(Page.type == "experience").order_by(Page.updated_at.desc()).limit(12)
+    ).all()
+    from wiki.models import Theme
+
+    themes = db.session.scalars(select(Theme).order_by(Theme.position)).all()
+    return render_template("home.html", recent=recent, themes=themes)
+
+
+@bp.get("/pages")
+def index():
+    pages = db.session.scalars(select(Page).order_by(Page.title)).all()
+    return render_template("pages/index.html", pages=pages)
+
+
+@bp.get("/recent")
+def recent():
+    revisions = db.session.scalars(
+        select(Revision).order_by(Revision.created_at.desc(), Revision.id.desc()).limit(100)
+    ).all()
+    return render_template("pages/recent.html", revisions=revisions)
+
+
+@bp.get("/wiki/<slug>")
+def view(slug):
+    resolved = service.find_page(slug)
+    if resolved is None:
+        return render_template("pages/missing.html", slug=slug), 404
+    if resolved.redirected:
+        return redirect(url_for("pages.view", slug=resolved.page.slug), 301)
+    page = resolved.page
+    shown = display.show(page.current.text)
+    return render_template("pages/view.html", page=page, revision=page.current, shown=shown)
+
+
+@bp.get("/wiki/<slug>/revisions/<int:rev>")
+def revision(slug, rev):
+    page = load_page(slug, "pages.revision", rev=rev)
+    revision = load_revision(page, rev)
+    if not readable(revision):
+        abort(403, _("This revision has been hidden by a moderator."))
+    shown = display.show(revision.text)
+    return render_template("pages/view.html", page=page, revision=revision, shown=shown)
+
+
+@bp.get("/r/<int:rev>")
+def revision_permalink(rev):
+    revision = service.get_revision(rev)
+    if revision is None:
+        abort(404, _("Revision %(id)s does not exist.", id=rev))
+    return redirect(url_for("pages.revision", slug=revision.page.slug, rev=rev))
+
+
+@bp.get("/p/<int:page_id>")
+def page_permalink(page_id):
+    page = db.session.get(Page, page_id)
+    if page is None:
+        abort(404)
+    return redirect(url_for("pages.view", slug=page.slug))
+
+
+@bp.get("/s/<code>")
+def short_link(code):
+    page = db.session.scalar(select(Page).where(Page.short_code == code.lower()))
+    if page is None:
+        abort(404)
+    return redirect(url_for("pages.view", slug=page.slug))
+
+
+@bp.route("/wiki/<slug>/edit", methods=["GET", "POST"])
+@login_required
+@limiter.limit("30 per minute", methods=["POST"])
+def edit(slug):
+    resolved = service.find_page(slug)
+    if resolved is not None and resolved.redirected:
+        return redirect(url_for("pages.edit", slug=resolved.page.slug), 301)
+    page = resolved.page if resolved else None
+    form = EditForm()
+    if request.method == "GET":
+        if page is not None:
+            form.text.data = page.current.text
+            form.base_revision.data = str(page.current_id)
+            form.title.data = page.title
+        else:
+            form.title.data = request.args.get("title") or slug.replace("-", " ").capitalize()
+            form.text.data = _starting_text(form.title.data)
+        return render_template("pages/edit.html", form=form, page=page, slug=slug)
+    if not form.validate_on_submit():
+        return render_template("pages/edit.html", form=form, page=page, slug=slug), 400
+    base = form.base_revision.data
+    try:
+        revision = service.save_page(
+            slug=page.slug if page else None,
+            title=form.title.data,
+            text=form.text.data,
+            author=current_user,
+            comment=form.comment.data or "",
+            base_id=int(base) if base and base.isdigit() else None,
+            max_bytes=current_app.config["MAX_PAGE_BYTES"],
+        )
+    except service.Conflict as conflict:
+        return render_template("pages/conflict.html", conflict=conflict, form=form, page=page), 409
+    except service.InvalidContent as error:
+        return (
+            render_template(
+                "pages/edit.html", form=form, page=page, slug=slug, error=error, errors=error.errors
+            ),
+            error.status,
+        )
+    except service.PageError as error:
+        return render_template("pages/edit.html", form=form, page=page, slug=slug, error=error), error.status
+    if getattr(revision, "merged", False):
+        flash(_("Someone saved this page while you were editing; your changes were merged."), "info")
+    else:
+        flash(_("Saved."), "success")
+    return redirect(url_for("pages.view", slug=revision.page.slug))
+
+
+def _starting_text(title: str) -> str:
+    from wiki.content import templates
+
+    kind = request.args.get("type", "page")
+    return templates.starting_text(kind, title)
+
+
+@bp.post("/preview")
+@login_required
+@limiter.limit("120 per minute")
+def preview():
+    text = request.form.get("text", "")
+    shown = display.show(text)
+    return render_template("pages/_preview.html", shown=shown)
+
+
+@bp.get("/wiki/<slug>/history")
+def history(slug):
+    page = load_page(slug, "pages.history")
+    revisions = service.history(page)
+    return render_template("pages/history.html", page=page, revisions=revisions, form=ActionForm())
+
+
+@bp.get("/wiki/<slug>/diff")
+def diff(slug):
+    page = load_page(slug, "pages.diff")
+    to_id = request.args.get("to", type=int) or page.current_id
+    newer = load_revision(page, to_id)
+    from_id = request.args.get("from", type=int)
+    if from_id is None:
+        older = newer.parent if newer.parent and newer.parent.page_id == page.id else None
+        if older is None:
+            flash(_("This is the first revision: there is nothing to compare it with."), "info")
+            return redirect(url_for("pages.revision", slug=page.slug, rev=newer.id))
+    else:
+        older = load_revision(page, from_id)
+    if not (readable(older) and readable(newer)):
+        abort(403, _("This revision has been hidden by a moderator."))
+    if older.number > newer.number:
+        older, newer = newer, older
+    view_mode = "split" if request.args.get("view") == "split" else "inline"
+    result = diff_texts(older.text, newer.text)
+    return render_template(
+        "pages/diff.html", page=page, older=older, newer=newer, diff=result, view_mode=view_mode
+    )
+
+
+@bp.post("/wiki/<slug>/revert/<int:rev>")
+@login_required
+def revert(slug, rev):
+    page = load_page(slug)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    target = load_revision(page, rev)
+    try:
+        service.revert_page(page, target, current_user)
+    except service.PageError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("pages.history", slug=page.slug))
+    flash(_("The page is back to revision %(n)s; the history is kept.", n=target.number), "success")
+    return redirect(url_for("pages.view", slug=page.slug))
+
+
+@bp.post("/wiki/<slug>/revisions/<int:rev>/hide")
+@login_required
+def hide(slug, rev):
+    if not current_user.is_admin:
+        abort(403)
+    page = load_page(slug)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    revision = load_revision(page, rev)
+    try:
+        service.set_revision_hidden(revision, not revision.hidden)
+    except service.PageError as error:
+        flash(str(error.message), "error")
+    return redirect(url_for("pages.history", slug=page.slug))
+
+
+@bp.route("/wiki/<slug>/rename", methods=["GET", "POST"])
+@login_required
+def rename(slug):
+    page = load_page(slug, "pages.rename")
+    form = RenameForm()
+    if request.method == "GET":
+        form.title.data = page.title
+        return render_template("pages/rename.html", page=page, form=form)
+    if not form.validate_on_submit():
+        return render_template("pages/rename.html", page=page, form=form), 400
+    old_slug = page.slug
+    try:
+        service.rename_page(page, form.title.data, current_user, form.comment.data or "")
+    except service.PageError as error:
+        db.session.rollback()
+        page = db.session.get(Page, page.id)
+        return render_template("pages/rename.html", page=page, form=form, error=error), error.status
+    flash(
+        _("Page renamed. The old address /wiki/%(old)s now leads here.", old=old_slug), "success"
+    )
+    return redirect(url_for("pages.view", slug=page.slug))
+
+
+@bp.get("/wiki/<slug>/print")
+def print_view(slug):
+    page = load_page(slug, "pages.print_view")
+    shown = display.show(page.current.text)
+    permalink = url_for("pages.short_link", code=page.short_code, _external=True)
+    return render_template(
+        "pages/print.html", page=page, shown=shown, permalink=permalink, qr_svg=_qr_svg(permalink)
+    )
+
+
+@bp.get("/wiki/<slug>/qr.svg")
+def qr(slug):
+    page = load_page(slug, "pages.qr")
+    permalink = url_for("pages.short_link", code=page.short_code, _external=True)
+    response = Response(_qr_svg(permalink, xmldecl=True), mimetype="image/svg+xml")
+    response.headers["Content-Disposition"] = f'inline; filename="{page.slug}-qr.svg"'
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response
+
+
+def _qr_svg(url: str, xmldecl: bool = False) -> str:
+    """A QR code of the short permalink: it survives renames, and short is easier to scan."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=4, border=2, xmldecl=xmldecl, svgns=True, title=url
+    )
+    return buffer.getvalue().decode("utf-8")

@@ -1,0 +1,1 @@
+"""`essaim search …` commands (filled in by the search engine work)."""
