@@ -1,0 +1,1 @@
+"""Knowledge layer of a page's text: front matter, metadata, sections, French communes."""

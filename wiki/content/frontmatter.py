@@ -1,0 +1,173 @@
+"""YAML front matter of a page: split it from the body, write it back unchanged, update fields."""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+from collections.abc import Mapping
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+__all__ = ["FrontMatterError", "join", "split", "update"]
+
+# The block opens on the very first line and closes on the next line made of `---` (or `...`,
+# YAML's own end-of-document marker). Later `---` lines are Markdown thematic breaks.
+_OPEN = re.compile(r"---[ \t]*(\r?\n)")
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
+
+# The exact source of the block and the data it held, kept on the map that split() returns,
+# so that join() can give back the original bytes when nothing was changed (ruamel keeps
+# comments and order, but re-spaces some constructs such as `[ a,b ]`).
+_SOURCE = "_essaim_source"
+_SNAPSHOT = "_essaim_snapshot"
+
+
+class FrontMatterError(ValueError):
+    """Front matter that cannot be read; `message` is French and meant for the editor."""
+
+    def __init__(self, message: str, line: int | None = None):
+        self.line = line
+        self.message = message
+        super().__init__(f"Ligne {line} : {message}" if line else message)
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never fold a long title or list over two lines
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+# ruamel's English problems, most common first, in words a volunteer can act on.
+_PROBLEMS = [
+    ("mapping values are not allowed", "deux-points inattendu : mettez la valeur entre guillemets"),
+    ("cannot start any token", "caractère interdit (tabulation ou symbole) : utilisez des espaces"),
+    ("could not find expected ':'", "il manque « : » après le nom du champ"),
+    ("duplicate key", "ce champ apparaît deux fois"),
+    ("found unexpected end of stream", "guillemet ou crochet ouvert mais jamais fermé"),
+    ("did not find expected ',' or ']'", "liste entre crochets mal fermée"),
+    ("did not find expected ',' or '}'", "accolade mal fermée"),
+    ("expected <block end>", "indentation incohérente"),
+    ("did not find expected key", "indentation incohérente"),
+    ("did not find expected '-' indicator", "indentation incohérente dans la liste"),
+    ("found undefined alias", "alias (*) inconnu"),
+    ("could not determine a constructor", "étiquette YAML (!) non reconnue"),
+]
+
+
+def _french(problem: str) -> str:
+    for english, french in _PROBLEMS:
+        if english in problem:
+            return french
+    return f"syntaxe YAML invalide ({problem})"
+
+
+def _locate(text: str) -> tuple[str, str, str] | None:
+    """(block with its fences, YAML source, body), or None when the text has no front matter."""
+    text_start = 1 if text.startswith("\ufeff") else 0
+    opening = _OPEN.match(text, text_start)
+    if not opening:
+        return None
+    closing = _CLOSE.search(text, opening.end())
+    if not closing:
+        raise FrontMatterError(
+            "le bloc de métadonnées ouvert par « --- » n’est jamais fermé : "
+            "ajoutez une ligne « --- » après le dernier champ",
+            line=1,
+        )
+    return text[: closing.end()], text[opening.end() : closing.start()], text[closing.end() :]
+
+
+def _plain(value):
+    """Comparable copy of YAML data, without comments or styles."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def split(text: str) -> tuple[CommentedMap | dict, str]:
+    """Return (metadata, body); ({}, text) when there is no front matter."""
+    located = _locate(text)
+    if located is None:
+        return {}, text
+    block, source, body = located
+    try:
+        meta = _yaml().load(source)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 2 if mark else None  # +1 for 1-based, +1 for the opening fence
+        raise FrontMatterError(_french(str(error.problem or error.context)), line) from None
+    except YAMLError as error:
+        raise FrontMatterError(_french(str(error))) from None
+    if meta is None:
+        meta = CommentedMap()
+    if not isinstance(meta, CommentedMap):
+        raise FrontMatterError(
+            "les métadonnées doivent être une suite de lignes « champ: valeur »", line=2
+        )
+    setattr(meta, _SOURCE, block)
+    setattr(meta, _SNAPSHOT, copy.deepcopy(_plain(meta)))
+    return meta, body
+
+
+def _dump(meta: Mapping) -> str:
+    if not isinstance(meta, CommentedMap):
+        meta = _commented(meta)
+    stream = io.StringIO()
+    _yaml().dump(meta, stream)
+    return stream.getvalue()
+
+
+def _commented(value):
+    """Turn plain data into ruamel's types, lists in flow style like the documented format."""
+    if isinstance(value, CommentedMap | CommentedSeq):
+        return value
+    if isinstance(value, Mapping):
+        return CommentedMap((k, _commented(v)) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        seq = CommentedSeq(_commented(v) for v in value)
+        if all(not isinstance(v, Mapping | list | tuple) for v in value):
+            seq.fa.set_flow_style()
+        return seq
+    return value
+
+
+def join(meta: Mapping, body: str) -> str:
+    """Inverse of split(): the front matter block (if meta is not empty) followed by the body."""
+    source = getattr(meta, _SOURCE, None)
+    if source is not None and _plain(meta) == getattr(meta, _SNAPSHOT):
+        return source + body
+    if not meta:
+        return body
+    newline = "\r\n" if source and source.endswith("\r\n") else "\n"
+    block = f"---\n{_dump(meta)}---\n"
+    return block.replace("\n", newline) + body
+
+
+def update(text: str, changes: Mapping) -> str:
+    """Set fields of the front matter (None removes one), keeping comments, order and others."""
+    meta, body = split(text)
+    if not isinstance(meta, CommentedMap):
+        meta = CommentedMap(meta)
+    for key, value in changes.items():
+        if value is None:
+            meta.pop(key, None)
+        elif _plain(meta.get(key)) != _plain(value):
+            meta[key] = _restyled(meta.get(key), _commented(value))
+    return join(meta, body)
+
+
+def _restyled(old, new):
+    """Keep the block or flow style the author chose for a list they already had."""
+    if isinstance(old, CommentedSeq) and isinstance(new, CommentedSeq):
+        if old.fa.flow_style():
+            new.fa.set_flow_style()
+        else:
+            new.fa.set_block_style()
+    return new
