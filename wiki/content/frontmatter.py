@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 __all__ = ["FrontMatterError", "join", "split", "update"]
 
@@ -23,6 +24,11 @@ _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
 # comments and order, but re-spaces some constructs such as `[ a,b ]`).
 _SOURCE = "_essaim_source"
 _SNAPSHOT = "_essaim_snapshot"
+# Strings YAML would read as something else; quoted "like this", as in the documented format.
+_AMBIGUOUS = re.compile(
+    r"[-+]?(?:\d[\d_.:]*(?:e[-+]?\d+)?|\.inf|\.nan)|true|false|yes|no|on|off|null|~|",
+    re.IGNORECASE,
+)
 
 
 class FrontMatterError(ValueError):
@@ -135,6 +141,8 @@ def _commented(value):
         if all(not isinstance(v, Mapping | list | tuple) for v in value):
             seq.fa.set_flow_style()
         return seq
+    if isinstance(value, str) and _AMBIGUOUS.fullmatch(value):
+        return DoubleQuotedScalarString(value)
     return value
 
 
@@ -144,7 +152,8 @@ def join(meta: Mapping, body: str) -> str:
     if source is not None and _plain(meta) == getattr(meta, _SNAPSHOT):
         return source + body
     if not meta:
-        return body
+        # An empty block keeps a body that starts like front matter from being read as one.
+        return "---\n---\n" + body if _OPEN.match(body) else body
     newline = "\r\n" if source and source.endswith("\r\n") else "\n"
     block = f"---\n{_dump(meta)}---\n"
     return block.replace("\n", newline) + body

@@ -213,7 +213,9 @@ def _geo(value, errors: list[FieldError]) -> tuple[float | None, float | None]:
     return lat, lon
 
 
-def _insee(value, territory: str | None, errors: list[FieldError]) -> tuple[str | None, str | None]:
+def _insee(
+    value, territory: str | None, scale: str | None, errors: list[FieldError]
+) -> tuple[str | None, str | None]:
     """(code, territory): checks the code against the COG and the name against the code."""
     if value is None or value == "":
         return None, territory
@@ -231,6 +233,9 @@ def _insee(value, territory: str | None, errors: list[FieldError]) -> tuple[str 
         return None, territory
     if territory is None:
         return code, commune.name
+    # A territory wider than a commune (Cantal, a pays…) is named otherwise than its seat.
+    if scale not in (None, "quartier", "commune"):
+        return code, territory
     name, written = fold(commune.name), fold(territory)
     if name not in written and written not in name:
         errors.append(
@@ -250,13 +255,14 @@ def parse_metadata(
     errors: list[FieldError] = []
     territory = meta.get("territory")
     territory = " ".join(str(territory).split()) or None if territory is not None else None
-    insee, territory = _insee(meta.get("insee"), territory, errors)
+    scale = _enumeration("scale", meta.get("scale"), errors)
+    insee, territory = _insee(meta.get("insee"), territory, scale, errors)
     lat, lon = _geo(meta.get("geo"), errors)
     result = Metadata(
         type=_enumeration("type", meta.get("type"), errors) or "page",
         territory=territory,
         insee=insee,
-        scale=_enumeration("scale", meta.get("scale"), errors),
+        scale=scale,
         setting=_enumeration("setting", meta.get("setting"), errors),
         themes=_themes(meta.get("themes"), _theme_index(themes), errors),
         tags=_words(meta.get("tags")),
