@@ -176,3 +176,23 @@ def test_actors_and_tags_drop_blanks_and_duplicates():
     meta, _ = parse_metadata({"actors": ["habitants", " Habitants ", "", "élus"], "tags": None})
     assert meta.actors == ["habitants", "élus"]
     assert meta.tags == []
+
+
+@pytest.mark.parametrize("odd", [None, "", 0, True, 3.5, [], {}, [None], {"a": [1]}, [[1, 2]]])
+def test_odd_yaml_values_give_errors_never_a_crash(odd):
+    for key in (
+        "type",
+        "territory",
+        "insee",
+        "scale",
+        "setting",
+        "themes",
+        "tags",
+        "status",
+        "started",
+        "actors",
+        "geo",
+    ):
+        meta, errors = parse_metadata({key: odd})
+        assert isinstance(meta, Metadata)
+        assert all(e.field == key for e in errors)

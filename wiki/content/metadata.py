@@ -253,6 +253,7 @@ def parse_metadata(
 ) -> tuple[Metadata, list[FieldError]]:
     """Normalise front matter into Metadata; what cannot be understood is an error, not a crash."""
     errors: list[FieldError] = []
+    meta = meta or {}
     territory = meta.get("territory")
     territory = " ".join(str(territory).split()) or None if territory is not None else None
     scale = _enumeration("scale", meta.get("scale"), errors)
