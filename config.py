@@ -30,9 +30,7 @@ class Config:
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") == "1"
     MAP_TILE_URL = _env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-    MAP_TILE_ATTRIBUTION = _env(
-        "MAP_TILE_ATTRIBUTION", "&copy; contributeurs OpenStreetMap"
-    )
+    MAP_TILE_ATTRIBUTION = _env("MAP_TILE_ATTRIBUTION", "&copy; contributeurs OpenStreetMap")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

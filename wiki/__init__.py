@@ -36,7 +36,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from wiki import extensions as ext
 
     ext.db.init_app(app)
-    ext.migrate.init_app(app, ext.db, directory=str(Path(__file__).parent.parent / "migrations"), render_as_batch=True)
+    ext.migrate.init_app(
+        app,
+        ext.db,
+        directory=str(Path(__file__).parent.parent / "migrations"),
+        render_as_batch=True,
+    )
     ext.csrf.init_app(app)
     ext.babel.init_app(app, locale_selector=ext.select_locale)
     ext.limiter.init_app(app)

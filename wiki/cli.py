@@ -46,7 +46,9 @@ def demo(force: bool) -> None:
     from wiki.demo import load_demo
 
     count = load_demo(force=force, echo=click.echo)
-    click.echo(f"{count} demo pages loaded." if count else "The wiki already has pages: nothing loaded.")
+    click.echo(
+        f"{count} demo pages loaded." if count else "The wiki already has pages: nothing loaded."
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -36,7 +36,7 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """WAL lets readers go on while one writer commits; busy_timeout makes writers wait, not fail."""
+    """WAL: readers go on while one writer commits; busy_timeout: writers wait, not fail."""
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return

@@ -72,9 +72,7 @@ class Page(db.Model):
     themes: Mapped[list[PageTheme]] = relationship(
         cascade="all, delete-orphan", order_by="PageTheme.theme"
     )
-    tags: Mapped[list[PageTag]] = relationship(
-        cascade="all, delete-orphan", order_by="PageTag.tag"
-    )
+    tags: Mapped[list[PageTag]] = relationship(cascade="all, delete-orphan", order_by="PageTag.tag")
     statements: Mapped[list[Statement]] = relationship(
         cascade="all, delete-orphan", order_by="(Statement.kind, Statement.position)"
     )

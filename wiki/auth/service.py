@@ -29,7 +29,9 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
 
 
-def create_user(username: str, password: str, email: str | None = None, role: str = "editor") -> User:
+def create_user(
+    username: str, password: str, email: str | None = None, role: str = "editor"
+) -> User:
     username = (username or "").strip()
     if not USERNAME.match(username):
         raise AccountError(

@@ -32,15 +32,12 @@ actors: []
 
 ## Leviers
 <!-- Ce qui a aidé : une idée par ligne, commencez chaque ligne par « - ». -->
-- 
 
 ## Verrous
 <!-- Ce qui a freiné ou bloqué, et comment vous l'avez contourné. -->
-- 
 
 ## Pour essaimer
 <!-- Les conseils pour un autre territoire qui voudrait s'en inspirer. -->
-- 
 
 ## Contacts et ressources
 <!-- Qui contacter, documents utiles, liens vers d'autres pages : [[Titre de la page]]. -->

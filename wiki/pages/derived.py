@@ -29,7 +29,7 @@ def check(text: str) -> tuple[Metadata | None, list[FieldError]]:
     try:
         meta, _body = split(text)
     except FrontMatterError as error:
-        return None, [FieldError("front_matter", error.message)]
+        return None, [FieldError("front_matter", str(error))]
     return parse_metadata(meta, theme_slugs())
 
 

@@ -45,7 +45,9 @@ class TitleTaken(PageError):
 class Conflict(Exception):
     """Someone saved in between and the changes overlap: both texts go back to the user."""
 
-    def __init__(self, page: Page, base: Revision | None, current: Revision, mine: str, merged: str):
+    def __init__(
+        self, page: Page, base: Revision | None, current: Revision, mine: str, merged: str
+    ):
         super().__init__("edit conflict")
         self.page = page
         self.base = base
@@ -186,9 +188,7 @@ def merge_texts(page: Page, base: Revision, current: Revision, mine: str) -> str
         base.text.splitlines(True), current.text.splitlines(True), mine.splitlines(True)
     )
     has_conflict = any(group[0] == "conflict" for group in merger.merge_groups())
-    lines = merger.merge_lines(
-        name_a=str(_l("their version")), name_b=str(_l("your version"))
-    )
+    lines = merger.merge_lines(name_a=str(_l("their version")), name_b=str(_l("your version")))
     merged = "".join(lines)
     if has_conflict:
         db.session.rollback()
@@ -225,8 +225,7 @@ def _create(title, text, author, comment, when) -> Revision:
 
 def _add_revision(page, title, text, author, comment, when) -> Revision:
     number = (
-        db.session.scalar(select(func.max(Revision.number)).where(Revision.page_id == page.id))
-        or 0
+        db.session.scalar(select(func.max(Revision.number)).where(Revision.page_id == page.id)) or 0
     ) + 1
     revision = Revision(
         page_id=page.id,
@@ -289,7 +288,12 @@ def rename_page(page: Page, new_title: str, author: User | None, comment: str = 
     page.slug = new_slug
     note = str(_l("Renamed from “%(old)s” to “%(new)s”", old=old_title, new=new_title))
     revision = _add_revision(
-        page, new_title, current.text, author, f"{note}. {comment}".strip(". ") if comment else note, None
+        page,
+        new_title,
+        current.text,
+        author,
+        f"{note}. {comment}".strip(". ") if comment else note,
+        None,
     )
     page.current_id = revision.id
     page.updated_at = revision.created_at

@@ -183,9 +183,13 @@ def edit(slug):
             error.status,
         )
     except service.PageError as error:
-        return render_template("pages/edit.html", form=form, page=page, slug=slug, error=error), error.status
+        return render_template(
+            "pages/edit.html", form=form, page=page, slug=slug, error=error
+        ), error.status
     if getattr(revision, "merged", False):
-        flash(_("Someone saved this page while you were editing; your changes were merged."), "info")
+        flash(
+            _("Someone saved this page while you were editing; your changes were merged."), "info"
+        )
     else:
         flash(_("Saved."), "success")
     return redirect(url_for("pages.view", slug=revision.page.slug))
@@ -289,9 +293,7 @@ def rename(slug):
         db.session.rollback()
         page = db.session.get(Page, page.id)
         return render_template("pages/rename.html", page=page, form=form, error=error), error.status
-    flash(
-        _("Page renamed. The old address /wiki/%(old)s now leads here.", old=old_slug), "success"
-    )
+    flash(_("Page renamed. The old address /wiki/%(old)s now leads here.", old=old_slug), "success")
     return redirect(url_for("pages.view", slug=page.slug))
 
 
@@ -323,3 +325,58 @@ def _qr_svg(url: str, xmldecl: bool = False) -> str:
         buffer, kind="svg", scale=4, border=2, xmldecl=xmldecl, svgns=True, title=url
     )
     return buffer.getvalue().decode("utf-8")
+
+
+class NewPageForm(FlaskForm):
+    title = StringField(_l("Title of the experience"), validators=[Length(max=200)])
+    type = HiddenField(default="experience")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """“New experience”: ask for a title, then open the editor on the guided template."""
+    form = NewPageForm(type=request.args.get("type", "experience"))
+    if form.validate_on_submit():
+        try:
+            title = service.clean_title(form.title.data)
+        except service.PageError as error:
+            return render_template("pages/new.html", form=form, error=error), 400
+        existing = service.find_page(service.slug_for(title))
+        if existing is not None:
+            error = service.TitleTaken(
+                _l(
+                    "A page with this address already exists: “%(title)s”.",
+                    title=existing.page.title,
+                ),
+                page=existing.page,
+            )
+            return render_template("pages/new.html", form=form, error=error), 409
+        return redirect(
+            url_for("pages.edit", slug=service.slug_for(title), title=title, type=form.type.data)
+        )
+    return render_template("pages/new.html", form=form), 400 if request.method == "POST" else 200
+
+
+@bp.get("/feeds/recent.atom")
+def recent_feed():
+    revisions = db.session.scalars(
+        select(Revision)
+        .where(Revision.hidden.is_(False))
+        .order_by(Revision.created_at.desc(), Revision.id.desc())
+        .limit(50)
+    ).all()
+    return _atom(_("Recent changes"), url_for("pages.recent", _external=True), revisions)
+
+
+@bp.get("/wiki/<slug>/history.atom")
+def history_feed(slug):
+    page = load_page(slug, "pages.history_feed")
+    revisions = [r for r in service.history(page)[:50] if not r.hidden]
+    title = _("History of “%(title)s”", title=page.title)
+    return _atom(title, url_for("pages.history", slug=page.slug, _external=True), revisions)
+
+
+def _atom(title: str, link: str, revisions) -> Response:
+    body = render_template("feeds/atom.xml", title=title, link=link, revisions=revisions)
+    return Response(body, mimetype="application/atom+xml")
