@@ -49,10 +49,12 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def select_locale() -> str:
-    from flask import current_app, session
+    from flask import current_app, has_request_context, session
     from flask_login import current_user
 
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI, background indexing: the site's language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = request.args.get("lang") or session.get("lang")
     if not chosen and getattr(current_user, "is_authenticated", False):
         chosen = current_user.locale
