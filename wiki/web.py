@@ -13,10 +13,12 @@ from wiki.extensions import db, login_manager
 
 def init_app(app: Flask) -> None:
     from wiki.auth.views import bp as auth_bp
+    from wiki.knowledge.views import bp as knowledge_bp
     from wiki.pages.views import bp as pages_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(knowledge_bp)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to edit pages.")
