@@ -1,1 +1,65 @@
-"""`essaim search …` commands (filled in by the search engine work)."""
+"""`essaim search …` commands: rebuild the index, find and mend drift from the database."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+group = click.Group("search", help="Search index: rebuild it, check it against the database.")
+
+
+@group.command("reindex")
+@click.option("--procs", default=1, show_default=True,
+              help="Writer processes (2 or more speeds up large rebuilds).")
+@click.option("--limitmb", default=256, show_default=True, help="Memory of each writer, in MB.")
+@with_appcontext
+def reindex(procs: int, limitmb: int) -> None:
+    """Rebuild the index from the database into a new directory, then swap it in.
+
+    Searches keep being answered by the old index until the new one is complete.
+    """
+    from wiki.extensions import db
+    from wiki.models import Page
+    from wiki.search import index
+
+    total = db.session.scalar(select(func.count(Page.id))) or 0
+    with click.progressbar(length=total, label="Indexing pages", show_pos=True) as bar:
+        count = index.rebuild(index.target_for(), progress=bar.update, procs=procs,
+                              limitmb=limitmb)
+    click.echo(f"Index rebuilt: {count} pages.")
+
+
+@group.command("check")
+@click.option("--fix/--no-fix", default=True, show_default=True,
+              help="Mend the drift found (the default), or only list it.")
+@with_appcontext
+def check(fix: bool) -> None:
+    """List pages missing from the index, indexed from an older state, or indexed but gone.
+
+    By default the drift is mended at once (the pages are rewritten in the index); use
+    --no-fix to only list it. The exit status is 1 when drift was found and not mended.
+    """
+    from wiki.extensions import db
+    from wiki.models import Page
+    from wiki.search import index
+
+    total = db.session.scalar(select(func.count(Page.id))) or 0
+    with click.progressbar(length=total, label="Checking pages", show_pos=True) as bar:
+        drift = index.check(index.target_for(), fix=fix, progress=bar.update)
+    titles = dict(db.session.execute(select(Page.id, Page.title)).tuples().all())
+    for label, ids in (("missing from the index", drift.missing),
+                       ("stale in the index", drift.stale),
+                       ("in the index but not in the database", drift.extra)):
+        click.echo(f"{len(ids)} {'page' if len(ids) == 1 else 'pages'} {label}")
+        for page_id in ids:
+            click.echo(f"  #{page_id} {titles.get(page_id, '')}".rstrip())
+    if drift.queued:
+        click.echo(f"{drift.queued} pages were waiting in the indexing queue.")
+    if drift.clean:
+        click.echo("The index is in step with the database.")
+    elif fix:
+        click.echo("Mended: the index is now in step with the database.")
+    else:
+        click.echo("Not mended (--no-fix): run `essaim search check` to mend it.")
+        raise SystemExit(1)

@@ -1,0 +1,134 @@
+"""Searching in French: accents, plurals, fields, facets, snippets, suggestions."""
+
+from __future__ import annotations
+
+from wiki.search import query
+
+
+def titles(results):
+    return [hit.title for hit in results.hits]
+
+
+def test_energie_without_accent_finds_energies(corpus):
+    assert titles(query.search("energie")) == ["Centrale solaire citoyenne"]
+
+
+def test_accented_query_finds_the_same_pages_as_unaccented(corpus):
+    assert titles(query.search("énergies")) == titles(query.search("ENERGIE"))
+
+
+def test_plural_query_finds_singular_word(corpus):
+    assert titles(query.search("jardins")) == ["Jardin partagé des Tilleuls"]
+
+
+def test_all_words_must_match(corpus):
+    assert titles(query.search("jardin raccordement")) == []
+    assert titles(query.search("raccordement réseau")) == ["Centrale solaire citoyenne"]
+
+
+def test_or_and_exclusion(corpus):
+    found = titles(query.search("jardin OR monnaie"))
+    assert sorted(found) == ["Jardin partagé des Tilleuls", "Monnaie locale du Cantal"]
+    assert titles(query.search("habitants -solaire")) == [
+        t for t in titles(query.search("habitants")) if t != "Centrale solaire citoyenne"
+    ]
+
+
+def test_phrase_matches_words_in_order_only(corpus):
+    assert titles(query.search('"dix parcelles"')) == ["Jardin partagé des Tilleuls"]
+    assert titles(query.search('"parcelles dix"')) == []
+
+
+def test_fielded_search_finds_a_word_only_in_the_obstacles(corpus):
+    # "méfiance" is only in the Verrous of the garden; "soutien" only in its Leviers.
+    assert titles(query.search("verrou:mefiance")) == ["Jardin partagé des Tilleuls"]
+    assert titles(query.search("obstacle:méfiance")) == ["Jardin partagé des Tilleuls"]
+    assert titles(query.search("levier:mefiance")) == []
+    assert titles(query.search("lever:soutien")) == ["Jardin partagé des Tilleuls"]
+    assert titles(query.search("verrou:soutien")) == []
+
+
+def test_fielded_search_on_territory_theme_status(corpus):
+    assert titles(query.search("territoire:parthenay")) == ["Centrale solaire citoyenne"]
+    assert titles(query.search("theme:énergie")) == ["Centrale solaire citoyenne"]
+    assert titles(query.search('theme:"économie locale"')) == ["Monnaie locale du Cantal"]
+    assert titles(query.search("statut:termine")) == ["Centrale solaire citoyenne"]
+    assert titles(query.search("status:done")) == ["Centrale solaire citoyenne"]
+    assert sorted(titles(query.search('statut:"en cours"'))) == [
+        "Jardin partagé des Tilleuls", "Monnaie locale du Cantal",
+    ]
+    assert len(titles(query.search("auteur:camille"))) == 3
+    assert titles(query.search("echelle:departement milieu:rural")) == ["Monnaie locale du Cantal"]
+
+
+def test_facet_counts_follow_the_query_and_the_other_filters(corpus):
+    everything = query.search("")
+    counts = {v.key: v.count for v in everything.facets["setting"]}
+    assert counts == {"rural": 2, "periurbain": 1}
+    themes = {v.key: v.count for v in everything.facets["themes"]}
+    assert themes["alimentation"] == 1 and themes["energie"] == 1
+    filtered = query.search("", filters={"setting": ["rural"]})
+    assert filtered.total == 2
+    assert {v.key: v.count for v in filtered.facets["status"]} == {"termine": 1, "en-cours": 1}
+    # The selected facet still shows its other values, to widen the search.
+    assert {v.key: v.count for v in filtered.facets["setting"]} == {"rural": 2, "periurbain": 1}
+    both = query.search("", filters={"setting": ["rural"], "status": ["en-cours"]})
+    assert titles(both) == ["Monnaie locale du Cantal"]
+
+
+def test_facet_labels_keep_their_accents(corpus):
+    labels = {v.key: v.label for v in query.search("").facets["status"]}
+    assert labels["termine"] == "terminé"
+
+
+def test_snippet_comes_from_the_obstacle_that_matched(corpus):
+    hit = query.search("convertibilité").hits[0]
+    assert hit.matched_in == "obstacles"
+    assert hit.snippet_text.startswith("Le cœur de la difficulté : la convertibilité des billets")
+    assert '<mark class="match' in hit.snippet and "convertibilit" in hit.snippet
+
+
+def test_snippet_comes_from_the_lever_that_matched(corpus):
+    hit = query.search("sociétaires").hits[0]
+    assert hit.matched_in == "levers"
+    assert "coopérative" in hit.snippet_text
+
+
+def test_snippet_escapes_the_page_text(save):
+    save("Balises", "# Balises\n\nUn texte <script>alert(1)</script> avec balise.\n")
+    hit = query.search("balise").hits[0]
+    assert "<script>" not in hit.snippet
+    assert "&lt;script&gt;" in hit.snippet
+
+
+def test_sort_by_date_puts_the_latest_change_first(corpus, save):
+    save("Jardin partagé des Tilleuls",
+         corpus["jardin"].current.text + "\nMise à jour des habitants.\n", slug="jardin-partage-des-tilleuls")
+    assert titles(query.search("habitants", sort="date"))[0] == "Jardin partagé des Tilleuls"
+
+
+def test_pagination_splits_results_and_clamps_the_page_number(save):
+    for n in range(5):
+        save(f"Atelier compost numéro {n}", f"# Atelier {n}\n\nUn atelier de compost.\n")
+    first = query.search("compost", per_page=2)
+    assert (first.total, first.pages, len(first.hits)) == (5, 3, 2)
+    last = query.search("compost", per_page=2, page=99)
+    assert last.page == 3 and len(last.hits) == 1
+    seen = {h.title for p in (1, 2, 3) for h in query.search("compost", per_page=2, page=p).hits}
+    assert len(seen) == 5
+
+
+def test_did_you_mean_offers_the_nearest_word(corpus):
+    results = query.search("coperative")
+    assert results.total == 0
+    assert results.did_you_mean == "cooperative"
+    assert query.search(results.did_you_mean).total == 1
+
+
+def test_title_suggestions_complete_the_last_word(corpus):
+    assert query.suggest("jard") == [
+        {"title": "Jardin partagé des Tilleuls", "slug": "jardin-partage-des-tilleuls"}
+    ]
+    assert query.suggest("centrale sol")[0]["title"] == "Centrale solaire citoyenne"
+    assert query.suggest("monnaie jard") == []
+    assert query.suggest("j") == []

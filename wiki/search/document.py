@@ -1,0 +1,90 @@
+"""The search document of a page, built from its row and current revision text.
+
+One function, used alike by the incremental updates, `essaim search reindex` and
+`essaim search check`, so that an index built from scratch equals one kept up to date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+from wiki.content.frontmatter import FrontMatterError, split
+from wiki.content.metadata import DEFAULT_THEMES
+from wiki.content.sections import extract_sections
+from wiki.models import Page
+from wiki.search.analysis import facet_key, fold
+from wiki.search.schema import SECTION_FIELDS
+
+# Markdown that carries no words: link targets, images, emphasis marks, heading marks.
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_WIKI_LINK = re.compile(r"\[\[([^\]|]+)\|([^\]]+)\]\]")
+_MARKUP = re.compile(r"(?m)^\s{0,3}(?:#{1,6}|>|[-*+]|\d+[.)])\s+|[*_`~]{1,3}|\[\[|\]\]|!?\[|\]")
+
+THEME_LABELS = {slug: (fr, en) for slug, fr, en in DEFAULT_THEMES}
+
+
+def plain(markdown: str) -> str:
+    """Words of a Markdown text as a reader sees them (snippets are cut from this)."""
+    text = _WIKI_LINK.sub(r"\2", markdown)
+    text = _LINK_TARGET.sub("]", text)
+    return _MARKUP.sub("", text).strip()
+
+
+def page_document(page: Page, theme_labels: dict[str, tuple[str, str]] | None = None) -> dict:
+    """The fields of `page` in the index (all values are str, int or datetime)."""
+    revision = page.current
+    text = revision.text if revision is not None else ""
+    try:
+        _meta, body = split(text)
+    except FrontMatterError:
+        body = text  # saved before the rule existed: still searchable as text
+    sections = extract_sections(body)
+    source = body.replace("\r\n", "\n").replace("\r", "\n")
+    for kind in SECTION_FIELDS:
+        section_text = sections.texts.get(kind)
+        if section_text:
+            source = source.replace(section_text, "", 1)  # its words go to their own field
+    labels = theme_labels if theme_labels is not None else THEME_LABELS
+    themes = [link.theme for link in page.themes]
+    author = revision.author.username if revision is not None and revision.author else ""
+    document = {
+        "id": str(page.id),
+        "slug": page.slug,
+        "revision": revision.id if revision is not None else 0,
+        "type": page.type or "page",
+        "title": page.title,
+        "title_prefix": page.title,
+        "title_sort": fold(page.title),
+        "body": plain(source),
+        "levers": _items(sections.levers, sections.texts.get("levers")),
+        "obstacles": _items(sections.obstacles, sections.texts.get("obstacles")),
+        "replicate": _items(sections.replicate, sections.texts.get("replicate")),
+        "themes": ",".join(themes),
+        "themes_text": " ".join(" ".join(labels.get(t, (t, ""))) for t in themes),
+        "territory": page.territory or "",
+        "insee": page.insee or "",
+        "scale": facet_key(page.scale or ""),
+        "setting": facet_key(page.setting or ""),
+        "status": facet_key(page.status or ""),
+        "author": author,
+        "updated": page.updated_at,
+    }
+    document["fingerprint"] = fingerprint(document)
+    return document
+
+
+def _items(items: list[str], section_text: str | None) -> str:
+    # One item a line, so that a snippet is the lever or obstacle itself. A section written as
+    # prose (no list) gives its paragraphs as items already; keep its full text if it has none.
+    if items:
+        return "\n".join(" ".join(item.split()) for item in items)
+    return plain(section_text or "")
+
+
+def fingerprint(document: dict) -> str:
+    """Digest of what a document holds, to tell a stale index entry from a current one."""
+    fields = {k: v for k, v in document.items() if k not in ("fingerprint", "title_prefix")}
+    data = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha1(data.encode("utf-8"), usedforsecurity=False).hexdigest()

@@ -1,0 +1,579 @@
+"""Index reads: query parsing with a plain-word fallback, facets, snippets, suggestions.
+
+A query never raises: whatever is typed, the researcher gets results (perhaps none) and, when
+the query was changed to be understood, a notice saying how.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+import weakref
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from whoosh import highlight, query
+from whoosh.qparser import MultifieldParser, plugins
+from whoosh.qparser.syntax import AndGroup
+
+from wiki.content.metadata import DEFAULT_THEMES, SCALES, SETTINGS, STATUSES
+from wiki.search.analysis import STOP_WORDS, facet_key, fold
+from wiki.search.schema import FACET_FIELDS, SECTION_FIELDS, TEXT_FIELDS
+from wiki.search.store import searcher
+
+MAX_QUERY_CHARS = 500  # a 10 KB paste is cut here: no one types more, and parsing stays cheap
+MAX_WORDS = 40
+PER_PAGE = 20
+MAX_PER_PAGE = 100
+FACET_VALUES_SHOWN = 20  # counting is over the matches, but a facet never lists more values
+SUGGESTIONS = 8
+
+# Prefixes people type -> field of the index. English and French, with or without accents.
+FIELD_PREFIXES = {
+    "levers": ("levier", "leviers", "lever", "levers"),
+    "obstacles": ("verrou", "verrous", "obstacle", "obstacles", "frein", "freins"),
+    "replicate": ("essaimer", "essaimage", "replicate"),
+    "themes": ("theme", "themes"),
+    "territory": ("territoire", "territory"),
+    "status": ("statut", "status"),
+    "scale": ("echelle", "scale"),
+    "setting": ("milieu", "setting"),
+    "author": ("auteur", "author"),
+    "title": ("titre", "title"),
+}
+PREFIX_FIELDS = {alias: name for name, aliases in FIELD_PREFIXES.items() for alias in aliases}
+KEY_FIELDS = ("themes", "status", "scale", "setting", "author")  # matched as whole values
+
+FACET_VOCABULARIES = {"scale": SCALES, "setting": SETTINGS, "status": STATUSES}
+# Other words for the values, as the front matter also accepts them ("done" for "terminé").
+VALUE_ALIASES = {
+    "status": {"idea": "idee", "ongoing": "en-cours", "done": "termine", "finished": "termine",
+               "fini": "termine", "abandoned": "abandonne"},
+    "setting": {"urban": "urbain", "periurban": "periurbain", "peri-urbain": "periurbain"},
+    "scale": {"neighbourhood": "quartier", "neighborhood": "quartier",
+              "municipality": "commune", "epci": "intercommunalite",
+              "department": "departement", "region": "region"},
+}
+
+SECTION_LABELS = {
+    "levers": _l("Lever"),
+    "obstacles": _l("Obstacle"),
+    "replicate": _l("How to replicate"),
+    "body": _l("Text"),
+    "title": _l("Title"),
+}
+SORTS = ("relevance", "date")
+
+_PREFIXED = re.compile(
+    r"(?<![\w:])(?P<name>[^\W\d_][\w-]*):(?P<value>\"[^\"]*\"?|\([^()]*\)?|[^\s()\"]*)"
+)
+_EXCLUDE = re.compile(r"(?:(?<=[\s(])|^)-(?=[\w\"(])")
+_REQUIRE = re.compile(r"(?:(?<=[\s(])|^)\+(?=[\w\"(])")
+_WORD = re.compile(r"\w+")
+_OPERATORS = {"AND", "OR", "NOT", "ET", "OU", "SAUF"}
+
+
+@dataclass
+class FacetValue:
+    key: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Hit:
+    page_id: int
+    slug: str
+    title: str
+    territory: str
+    insee: str
+    themes: list[str]
+    scale: str
+    setting: str
+    status: str
+    author: str
+    updated: datetime | None
+    snippet: Markup = field(default_factory=Markup)
+    snippet_text: str = ""
+    matched_in: str = ""  # levers | obstacles | replicate | body | title | ""
+
+    @property
+    def matched_label(self) -> str:
+        return str(SECTION_LABELS.get(self.matched_in, ""))
+
+
+@dataclass
+class SearchResults:
+    query: str
+    hits: list[Hit]
+    total: int
+    page: int
+    pages: int
+    per_page: int
+    sort: str
+    filters: dict[str, list[str]]
+    facets: dict[str, list[FacetValue]]
+    notices: list[str] = field(default_factory=list)
+    did_you_mean: str | None = None
+
+
+# -- the query string -----------------------------------------------------------------------------
+
+
+@dataclass
+class Understood:
+    """What was made of a query string: the text for the parser and what to tell the user."""
+
+    text: str
+    notices: list[str]
+    plain_words: list[str]  # words not under a prefix: candidates for "did you mean"
+    fallback: bool = False
+
+
+def clean(raw: str | None) -> tuple[str, list[str]]:
+    """Printable text of reasonable length."""
+    notices: list[str] = []
+    text = "".join(
+        " " if unicodedata.category(c)[0] in "CZ" and c not in "\u00a0\u202f" else c
+        for c in (raw or "")
+    )
+    text = " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0] or text[:MAX_QUERY_CHARS]
+        notices.append(
+            _l("Your search was very long: only its first %(n)s characters were used.",
+               n=MAX_QUERY_CHARS)
+        )
+    words = text.split()
+    if len(words) > MAX_WORDS:
+        text = " ".join(words[:MAX_WORDS])
+        notices.append(_l("Only the first %(n)s words of your search were used.", n=MAX_WORDS))
+    return text, notices
+
+
+def understand(raw: str | None) -> Understood:
+    text, notices = clean(raw)
+    unbalanced = text.count('"') % 2 == 1 or not _balanced(text)
+    if unbalanced:
+        words = _plain_words(text)
+        notices.append(
+            _l("Your search has an unclosed quote or parenthesis: it was read as plain words.")
+        )
+        return Understood(" ".join(words), notices, words, fallback=True)
+    plain_parts = []
+
+    def rewrite(match: re.Match) -> str:
+        name, value = match.group("name"), match.group("value")
+        target = PREFIX_FIELDS.get(fold(name))
+        if target is None:  # "http:", "12:30", "note:" — not a field: keep the words
+            plain_parts.append(f"{name} {value}")
+            return f"{name} {value}"
+        if not value.strip('"()').strip():
+            notices.append(
+                _l("“%(prefix)s:” needs a word after it (for example %(example)s); it was left "
+                   "out.", prefix=name, example=_EXAMPLES.get(target, f"{name}:energie"))
+            )
+            return " "
+        if target in KEY_FIELDS:
+            keys = [_value_key(target, v) for v in _values(value)]
+            keys = [k for k in keys if k]
+            if not keys:
+                return " "
+            return f"{target}:({' OR '.join(keys)})" if len(keys) > 1 else f"{target}:{keys[0]}"
+        return f"{target}:{value}"
+
+    rewritten = _PREFIXED.sub(rewrite, text)
+    for part in _PREFIXED.split(text)[::3]:
+        plain_parts.append(part)
+    rewritten = _REQUIRE.sub("", _EXCLUDE.sub("NOT ", rewritten))
+    words = [w for w in _plain_words(" ".join(plain_parts)) if w not in _OPERATORS]
+    return Understood(rewritten, notices, words)
+
+
+_EXAMPLES = {
+    "themes": "theme:energie",
+    "status": "statut:termine",
+    "scale": "echelle:commune",
+    "setting": "milieu:rural",
+    "author": "auteur:camille",
+    "levers": "levier:elus",
+    "obstacles": "verrou:foncier",
+    "replicate": "essaimer:convention",
+    "territory": "territoire:raismes",
+    "title": "titre:jardin",
+}
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in re.sub(r'"[^"]*"', "", text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _plain_words(text: str) -> list[str]:
+    return _WORD.findall(text.replace("_", " "))
+
+
+def _values(value: str) -> list[str]:
+    value = value.strip("()")
+    if value.startswith('"'):
+        return [value.strip('"')]
+    return [v for v in value.split() if v not in _OPERATORS]
+
+
+def _value_key(field_name: str, value: str) -> str:
+    key = facet_key(value)
+    if field_name == "themes":
+        return _theme_slug(key)
+    if field_name == "author":
+        return value.lower()
+    return VALUE_ALIASES.get(field_name, {}).get(key, key)
+
+
+def _theme_slug(key: str) -> str:
+    themes = _theme_vocabulary()
+    for slug, labels in themes.items():
+        if key == slug or key in labels:
+            return slug
+    starting = [slug for slug, labels in themes.items()
+                if slug.startswith(key) or any(label.startswith(key) for label in labels)]
+    return starting[0] if len(starting) == 1 else key
+
+
+def _theme_vocabulary() -> dict[str, tuple[str, ...]]:
+    from wiki.extensions import db
+    from wiki.models import Theme
+
+    try:
+        rows = [(t.slug, t.label_fr, t.label_en) for t in db.session.query(Theme).all()]
+    except Exception:  # no application context (benchmarks): the default vocabulary
+        rows = []
+    rows = rows or DEFAULT_THEMES
+    return {slug: (facet_key(fr), facet_key(en)) for slug, fr, en in rows}
+
+
+def _parser(schema) -> MultifieldParser:
+    parser = MultifieldParser(list(TEXT_FIELDS), schema, group=AndGroup)
+    # No wildcards, ranges, boosts, `*:*` or single quotes: French apostrophes are not quotes.
+    for plugin_type in (plugins.WildcardPlugin, plugins.RangePlugin, plugins.BoostPlugin,
+                        plugins.EveryPlugin, plugins.SingleQuotePlugin, plugins.OperatorsPlugin):
+        parser.remove_plugin_class(plugin_type)
+    parser.add_plugin(
+        plugins.OperatorsPlugin(
+            And=r"(?<=\s)(?:AND|ET)(?=\s)",
+            Or=r"(?<=\s)(?:OR|OU)(?=\s)",
+            Not=r"(^|(?<=(\s|[()])))(?:NOT|SAUF)(?=\s)",
+            AndNot=r"(?<=\s)ANDNOT(?=\s)",
+            AndMaybe=r"(?<=\s)ANDMAYBE(?=\s)",
+            Require=r"(?<=\s)REQUIRE(?=\s)",
+        )
+    )
+    return parser
+
+
+def parse(understood: Understood, schema) -> tuple[query.Query | None, list[str]]:
+    """The Whoosh query (None: nothing to search for) and any further notice."""
+    notices: list[str] = []
+    parsed = None
+    if not understood.fallback:
+        try:
+            parsed = _parser(schema).parse(understood.text)
+        except Exception:
+            notices.append(_l("Your search could not be understood: it was read as plain words."))
+            understood.fallback = True
+    if understood.fallback:
+        words = " ".join(w for w in understood.plain_words if w not in _OPERATORS)
+        parsed = _parser(schema).parse(words)
+    parsed = parsed.normalize() if parsed is not None else None
+    if parsed is None or parsed is query.NullQuery:
+        return None, notices
+    if _only_negative(parsed):
+        notices.append(_l("A search cannot only exclude words: the exclusion was ignored."))
+        return None, notices
+    return parsed, notices
+
+
+def _only_negative(q: query.Query) -> bool:
+    if isinstance(q, query.Not):
+        return True
+    if isinstance(q, query.And):
+        return all(isinstance(sub, query.Not) for sub in q.subqueries)
+    return False
+
+
+# -- searching ------------------------------------------------------------------------------------
+
+
+def index_dir() -> str:
+    return current_app.config["SEARCH_INDEX_DIR"]
+
+
+def search(
+    q: str | None = "",
+    filters: dict[str, list[str]] | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    directory: str | None = None,
+) -> SearchResults:
+    """One page of results for a query and facet filters, with facet counts and notices."""
+    filters = {k: [facet_key(v) for v in vs if facet_key(v)] for k, vs in (filters or {}).items()
+               if k in FACET_FIELDS}
+    filters = {k: vs for k, vs in filters.items() if vs}
+    sort = sort if sort in SORTS else "relevance"
+    per_page = min(max(int(per_page or PER_PAGE), 1), MAX_PER_PAGE)
+    understood = understand(q)
+    notices = list(understood.notices)
+    with searcher(directory or index_dir()) as s:
+        parsed, more = parse(understood, s.schema)
+        notices += more
+        if parsed is None and understood.text.strip() and not notices:
+            notices.append(_l("Your search only has very common words: showing all pages."))
+        matches = _matching_docs(s, parsed or query.Every())
+        selected = {name: _facet_docs(s, name, keys) for name, keys in filters.items()}
+        docs = _intersect(matches, selected.values())
+        facets = {
+            name: _facet_values(s, name, _intersect(matches, [d for n, d in selected.items()
+                                                              if n != name]), filters.get(name))
+            for name in FACET_FIELDS
+        }
+        total = len(docs)
+        pages = max(1, math.ceil(total / per_page))
+        page = min(max(int(page or 1), 1), pages)
+        hits = _page_of_hits(s, parsed, docs, sort, page, per_page) if total else []
+        suggestion = None
+        if total == 0 and understood.plain_words:
+            suggestion = did_you_mean(s, understood)
+    return SearchResults(
+        query=understood.text if not understood.fallback else " ".join(understood.plain_words),
+        hits=hits, total=total, page=page, pages=pages, per_page=per_page, sort=sort,
+        filters=filters, facets=facets, notices=[str(n) for n in notices],
+        did_you_mean=suggestion,
+    )
+
+
+def export(q: str | None, filters: dict[str, list[str]] | None, sort: str = "relevance",
+           directory: str | None = None) -> Iterator[Hit]:
+    """Every hit of a search (for the CSV export), with the matched lever/obstacle as text."""
+    first = search(q, filters, sort, page=1, per_page=MAX_PER_PAGE, directory=directory)
+    yield from first.hits
+    for number in range(2, first.pages + 1):
+        yield from search(q, filters, sort, page=number, per_page=MAX_PER_PAGE,
+                          directory=directory).hits
+
+
+# Sets of document numbers, per searcher (a new searcher sees a new index state).
+_facet_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _matching_docs(s, q: query.Query) -> set[int]:
+    return set(s.docs_for_query(q))
+
+
+def _value_docs(s, name: str, key: str) -> set[int]:
+    cache = _facet_cache.setdefault(s, {})
+    if (name, key) not in cache:
+        cache[(name, key)] = set(s.docs_for_query(query.Term(name, key)))
+    return cache[(name, key)]
+
+
+def _facet_docs(s, name: str, keys: list[str]) -> set[int]:
+    docs: set[int] = set()
+    for key in keys:
+        docs |= _value_docs(s, name, key)
+    return docs
+
+
+def _intersect(docs: set[int], others) -> set[int]:
+    result = docs
+    for other in others:
+        result = result & other
+    return result
+
+
+def _facet_values(s, name: str, docs: set[int], selected: list[str] | None) -> list[FacetValue]:
+    selected = selected or []
+    values = []
+    for key in _lexicon(s, name):
+        count = len(docs & _value_docs(s, name, key))
+        if count or key in selected:
+            values.append(FacetValue(key, facet_label(name, key), count, key in selected))
+    values.sort(key=lambda v: (not v.selected, -v.count, v.label))
+    return values[:FACET_VALUES_SHOWN]
+
+
+def _lexicon(s, name: str) -> list[str]:
+    cache = _facet_cache.setdefault(s, {})
+    if ("lexicon", name) not in cache:
+        cache[("lexicon", name)] = [
+            term.decode("utf-8") if isinstance(term, bytes) else term
+            for term in s.lexicon(name)
+        ]
+    return cache[("lexicon", name)]
+
+
+def facet_label(name: str, key: str) -> str:
+    if name == "themes":
+        from flask import has_app_context
+
+        if has_app_context():
+            from wiki.web import theme_label
+
+            return theme_label(key)
+        return dict((slug, fr) for slug, fr, _en in DEFAULT_THEMES).get(key, key)
+    for value in FACET_VOCABULARIES.get(name, ()):
+        if facet_key(value) == key:
+            return value
+    return key.replace("-", " ")
+
+
+def _page_of_hits(s, parsed, docs: set[int], sort: str, page: int, per_page: int) -> list[Hit]:
+    by_date = sort == "date" or parsed is None
+    results = s.search_page(
+        parsed or query.Every(), page, pagelen=per_page, filter=docs,
+        sortedby="updated" if by_date else None, reverse=by_date, terms=parsed is not None,
+    )
+    return [_hit(result, parsed is not None) for result in results]
+
+
+def _hit(result, scored: bool) -> Hit:
+    stored = result.fields()
+    hit = Hit(
+        page_id=int(stored["id"]),
+        slug=stored.get("slug", ""),
+        title=stored.get("title", ""),
+        territory=stored.get("territory", ""),
+        insee=stored.get("insee", ""),
+        themes=[t for t in stored.get("themes", "").split(",") if t],
+        scale=facet_label("scale", stored.get("scale", "")) if stored.get("scale") else "",
+        setting=facet_label("setting", stored.get("setting", "")) if stored.get("setting") else "",
+        status=facet_label("status", stored.get("status", "")) if stored.get("status") else "",
+        author=stored.get("author", ""),
+        updated=stored.get("updated"),
+    )
+    matched_in = _matched_field(result) if scored else ""
+    source = matched_in if matched_in in (*SECTION_FIELDS, "body") else "body"
+    html = plain = ""
+    if matched_in in (*SECTION_FIELDS, "body"):
+        html = _highlight(result, source, _HTML)
+        plain = _highlight(result, source, _PLAIN)
+    if not html:
+        text = stored.get(source) or stored.get("body", "")
+        plain = _start_of(text)
+        html = Markup.escape(plain)
+    # Whoosh's HtmlFormatter escapes the page text; only its own <mark> tags are HTML.
+    hit.snippet = Markup(html)  # noqa: S704
+    hit.snippet_text, hit.matched_in = plain, matched_in
+    return hit
+
+
+def _matched_field(result) -> str:
+    counts: dict[str, int] = {}
+    try:
+        for name, _term in result.matched_terms():
+            counts[name] = counts.get(name, 0) + 1
+    except Exception:  # terms were not recorded for this result
+        return ""
+    order = (*SECTION_FIELDS, "body", "title")
+    best = [name for name in order if counts.get(name)]
+    if not best:
+        return ""
+    return max(best, key=lambda name: (counts[name], -order.index(name)))
+
+
+class _PlainFormatter(highlight.Formatter):
+    between = " … "
+
+    def format_token(self, text, token, replace=False):
+        return highlight.get_text(text, token, replace)
+
+
+_HTML = highlight.HtmlFormatter(tagname="mark", classname="match", between=" … ")
+_PLAIN = _PlainFormatter()
+_FRAGMENTERS = {
+    # One lever or obstacle is one line: the snippet is the statement itself.
+    "section": highlight.SentenceFragmenter(maxchars=400, sentencechars=".!?\n"),
+    "body": highlight.ContextFragmenter(maxchars=240, surround=60),
+}
+
+
+def _highlight(result, name: str, formatter) -> str:
+    fragmenter = _FRAGMENTERS["body" if name == "body" else "section"]
+    highlighter = highlight.Highlighter(fragmenter=fragmenter, formatter=formatter)
+    try:
+        return highlighter.highlight_hit(result, name, top=2, minscore=1)
+    except Exception:
+        return ""
+
+
+def _start_of(text: str, length: int = 200) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + " …"
+
+
+# -- did you mean, autocomplete -------------------------------------------------------------------
+
+
+def did_you_mean(s, understood: Understood) -> str | None:
+    """The query with its unknown words replaced by the nearest indexed ones, if any."""
+    reader = s.reader()
+    correctors = [reader.corrector(name) for name in ("title", "body", *SECTION_FIELDS)
+                  if s.schema[name].separate_spelling()]
+    if not correctors:
+        return None
+    analyzer = s.schema["body"].analyzer
+    changed = False
+    text = understood.text
+    for word in dict.fromkeys(understood.plain_words):
+        folded = fold(word)
+        if folded in STOP_WORDS or word.isdigit():
+            continue
+        stems = [t.text for t in analyzer(word)]
+        if stems and any(s.doc_frequency(name, stems[0]) for name in TEXT_FIELDS):
+            continue
+        candidates = {c for corrector in correctors
+                      for c in corrector.suggest(folded, limit=3, maxdist=2, prefix=1)}
+        if candidates:
+            best = min(candidates, key=lambda c: (_distance(folded, c), -_frequency(s, c), c))
+            text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", best, text, count=1)
+            changed = True
+    return text if changed else None
+
+
+def _frequency(s, word: str) -> int:
+    stems = [t.text for t in s.schema["body"].analyzer(word)]
+    return sum(s.doc_frequency(name, stems[0]) for name in TEXT_FIELDS) if stems else 0
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance (words are short: the plain algorithm is enough)."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]
+
+
+def suggest(prefix: str | None, limit: int = SUGGESTIONS,
+            directory: str | None = None) -> list[dict[str, str]]:
+    """Page titles starting with what is typed ("jard parta" -> "Jardin partagé …")."""
+    text, _notices = clean(prefix)
+    words = [fold(w)[:20] for w in _plain_words(text)][:8]
+    if not words or sum(len(w) for w in words) < 2:
+        return []
+    q = query.And([query.Term("title_prefix", w) for w in words])
+    with searcher(directory or index_dir()) as s:
+        results = s.search(q, limit=limit, sortedby=["title_sort"])
+        return [{"title": r["title"], "slug": r["slug"]} for r in results]

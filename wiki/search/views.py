@@ -1,0 +1,123 @@
+"""Search pages: results with a facet sidebar, title autocomplete (JSON), CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import (
+    Blueprint,
+    Response,
+    jsonify,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from wiki.search import query
+from wiki.search.schema import FACET_FIELDS
+
+bp = Blueprint("search", __name__)
+
+CSV_COLUMNS = (
+    "title", "url", "territory", "insee", "themes", "scale", "setting", "status", "author",
+    "updated", "matched_in", "matched_text",
+)
+
+
+def _arguments() -> dict:
+    args = request.args
+    filters = {name: args.getlist(name) for name in FACET_FIELDS}
+    filters["themes"] = filters["themes"] + args.getlist("theme")  # /search?theme=… (DESIGN §3)
+    try:
+        page = int(args.get("page", "1"))
+    except ValueError:
+        page = 1
+    return {"q": args.get("q", ""), "filters": filters, "sort": args.get("sort", "relevance"),
+            "page": page}
+
+
+@bp.get("/search")
+def results():
+    arguments = _arguments()
+    if request.args.get("format") == "csv":
+        return export_csv()
+    found = query.search(**arguments)
+    return render_template("search/results.html", results=found,
+                           facet_titles=_facet_titles(), link=_link_to(found))
+
+
+@bp.get("/search.csv")
+def export_csv():
+    arguments = _arguments()
+    arguments.pop("page")
+    hits = query.export(**arguments)
+
+    def rows():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(CSV_COLUMNS)
+        for hit in hits:
+            writer.writerow(_csv_safe([
+                hit.title, url_for("pages.view", slug=hit.slug, _external=True),
+                hit.territory, hit.insee, ";".join(hit.themes), hit.scale, hit.setting,
+                hit.status, hit.author, hit.updated.date().isoformat() if hit.updated else "",
+                hit.matched_label, hit.snippet_text,
+            ]))
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+
+    def document():
+        yield "\ufeff"  # BOM: spreadsheets then read the accents right
+        yield from rows()
+
+    return Response(
+        stream_with_context(document()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="essaim-recherche.csv"'},
+    )
+
+
+def _csv_safe(values: list) -> list[str]:
+    # A cell starting with = + - @ is a formula to a spreadsheet: never run what a page says.
+    return ["'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v
+            for v in values]
+
+
+@bp.get("/search/suggest")
+def suggest():
+    titles = query.suggest(request.args.get("q", ""))
+    return jsonify([
+        {"title": t["title"], "url": url_for("pages.view", slug=t["slug"])} for t in titles
+    ])
+
+
+def _facet_titles() -> dict[str, str]:
+    return {"themes": _("Themes"), "scale": _("Scale"), "setting": _("Setting"),
+            "status": _("Status")}
+
+
+def _link_to(found: query.SearchResults):
+    """URL of these results with one thing changed: a facet toggled, another page or sort."""
+
+    def link(toggle: tuple[str, str] | None = None, page: int | None = None,
+             sort: str | None = None, csv_export: bool = False) -> str:
+        filters = {name: list(keys) for name, keys in found.filters.items()}
+        if toggle:
+            name, key = toggle
+            keys = filters.setdefault(name, [])
+            keys.remove(key) if key in keys else keys.append(key)
+        params: dict = {"q": found.query} if found.query else {}
+        params.update({name: keys for name, keys in filters.items() if keys})
+        if (sort or found.sort) != "relevance":
+            params["sort"] = sort or found.sort
+        if csv_export:
+            return url_for("search.export_csv", **params)
+        if page and page > 1:
+            params["page"] = page
+        return url_for("search.results", **params)
+
+    return link
