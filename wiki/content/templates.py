@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from .frontmatter import FrontMatterError, join, split, update
+
 # An admin edits a template by editing the wiki page with this slug (type: template).
 TEMPLATE_SLUGS = {
     "experience": "modele-experience",
@@ -45,7 +47,7 @@ actors: []
 
 TERRITORY = """---
 type: territory
-territory: {title}
+territory: "{title}"
 insee: ""
 scale: commune
 setting:
@@ -78,21 +80,71 @@ type: theme
 
 BUILT_IN = {"experience": EXPERIENCE, "territory": TERRITORY, "theme": THEME}
 
+# Titles of the template pages; their slugs are TEMPLATE_SLUGS ("Modèle expérience" ->
+# "modele-experience").
+TEMPLATE_TITLES = {
+    "experience": "Modèle expérience",
+    "territory": "Modèle territoire",
+    "theme": "Modèle thème",
+}
+# Where the new page's title goes in a template page.
+TITLE_PLACEHOLDER = "{title}"
+
+
+def is_template_slug(slug: str) -> bool:
+    return slug in TEMPLATE_SLUGS.values()
+
+
+def template_kind(slug: str) -> str | None:
+    """The kind of page whose template lives at this slug, or None."""
+    return next((kind for kind, s in TEMPLATE_SLUGS.items() if s == slug), None)
+
+
+def default_title(slug: str) -> str:
+    kind = template_kind(slug)
+    return TEMPLATE_TITLES[kind] if kind else slug.replace("-", " ").capitalize()
+
+
+def _with_type(text: str, kind: str) -> str:
+    try:
+        return update(text, {"type": kind})
+    except FrontMatterError:
+        return text  # an admin's broken template still starts the page; the editor says why
+
+
+def template_source(kind: str) -> str:
+    """The text of the template of this kind: the admins' page if there is one, else built in."""
+    from wiki.pages.service import find_page
+
+    resolved = find_page(TEMPLATE_SLUGS[kind])
+    if resolved is not None and resolved.page.current is not None:
+        return resolved.page.current.text
+    return _with_type(BUILT_IN[kind], "template")
+
+
+def _filled(text: str, kind: str, title: str) -> str:
+    """The template with its type set and the title in place of {title}, in YAML as in Markdown."""
+    try:
+        meta, body = split(text)
+    except FrontMatterError:
+        return text.replace(TITLE_PLACEHOLDER, title)
+    changes = {key: title for key, value in meta.items() if value == TITLE_PLACEHOLDER}
+    return update(join(meta, body.replace(TITLE_PLACEHOLDER, title)), {**changes, "type": kind})
+
 
 def starting_text(kind: str, title: str) -> str:
     """The text a new page of this kind starts from: the admins' template page, else built-in."""
-    from wiki.pages.service import find_page
-
-    template = BUILT_IN.get(kind)
-    if template is None:
+    if kind not in BUILT_IN:
         return f"# {title}\n\n"
-    resolved = find_page(TEMPLATE_SLUGS[kind])
-    if resolved is not None:
-        text = resolved.page.current.text
-        if "type: template" in text:
-            text = text.replace("type: template", f"type: {kind}", 1)
-        return text.replace("{title}", title)
-    return template.replace("{title}", title)
+    return _filled(template_source(kind), kind, title)
+
+
+def new_page_text(slug: str, kind: str, title: str) -> str:
+    """Starting text of the page at `slug`: a template page starts as the built-in template."""
+    template_of = template_kind(slug)
+    if template_of is not None:
+        return _with_type(BUILT_IN[template_of], "template")
+    return starting_text(kind, title)
 
 
 def template_kinds() -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -21,22 +22,97 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from wiki.extensions import db, limiter
 from wiki.models import Page, Revision
-from wiki.pages import display, service
+from wiki.pages import display, editor, service
 from wiki.pages.diff import diff_texts
 
 bp = Blueprint("pages", __name__)
 
 
 class EditForm(FlaskForm):
+    """The editor: metadata fields beside the body, or the raw text ("advanced" mode).
+
+    `source` is the full text the fields were read from; a save applies the changed fields to
+    it (wiki.pages.editor.compose), so keys and comments the form does not show are kept.
+    """
+
     title = StringField(_l("Title"), validators=[Length(max=200)])
-    text = TextAreaField(_l("Text"))
+    text = TextAreaField(_l("Full text (metadata block and Markdown)"))
+    body = TextAreaField(_l("Text (Markdown)"))
+    source = HiddenField()
+    mode = HiddenField(default="form")
     comment = StringField(_l("Summary of your changes"), validators=[Length(max=500)])
     base_revision = HiddenField()
+    type = SelectField(_l("Kind of page"), validate_choice=False)
+    territory = StringField(_l("Territory"), validators=[Length(max=200)])
+    insee = StringField(_l("INSEE commune code"), validators=[Length(max=20)])
+    scale = SelectField(_l("Scale"), validate_choice=False)
+    setting = SelectField(_l("Setting"), validate_choice=False)
+    themes = SelectMultipleField(
+        _l("Themes"),
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    tags = StringField(_l("Free tags"), validators=[Length(max=500)])
+    status = SelectField(_l("Status"), validate_choice=False)
+    started = StringField(_l("Started in"), validators=[Length(max=20)])
+    actors = StringField(_l("Actors"), validators=[Length(max=1000)])
+    lat = StringField(_l("Latitude"), validators=[Length(max=30)])
+    lon = StringField(_l("Longitude"), validators=[Length(max=30)])
+
+    def set_choices(self) -> None:
+        """Vocabularies for the selects; a value outside them stays offered, to be fixed."""
+        from wiki.content.metadata import PAGE_TYPES, SCALES, SETTINGS, STATUSES
+        from wiki.models import Theme
+        from wiki.web import theme_label
+
+        kinds = {
+            "experience": _("Experience"),
+            "territory": _("Territory"),
+            "theme": _("Theme"),
+            "guide": _("Guide"),
+            "page": _("Page"),
+            "template": _("Template of new pages"),
+        }
+        self.type.choices = [(k, kinds.get(k, k)) for k in PAGE_TYPES]
+        for name, values in (("scale", SCALES), ("setting", SETTINGS), ("status", STATUSES)):
+            getattr(self, name).choices = [("", "—")] + [(v, v) for v in values]
+        slugs = db.session.scalars(select(Theme.slug).order_by(Theme.position)).all()
+        self.themes.choices = [(slug, theme_label(slug)) for slug in slugs]
+        self.unknown_themes = [t for t in self.themes.data or [] if t not in slugs]
+        for name in ("type", "scale", "setting", "status", "themes"):
+            field = getattr(self, name)
+            known = {value for value, _label in field.choices}
+            data = field.data if isinstance(field.data, list) else [field.data]
+            field.choices += [(v, v) for v in data if v and v not in known]
+
+    def fields(self) -> dict:
+        return {name: getattr(self, name).data or "" for name in editor.FIELD_NAMES}
+
+    def show(self, text: str, theme_slugs, mode: str = "form") -> list:
+        """Fill the form from a page text; returns the problems found in its front matter."""
+        state = editor.fields_from_text(text, theme_slugs)
+        self.source.data = self.text.data = text
+        self.body.data = state.body
+        self.mode.data = mode if state.fields is not None else "raw"
+        for name, value in (state.fields or {}).items():
+            getattr(self, name).data = value
+        return state.errors
+
+    def flag(self, errors) -> None:
+        """Put each problem next to its field; in raw mode, next to the raw text."""
+        for name, messages in editor.form_errors(errors).items():
+            target = name if self.mode.data == "form" and name in self else "text"
+            if target == "text" and name != "text" and name in self:
+                messages = [f"{getattr(self, name).label.text} : {m}" for m in messages]
+            field = getattr(self, target)
+            field.errors = list(field.errors) + messages
 
 
 class RenameForm(FlaskForm):
@@ -146,46 +222,80 @@ def short_link(code):
 @login_required
 @limiter.limit("30 per minute", methods=["POST"])
 def edit(slug):
+    from wiki.content import templates
+    from wiki.content.frontmatter import FrontMatterError
+    from wiki.pages.derived import theme_slugs
+
     resolved = service.find_page(slug)
     if resolved is not None and resolved.redirected:
         return redirect(url_for("pages.edit", slug=resolved.page.slug), 301)
     page = resolved.page if resolved else None
+    if templates.is_template_slug(page.slug if page else slug) and not current_user.is_admin:
+        abort(403, _("Only administrators can change the templates of new pages."))
     form = EditForm()
+    themes = theme_slugs()
+    kind = request.args.get("type", "page")
+
+    def render(status=200, **context):
+        form.set_choices()
+        return render_template(
+            "pages/edit.html",
+            form=form,
+            page=page,
+            slug=slug,
+            kind=kind,
+            template_of=templates.template_kind(page.slug if page else slug),
+            template_slug=None if page else templates.TEMPLATE_SLUGS.get(kind),
+            **context,
+        ), status
+
     if request.method == "GET":
         if page is not None:
-            form.text.data = page.current.text
+            text = page.current.text
             form.base_revision.data = str(page.current_id)
             form.title.data = page.title
         else:
-            form.title.data = request.args.get("title") or slug.replace("-", " ").capitalize()
-            form.text.data = _starting_text(form.title.data)
-        return render_template("pages/edit.html", form=form, page=page, slug=slug)
+            form.title.data = request.args.get("title") or templates.default_title(slug)
+            text = templates.new_page_text(slug, kind, form.title.data)
+        form.flag(form.show(text, themes))
+        return render()
     if not form.validate_on_submit():
-        return render_template("pages/edit.html", form=form, page=page, slug=slug), 400
+        return render(400)
+    if "body" not in request.form:  # a script posting the whole text, as before the form
+        form.mode.data = "raw"
+    try:
+        text = _posted_text(form, themes)
+    except FrontMatterError as error:
+        form.mode.data, form.text.data = "raw", form.source.data
+        form.flag([editor.FieldError("front_matter", str(error))])
+        return render(422)
+    switch = request.form.get("switch")
+    if switch in ("form", "raw"):  # without JavaScript: the same text in the other mode
+        form.flag(form.show(text, themes, mode=switch))
+        return render(200 if form.mode.data == switch else 422)
     base = form.base_revision.data
     try:
         revision = service.save_page(
             slug=page.slug if page else None,
             title=form.title.data,
-            text=form.text.data,
+            text=text,
             author=current_user,
             comment=form.comment.data or "",
             base_id=int(base) if base and base.isdigit() else None,
             max_bytes=current_app.config["MAX_PAGE_BYTES"],
         )
     except service.Conflict as conflict:
+        form.text.data = text
         return render_template("pages/conflict.html", conflict=conflict, form=form, page=page), 409
     except service.InvalidContent as error:
-        return (
-            render_template(
-                "pages/edit.html", form=form, page=page, slug=slug, error=error, errors=error.errors
-            ),
-            error.status,
-        )
+        form.text.data = text
+        if form.mode.data == "raw":
+            form.show(text, themes, mode="raw")
+        form.flag(error.errors)
+        return render(error.status, error=error, errors=error.errors)
     except service.PageError as error:
-        return render_template(
-            "pages/edit.html", form=form, page=page, slug=slug, error=error
-        ), error.status
+        form.text.data = text
+        return render(error.status, error=error)
     if getattr(revision, "merged", False):
         flash(
             _("Someone saved this page while you were editing; your changes were merged."), "info"
@@ -195,11 +305,44 @@ def edit(slug):
     return redirect(url_for("pages.view", slug=revision.page.slug))
 
 
-def _starting_text(title: str) -> str:
-    from wiki.content import templates
+def _posted_text(form: EditForm, theme_slugs) -> str:
+    """The full text the user means: the raw text, or the form's fields applied to the source."""
+    if form.mode.data == "raw":
+        return form.text.data or ""
+    return editor.compose(form.source.data or "", form.fields(), form.body.data or "", theme_slugs)
 
-    kind = request.args.get("type", "page")
-    return templates.starting_text(kind, title)
+
+@bp.post("/editor/sync")
+@login_required
+@limiter.limit("240 per minute")
+def editor_sync():
+    """JSON for the editor's script: raw text → fields and body, or fields and body → text."""
+    from wiki.content.frontmatter import FrontMatterError
+    from wiki.pages.derived import theme_slugs
+
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        abort(400)
+    themes = theme_slugs()
+    if "text" in data:
+        state = editor.fields_from_text(str(data["text"]), themes)
+        return jsonify(fields=state.fields, body=state.body, errors=_json_errors(state.errors))
+    fields = data.get("fields") if isinstance(data.get("fields"), dict) else {}
+    try:
+        text = editor.compose(
+            str(data.get("source", "")), fields, str(data.get("body", "")), themes
+        )
+    except FrontMatterError as error:
+        errors = [editor.FieldError("front_matter", str(error))]
+        return jsonify(text=None, errors=_json_errors(errors)), 422
+    return jsonify(text=text, errors=_json_errors(editor.validate(text, themes)))
+
+
+def _json_errors(errors) -> list[dict]:
+    return [
+        {"field": editor.ERROR_FIELDS.get(e.field, e.field), "key": e.field, "message": e.message}
+        for e in errors
+    ]
 
 
 @bp.post("/preview")
