@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote_to_bytes
+
 from flask import Flask, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -15,10 +17,12 @@ def init_app(app: Flask) -> None:
     from wiki.auth.views import bp as auth_bp
     from wiki.knowledge.views import bp as knowledge_bp
     from wiki.pages.views import bp as pages_bp
+    from wiki.search.views import bp as search_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(knowledge_bp)
+    app.register_blueprint(search_bp)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to edit pages.")
@@ -33,6 +37,25 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def template_helpers():
         return {"current_locale": str(get_locale()), "theme_label": theme_label}
+
+    def refuse_invalid_utf8():
+        """Werkzeug keeps undecodable bytes as %XX escapes; say so rather than save them."""
+        if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+            raw = request.get_data(cache=True)  # form parsing reuses the cached body
+            try:
+                unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+            except UnicodeDecodeError:
+                return _render_error(
+                    400,
+                    _l(
+                        "The form contained characters that are not valid UTF-8 text. "
+                        "Copy your text into a new editor window and send it again."
+                    ),
+                )
+        return None
+
+    # First of all hooks: CSRF protection parses the form, after which the raw body is gone.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_invalid_utf8)
 
     @app.after_request
     def security_headers(response):
