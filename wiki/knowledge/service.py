@@ -270,8 +270,13 @@ def _located_pages() -> list[Page]:
     )
 
 
+def territory_slug(name: str | None) -> str:
+    """ "Pays d’Évian" -> "pays-d-evian": folded first, so both apostrophes separate words."""
+    return slug_for(fold(name or ""))
+
+
 def _territory_key(page: Page) -> str | None:
-    return page.insee or (slug_for(page.territory) if page.territory else None) or None
+    return page.insee or territory_slug(page.territory) or None
 
 
 def _add(territory: Territory, page: Page) -> None:
@@ -314,13 +319,16 @@ def find_territory(key: str) -> Territory | None:
         if commune is None:
             territory.name = next(p.territory for p in territory.experiences + territory.pages)
         return _sorted(territory)
-    slug = slug_for(key)
+    slug = territory_slug(key)
     if not slug:
         return None
     territory = Territory(slug, "")
     for page in _located_pages():
         commune = get_commune(page.insee) if page.insee else None
-        if slug in (slug_for(page.territory or ""), slug_for(commune.name) if commune else None):
+        if slug in (
+            territory_slug(page.territory),
+            territory_slug(commune.name) if commune else None,
+        ):
             _add(territory, page)
             territory.name = territory.name or page.territory or commune.name
     codes = {p.insee for p in territory.experiences + territory.pages if p.insee}
@@ -328,7 +336,7 @@ def find_territory(key: str) -> Territory | None:
         territory.commune = get_commune(codes.pop())
     if not territory.experiences and not territory.pages:
         communes = [
-            c for c in search_communes(key.replace("-", " "), 50) if slug_for(c.name) == slug
+            c for c in search_communes(key.replace("-", " "), 50) if territory_slug(c.name) == slug
         ]
         if len(communes) != 1:
             return None

@@ -1,0 +1,145 @@
+"""Researcher views: comparison table, its CSV export, and the invariants across experiences."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+
+@pytest.fixture
+def corpus(make_experience):
+    make_experience(
+        "Cantine 100 % bio à Raismes",
+        territory="Raismes",
+        insee="59491",
+        scale="commune",
+        setting="périurbain",
+        themes=("alimentation", "santé"),
+        status="terminé",
+        started=2017,
+        levers=("Le soutien des élus", "Une cuisine centrale en régie"),
+        obstacles=("Le code de la commande publique", "Le manque de producteurs bio"),
+        replicate=("Mesurer le gaspillage d’abord",),
+    )
+    make_experience(
+        "Épicerie solidaire de la Croix-Rousse",
+        territory="Lyon",
+        insee="69123",
+        scale="quartier",
+        setting="urbain",
+        themes=("alimentation", "solidarités"),
+        status="en cours",
+        levers=("le soutien des élus !", "Des bénévoles fidèles"),
+        obstacles=("Le manque de producteurs bio",),
+    )
+    make_experience(
+        "Autopartage villageois à Florac",
+        territory="Florac-Trois-Rivières",
+        insee="48061",
+        scale="commune",
+        setting="rural",
+        themes=("mobilité",),
+        status="en cours",
+        levers=("Le soutien des élus",),
+        obstacles=("Le coût de l’assurance",),
+    )
+
+
+def test_compare_shows_levers_and_obstacles_side_by_side(client, corpus):
+    html = client.get("/compare").get_data(as_text=True)
+
+    assert "3 experiences" in html
+    row = html.split("Cantine 100 % bio à Raismes</a>")[1].split("</tr>")[0]
+    assert "Une cuisine centrale en régie" in row and "Le code de la commande publique" in row
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            "theme=alimentation",
+            {"Cantine 100 % bio à Raismes", "Épicerie solidaire de la Croix-Rousse"},
+        ),
+        ("scale=commune", {"Cantine 100 % bio à Raismes", "Autopartage villageois à Florac"}),
+        ("setting=rural", {"Autopartage villageois à Florac"}),
+        ("status=en+cours&theme=alimentation", {"Épicerie solidaire de la Croix-Rousse"}),
+        ("setting=p%C3%A9riurbain", {"Cantine 100 % bio à Raismes"}),
+    ],
+)
+def test_compare_filters_experiences(client, corpus, query, expected):
+    html = client.get(f"/compare?{query}").get_data(as_text=True)
+
+    titles = {
+        "Cantine 100 % bio à Raismes",
+        "Épicerie solidaire de la Croix-Rousse",
+        "Autopartage villageois à Florac",
+    }
+    assert {t for t in titles if t in html} == expected
+
+
+def test_compare_form_has_labelled_selects_keeping_the_choice(client, corpus):
+    html = client.get("/compare?status=en+cours").get_data(as_text=True)
+
+    for name in ("theme", "scale", "setting", "status"):
+        assert f'<label for="{name}">' in html and f'<select id="{name}" name="{name}">' in html
+    assert '<option value="en cours" selected>' in html
+    assert 'href="/compare.csv?status=en+cours"' in html
+
+
+def test_csv_export_is_utf8_with_bom_and_holds_every_column(client, corpus):
+    response = client.get("/compare.csv?theme=alimentation")
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    raw = response.get_data()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert list(rows[0]) == [
+        "title", "url", "territory", "insee", "scale", "setting", "status", "themes",
+        "started", "levers", "obstacles", "replicate",
+    ]  # fmt: skip
+    cantine = next(r for r in rows if r["title"] == "Cantine 100 % bio à Raismes")
+    assert cantine["url"] == "http://essaim.test/wiki/cantine-100-bio-a-raismes"
+    assert cantine["insee"] == "59491"
+    assert cantine["setting"] == "périurbain"
+    assert cantine["status"] == "terminé"
+    assert cantine["themes"] == "alimentation | sante"
+    assert cantine["started"] == "2017"
+    assert cantine["levers"] == "Le soutien des élus | Une cuisine centrale en régie"
+    assert cantine["replicate"] == "Mesurer le gaspillage d’abord"
+    assert [r["title"] for r in rows] == [
+        "Cantine 100 % bio à Raismes",
+        "Épicerie solidaire de la Croix-Rousse",
+    ]
+
+
+def test_csv_export_defuses_cells_a_spreadsheet_would_run_as_formulas(client, make_experience):
+    make_experience("Compost partagé", levers=('=HYPERLINK("http://x")', "+30 % de tri"))
+
+    raw = client.get("/compare.csv").get_data().decode("utf-8-sig")
+
+    row = next(r for r in csv.DictReader(io.StringIO(raw)) if r["title"] == "Compost partagé")
+    assert row["levers"].startswith("'=HYPERLINK")
+
+
+def test_invariants_count_recurring_levers_and_obstacles_by_theme(client, corpus):
+    html = client.get("/invariants").get_data(as_text=True)
+
+    overall = html.split("All themes")[1].split("<h2")[0]
+    assert "Le soutien des élus" in overall and "3 experiences" in overall
+    assert "Le manque de producteurs bio" in overall and "2 experiences" in overall
+    assert "Des bénévoles fidèles" not in overall  # said once
+    food = html.split(">Alimentation</h2>")[1].split("<h2")[0]
+    assert "Le soutien des élus" in food and "2 experiences" in food
+    assert "Autopartage villageois à Florac" not in food
+    assert ">Mobilité</h2>" not in html  # nothing recurs inside mobility alone
+
+
+def test_invariants_filtered_by_theme_show_only_that_theme(client, corpus):
+    html = client.get("/invariants?theme=alimentation").get_data(as_text=True)
+
+    assert ">Alimentation</h2>" in html and "All themes" not in html
+    assert client.get("/invariants?theme=astronautique").status_code == 404
