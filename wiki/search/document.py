@@ -10,7 +10,8 @@ import hashlib
 import json
 import re
 
-from wiki.content.frontmatter import FrontMatterError, split
+from wiki.content import frontmatter
+from wiki.content.frontmatter import FrontMatterError
 from wiki.content.metadata import DEFAULT_THEMES
 from wiki.content.sections import extract_sections
 from wiki.models import Page
@@ -36,10 +37,7 @@ def page_document(page: Page, theme_labels: dict[str, tuple[str, str]] | None = 
     """The fields of `page` in the index (all values are str, int or datetime)."""
     revision = page.current
     text = revision.text if revision is not None else ""
-    try:
-        _meta, body = split(text)
-    except FrontMatterError:
-        body = text  # saved before the rule existed: still searchable as text
+    body = page_body(text)
     sections = extract_sections(body)
     source = body.replace("\r\n", "\n").replace("\r", "\n")
     for kind in SECTION_FIELDS:
@@ -73,6 +71,23 @@ def page_document(page: Page, theme_labels: dict[str, tuple[str, str]] | None = 
     }
     document["fingerprint"] = fingerprint(document)
     return document
+
+
+def page_body(text: str) -> str:
+    """The text without its front matter block.
+
+    The metadata itself comes from the page row (parsed at save time): only the boundary of
+    the block is needed here, and skipping the YAML parse makes a full reindex several times
+    faster (ruamel takes ~15 ms a page).
+    """
+    try:
+        locate = getattr(frontmatter, "_locate", None)
+        if locate is not None:
+            located = locate(text)
+            return text if located is None else located[2]
+        return frontmatter.split(text)[1]
+    except FrontMatterError:
+        return text  # saved before the rule existed: still searchable as text
 
 
 def _items(items: list[str], section_text: str | None) -> str:

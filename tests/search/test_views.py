@@ -1,0 +1,139 @@
+"""The search pages as a researcher uses them: results, bad input, CSV, autocomplete."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+
+def test_search_page_shows_hits_with_territory_theme_status_and_matched_obstacle(client, corpus):
+    html = client.get("/search?q=convertibilite").get_data(as_text=True)
+    assert "Monnaie locale du Cantal" in html
+    assert "Aurillac" in html and "en cours" in html
+    assert "Obstacle" in html
+    assert '<mark class="match' in html
+
+
+def test_search_page_lists_facets_with_counts(client, corpus):
+    html = client.get("/search?q=habitants").get_data(as_text=True)
+    assert 'class="facets"' in html
+    assert "rural" in html and '<span class="count">' in html
+
+
+def test_facet_link_filters_the_results(client, corpus):
+    response = client.get("/search?q=&setting=rural&status=termine")
+    html = response.get_data(as_text=True)
+    assert "Centrale solaire citoyenne" in html
+    assert "Monnaie locale du Cantal" not in html
+
+
+def test_theme_parameter_of_the_public_url_filters_by_theme(client, corpus):
+    html = client.get("/search?theme=energie").get_data(as_text=True)
+    assert "Centrale solaire citoyenne" in html and "Jardin partagé" not in html
+
+
+def test_did_you_mean_is_offered_on_a_typo(client, corpus):
+    html = client.get("/search?q=coperative").get_data(as_text=True)
+    assert "cooperative" in html
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"jardin partagé',
+        "(jardin OR monnaie",
+        "jardin)",
+        "-",
+        "- -- -",
+        "theme:",
+        "verrou: jardin",
+        "a" * 10_240,
+        "jardin " * 2000,
+        "jardin\x00\x07\x1b[31m\u200b",
+        "Жилищное строительство",
+        "共享花园",
+        "حديقة مشتركة",
+        "*:*",
+        "jard*",
+        "title:[a TO z]",
+        "NOT",
+        "AND OR NOT",
+        "slug:jardin",
+        "fingerprint:x",
+        "\"\"",
+        "()",
+        "le la les",
+        "statut:\"",
+        "theme:(",
+        "l’énergie d'aujourd'hui",
+        "http://exemple.fr/a:b",
+    ],
+)
+def test_bad_input_never_errors(client, make_page, q):
+    make_page()
+    response = client.get("/search", query_string={"q": q})
+    assert response.status_code == 200
+    assert "Search the experiences" in response.get_data(as_text=True) or response.data
+
+
+@pytest.mark.parametrize(
+    ("q", "message"),
+    [
+        ('"jardin partagé', "read as plain words"),
+        ("(jardin OR monnaie", "read as plain words"),
+        ("theme:", "needs a word after it"),
+        ("a" * 10_240, "only its first 500 characters"),
+        ("-jardin", "cannot only exclude"),
+    ],
+)
+def test_bad_input_is_explained(client, make_page, q, message):
+    make_page()
+    response = client.get("/search", query_string={"q": q})
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+
+
+def test_unbalanced_quote_still_finds_the_words(client, corpus):
+    html = client.get("/search", query_string={"q": '"dix parcelles'}).get_data(as_text=True)
+    assert "Jardin partagé des Tilleuls" in html
+
+
+def test_bad_page_and_sort_parameters_are_ignored(client, corpus):
+    for args in ("page=abc", "page=-3", "page=99999999999999", "sort=nope", "setting=%00"):
+        assert client.get(f"/search?q=habitants&{args}").status_code == 200
+
+
+def test_csv_export_has_every_result_and_the_matched_statement(client, corpus):
+    for url in ("/search.csv?q=auteur:camille", "/search?q=auteur:camille&format=csv"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response.mimetype == "text/csv"
+        rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+        assert len(rows) == 3
+    rows = list(csv.DictReader(io.StringIO(
+        client.get("/search.csv?q=verrou:raccordement").get_data(as_text=True).lstrip("\ufeff")
+    )))
+    assert [r["title"] for r in rows] == ["Centrale solaire citoyenne"]
+    assert rows[0]["territory"] == "Parthenay"
+    assert rows[0]["themes"] == "energie;gouvernance"
+    assert rows[0]["matched_in"] == "Obstacle"
+    assert "raccordement au réseau" in rows[0]["matched_text"]
+    assert rows[0]["url"].endswith("/wiki/centrale-solaire-citoyenne")
+
+
+def test_csv_export_never_starts_a_cell_with_a_formula(client, save):
+    save("=HYPERLINK(\"x\") tableur", "# Tableur\n\nUne formule de tableur.\n")
+    text = client.get("/search.csv?q=tableur").get_data(as_text=True)
+    assert "'=HYPERLINK" in text
+
+
+def test_suggest_returns_matching_titles_as_json(client, corpus):
+    response = client.get("/search/suggest?q=jard")
+    assert response.status_code == 200
+    assert response.json == [
+        {"title": "Jardin partagé des Tilleuls", "url": "/wiki/jardin-partage-des-tilleuls"}
+    ]
+    assert client.get("/search/suggest?q=").json == []
+    assert client.get("/search/suggest", query_string={"q": "\x00" * 5000}).json == []
