@@ -19,10 +19,10 @@ territory:
 insee: ""
 scale: commune
 setting:
-themes: []
+themes:
 status: en cours
 started:
-actors: []
+actors:
 ---
 # {title}
 
