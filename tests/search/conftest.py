@@ -95,3 +95,9 @@ def corpus(save):
         ),
     ).page
     return pages
+
+
+@pytest.fixture(autouse=True)
+def english_pages(app):
+    """Assertions read the English msgids; one test checks the French catalogue."""
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"

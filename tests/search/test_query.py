@@ -132,3 +132,8 @@ def test_title_suggestions_complete_the_last_word(corpus):
     assert query.suggest("centrale sol")[0]["title"] == "Centrale solaire citoyenne"
     assert query.suggest("monnaie jard") == []
     assert query.suggest("j") == []
+
+
+def test_singular_finds_plurals_the_stemmer_keeps(save):
+    save("Vélos partagés", "# Vélos\n\nDes vélos et des verrous.\n")
+    assert titles(query.search("vélo verrou")) == ["Vélos partagés"]

@@ -10,6 +10,7 @@ import unicodedata
 
 from whoosh.analysis import (
     CharsetFilter,
+    Filter,
     LowercaseFilter,
     NgramFilter,
     RegexTokenizer,
@@ -41,6 +42,22 @@ def _stop_words() -> frozenset[str]:
 STOP_WORDS = _stop_words()
 
 
+class PluralFilter(Filter):
+    """Drops a plural "s" the French Snowball stemmer keeps after a vowel ("vélos", "verrous").
+
+    Snowball stems "jardins" to "jardin" but leaves "velos" and "verrous" whole, so a search in
+    the singular would miss them. Query and index go through the same filter, so the rare
+    words it merges ("bus"/"bu") only ever match each other.
+    """
+
+    def __call__(self, tokens):
+        for token in tokens:
+            text = token.text
+            if len(text) > 3 and text[-1] == "s" and text[-2] in "aeiouy":
+                token.text = text[:-1]
+            yield token
+
+
 def french_analyzer():
     """Analyzer of the prose fields (title, body, levers, obstacles, how to replicate)."""
     return (
@@ -48,6 +65,7 @@ def french_analyzer():
         | LowercaseFilter()
         | CharsetFilter(FOLDING)
         | StopFilter(stoplist=STOP_WORDS, minsize=1)
+        | PluralFilter()
         | StemFilter(lang="fr", cachesize=100_000)
     )
 

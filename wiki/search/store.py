@@ -107,11 +107,10 @@ def searcher(directory: str | os.PathLike):
         cache = _readers.cache = {}
     key = str(store.directory)
     entry = cache.get(key)
-    if entry is not None and entry[0] == path:
-        current = entry[1].refresh()
-        if current is not entry[1]:
-            entry[1].close()
+    if entry is not None and entry[0] == path and entry[1].up_to_date():
+        current = entry[1]
     else:
+        # Not Searcher.refresh(): its reader reuse fails on single-segment readers (2.7.5).
         if entry is not None:
             entry[1].close()
         current = whoosh_index.open_dir(str(path)).searcher()
