@@ -138,8 +138,3 @@ def test_suggest_returns_matching_titles_as_json(client, corpus):
     assert client.get("/search/suggest?q=").json == []
     assert client.get("/search/suggest", query_string={"q": "\x00" * 5000}).json == []
 
-
-def test_french_readers_see_the_section_name_in_french(app, client, corpus):
-    app.config["BABEL_DEFAULT_LOCALE"] = "fr"
-    html = client.get("/search?q=convertibilite").get_data(as_text=True)
-    assert "Verrou" in html
