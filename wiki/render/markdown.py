@@ -1,0 +1,162 @@
+"""Render a page body from Markdown to sanitised HTML, with its contents and wiki links."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from dataclasses import dataclass
+
+import mistune
+from slugify import slugify
+
+from wiki.render.anchors import HeadingAnchors, TocEntry
+from wiki.render.sanitise import sanitise_html
+from wiki.render.wikilinks import (
+    WIKI_LINK_PATTERN,
+    LinkResolver,
+    normalise_title,
+    wiki_link_titles,
+    wiki_links,
+)
+
+__all__ = [
+    "LinkResolutionError",
+    "Rendered",
+    "TocEntry",
+    "default_resolve_link",
+    "extract_wiki_links",
+    "render_markdown",
+]
+
+logger = logging.getLogger(__name__)
+
+PLUGINS = ("table", "footnotes", "strikethrough", "task_lists", "url")
+
+# C0 and C1 control characters except tab and line breaks, and lone surrogates (which cannot
+# be encoded, so would break the sanitiser or the response).
+_UNWANTED_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+@dataclass
+class Rendered:
+    html: str  # sanitised HTML, safe to insert with |safe
+    toc: list[TocEntry]  # h2..h4 headings in order (h1 excluded)
+    links: list[str]  # wiki link target titles in order of appearance, de-duplicated
+
+
+class LinkResolutionError(RuntimeError):
+    """``resolve_link`` failed; the original exception is the ``__cause__``."""
+
+
+def default_resolve_link(title: str) -> tuple[str, bool]:
+    """Link every title to its page URL, as if the page existed."""
+    return "/wiki/" + slugify(title), True
+
+
+def render_markdown(body: str, resolve_link: LinkResolver | None = None) -> Rendered:
+    """Render a page body to sanitised HTML, with its table of contents and wiki links.
+
+    ``resolve_link(title)`` returns ``(url, exists)`` for the target of a wiki link; it is called
+    once per distinct title. The URL is used as given: when ``exists`` is False the link gets the
+    class ``new`` and a "Page à créer" title, so the caller passes the URL of the page's edit
+    form (``/wiki/<slug>/edit``) for missing pages. Without ``resolve_link`` every target links
+    to ``/wiki/<slug>`` as if it existed.
+
+    Malformed Markdown never raises: should the parser fail, the text is shown escaped in a
+    ``<pre>``. Only a failure of ``resolve_link`` itself propagates, as LinkResolutionError.
+    """
+    text = _UNWANTED_CHARACTERS.sub("", body)
+    renderer = _PageRenderer(resolve_link or default_resolve_link)
+    try:
+        unsafe_html, state = _page_markdown(renderer).parse(text)
+        safe_html = sanitise_html(unsafe_html)
+    except LinkResolutionError:
+        raise
+    except Exception:
+        logger.warning("Markdown rendering failed, showing the page as plain text", exc_info=True)
+        return Rendered(
+            html="<pre>" + html.escape(text, quote=False) + "</pre>",
+            toc=[],
+            links=extract_wiki_links(text),
+        )
+    return Rendered(html=safe_html, toc=renderer.anchors.toc, links=wiki_link_titles(state.env))
+
+
+def extract_wiki_links(body: str) -> list[str]:
+    """Return the wiki link titles of a page body, as ``render_markdown(...).links`` would.
+
+    The body is parsed but no HTML is produced, so ``[[...]]`` inside code is ignored exactly as
+    when rendering.
+    """
+    text = _UNWANTED_CHARACTERS.sub("", body)
+    try:
+        _, state = _LINK_FINDER.parse(text)
+    except Exception:
+        logger.warning("Markdown parsing failed, scanning for wiki links roughly", exc_info=True)
+        return _scan_wiki_links(text)
+    return wiki_link_titles(state.env)
+
+
+class _PageRenderer(mistune.HTMLRenderer):
+    """HTML renderer for one page: heading anchors, wiki links, table alignment without style."""
+
+    def __init__(self, resolve_link: LinkResolver) -> None:
+        super().__init__(escape=False)
+        self.anchors = HeadingAnchors()
+        self._resolve_link = resolve_link
+        self._resolved: dict[str, tuple[str, bool]] = {}
+
+    def heading(self, text: str, level: int, **attrs: object) -> str:
+        anchor = self.anchors.add(level, text)
+        permalink = f'<a class="anchor" href="#{anchor}" aria-hidden="true">¶</a>'
+        return f'<h{level} id="{anchor}">{text} {permalink}</h{level}>\n'
+
+    def wiki_link(self, text: str, title: str) -> str:
+        url, exists = self._resolve(title)
+        attrs: dict[str, object] = {"class": "wikilink", "href": url}
+        if not exists:
+            attrs["class"] = "wikilink new"
+            attrs["title"] = f"Page à créer : {title}"
+        return "<a" + self.render_attrs(attrs) + ">" + text + "</a>"
+
+    def table_cell(self, text: str, align: str | None = None, head: bool = False) -> str:
+        # mistune writes style="text-align:…", and the sanitiser allows no style at all.
+        tag = "th" if head else "td"
+        return f"<{tag}{self.render_attrs({'align': align})}>{text}</{tag}>\n"
+
+    def _resolve(self, title: str) -> tuple[str, bool]:
+        if title not in self._resolved:
+            try:
+                url, exists = self._resolve_link(title)
+            except Exception as exc:
+                raise LinkResolutionError(f"resolve_link failed for {title!r}") from exc
+            self._resolved[title] = (url, bool(exists))
+        return self._resolved[title]
+
+
+def _page_markdown(renderer: _PageRenderer) -> mistune.Markdown:
+    # One instance per render: the renderer holds the page's anchors and resolved links.
+    md = mistune.create_markdown(escape=False, renderer=renderer, plugins=PLUGINS)
+    wiki_links(md)
+    return md
+
+
+def _link_finder() -> mistune.Markdown:
+    # No renderer: parsing yields tokens only. Safe to share, the parse state is per call.
+    md = mistune.create_markdown(renderer="ast", plugins=PLUGINS)
+    wiki_links(md)
+    return md
+
+
+_LINK_FINDER = _link_finder()
+
+_FENCED_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1|\Z)", re.M | re.S)
+_CODE_SPAN = re.compile(r"(`+).*?\1", re.S)
+
+
+def _scan_wiki_links(text: str) -> list[str]:
+    """Find wiki links without a Markdown parser: the last resort when parsing fails."""
+    text = _CODE_SPAN.sub("", _FENCED_CODE.sub("", text))
+    titles = (normalise_title(m.group("wiki_title")) for m in re.finditer(WIKI_LINK_PATTERN, text))
+    return list(dict.fromkeys(t for t in titles if t))
