@@ -26,7 +26,7 @@ install-dev: $(VENV)/.installed-dev translations
 
 # The French catalogue is compiled at install time (.mo files are not versioned).
 translations: | $(BIN)/python
-	$(BIN)/pybabel compile --use-fuzzy -q -d wiki/translations
+	$(BIN)/pybabel compile --use-fuzzy -d wiki/translations
 
 run: install
 	$(BIN)/essaim db upgrade

@@ -21,7 +21,7 @@ class Shown:
     metadata: Metadata
     rendered: Rendered
     sections: Sections
-    has_h1: bool
+    heading: str | None  # the body's leading "# " heading, shown as the page's h1
 
 
 def existing_slugs(slugs: set[str]) -> set[str]:
@@ -54,6 +54,16 @@ def show(text: str) -> Shown:
     except FrontMatterError:
         raw, body = {}, text
     metadata, _errors = parse_metadata(raw, theme_slugs())
-    rendered = render_markdown(body, link_resolver(body))
-    has_h1 = body.lstrip().startswith("# ")
-    return Shown(metadata, rendered, extract_sections(body), has_h1)
+    heading, rest = _leading_heading(body)
+    rendered = render_markdown(rest, link_resolver(rest))
+    return Shown(metadata, rendered, extract_sections(body), heading)
+
+
+def _leading_heading(body: str) -> tuple[str | None, str]:
+    """Take the first "# Title" line out of the body, so that it heads the page above the
+    metadata and summary boxes instead of appearing below them."""
+    stripped = body.lstrip("\n")
+    first, _newline, rest = stripped.partition("\n")
+    if first.startswith("# ") and first[2:].strip():
+        return first[2:].strip().rstrip("#").strip(), rest
+    return None, body
