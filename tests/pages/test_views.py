@@ -73,7 +73,7 @@ def test_too_large_page_gets_a_clear_message_and_keeps_the_text(logged_in, make_
     response = save(logged_in, "plan-climat", big)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "kB" in html or "ko" in html
+    assert "kB" in html or "Ko" in html
     assert "Des mots et encore des mots." in html
 
 
