@@ -32,7 +32,9 @@ class HeadingAnchors:
     def add(self, level: int, inner_html: str) -> str:
         """Return the id of a heading whose rendered content is ``inner_html``."""
         text = " ".join(html.unescape(_TAG.sub("", inner_html)).split())
-        base = slugify(text, max_length=MAX_ANCHOR_LENGTH) or FALLBACK_ANCHOR
+        # slugify drops the typographic apostrophe: "d’Anzin" would read "danzin".
+        words = text.replace("’", " ")
+        base = slugify(words, max_length=MAX_ANCHOR_LENGTH) or FALLBACK_ANCHOR
         anchor, n = base, 1
         while anchor in self._used:
             n += 1
