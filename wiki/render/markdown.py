@@ -61,7 +61,7 @@ def render_markdown(body: str, resolve_link: LinkResolver | None = None) -> Rend
     once per distinct title. The URL is used as given: when ``exists`` is False the link gets the
     class ``new`` and a "Page à créer" title, so the caller passes the URL of the page's edit
     form (``/wiki/<slug>/edit``) for missing pages. Without ``resolve_link`` every target links
-    to ``/wiki/<slug>`` as if it existed.
+    to ``/wiki/<slug>`` as if it existed. A label (``[[Title|label]]``) is shown as plain text.
 
     Malformed Markdown never raises: should the parser fail, the text is shown escaped in a
     ``<pre>``. Only a failure of ``resolve_link`` itself propagates, as LinkResolutionError.
