@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 
@@ -65,3 +67,36 @@ def make_experience(make_page):
         return make_page(title=title, text=experience_text(title, **fields))
 
     return make
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory, migrated_db):
+    """The demo content loaded once (it takes a while: every revision is indexed)."""
+    from tests.conftest import make_app
+    from wiki.demo import load_demo
+    from wiki.extensions import db
+
+    data_dir = tmp_path_factory.mktemp("demo")
+    shutil.copy(migrated_db, data_dir / "essaim.db")
+    app = make_app(data_dir)
+    with app.app_context():
+        assert load_demo() > 10
+        db.session.remove()
+        db.engine.dispose()
+    return data_dir / "essaim.db"
+
+
+@pytest.fixture
+def demo_client(tmp_path, demo_db):
+    """A client on a fresh copy of the demo wiki."""
+    from tests.conftest import make_app
+    from wiki.extensions import db
+
+    data_dir = tmp_path / "demo"
+    data_dir.mkdir()
+    shutil.copy(demo_db, data_dir / "essaim.db")
+    app = make_app(data_dir)
+    with app.app_context():
+        yield app.test_client()
+        db.session.remove()
+        db.engine.dispose()

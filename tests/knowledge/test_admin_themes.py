@@ -58,7 +58,7 @@ def test_adding_a_theme_that_clashes_with_an_existing_label_is_refused(admin):
     response = post(admin, "/admin/themes", label_fr="Énergie", label_en="power")
 
     assert response.status_code == 400
-    assert "already used by the theme" in response.get_data(as_text=True)
+    assert "est déjà utilisé par le thème" in response.get_data(as_text=True)
 
 
 def test_admin_edits_the_labels_of_a_theme(admin):
@@ -93,7 +93,7 @@ def test_removing_a_theme_used_by_pages_is_refused_with_the_pages(admin, make_pa
 
     assert response.status_code == 409
     html = response.get_data(as_text=True)
-    assert "is used by 1 page" in html and "Rivière vivante" in html
+    assert "est utilisé par 1 page" in html and "Rivière vivante" in html
     assert db.session.get(Theme, "eau") is not None
 
 

@@ -50,7 +50,7 @@ def corpus(make_experience):
 def test_compare_shows_levers_and_obstacles_side_by_side(client, corpus):
     html = client.get("/compare").get_data(as_text=True)
 
-    assert "3 experiences" in html
+    assert "3 expériences" in html
     row = html.split("Cantine 100 % bio à Raismes</a>")[1].split("</tr>")[0]
     assert "Une cuisine centrale en régie" in row and "Le code de la commande publique" in row
 
@@ -128,12 +128,12 @@ def test_csv_export_defuses_cells_a_spreadsheet_would_run_as_formulas(client, ma
 def test_invariants_count_recurring_levers_and_obstacles_by_theme(client, corpus):
     html = client.get("/invariants").get_data(as_text=True)
 
-    overall = html.split("All themes")[1].split("<h2")[0]
-    assert "Le soutien des élus" in overall and "3 experiences" in overall
-    assert "Le manque de producteurs bio" in overall and "2 experiences" in overall
+    overall = html.split("Tous les thèmes")[1].split("<h2")[0]
+    assert "Le soutien des élus" in overall and "3 expériences" in overall
+    assert "Le manque de producteurs bio" in overall and "2 expériences" in overall
     assert "Des bénévoles fidèles" not in overall  # said once
     food = html.split(">Alimentation</h2>")[1].split("<h2")[0]
-    assert "Le soutien des élus" in food and "2 experiences" in food
+    assert "Le soutien des élus" in food and "2 expériences" in food
     assert "Autopartage villageois à Florac" not in food
     assert ">Mobilité</h2>" not in html  # nothing recurs inside mobility alone
 
@@ -141,5 +141,5 @@ def test_invariants_count_recurring_levers_and_obstacles_by_theme(client, corpus
 def test_invariants_filtered_by_theme_show_only_that_theme(client, corpus):
     html = client.get("/invariants?theme=alimentation").get_data(as_text=True)
 
-    assert ">Alimentation</h2>" in html and "All themes" not in html
+    assert ">Alimentation</h2>" in html and "Tous les thèmes" not in html
     assert client.get("/invariants?theme=astronautique").status_code == 404

@@ -6,7 +6,7 @@ from wiki.pages.service import rename_page
 
 
 def backlinks_section(html: str) -> str:
-    return html.split("Pages that link here")[1].split("</section>")[0]
+    return html.split("Pages qui pointent ici")[1].split("</section>")[0]
 
 
 def test_page_lists_the_pages_that_link_to_it(client, make_page):
@@ -39,7 +39,7 @@ def test_page_without_backlinks_says_so(client, make_page):
 
     html = client.get("/wiki/page-seule").get_data(as_text=True)
 
-    assert "No page links here yet." in backlinks_section(html)
+    assert "Aucune page ne pointe encore ici." in backlinks_section(html)
 
 
 def test_orphans_are_pages_no_other_page_links_to(client, make_page, user):
@@ -81,4 +81,4 @@ def test_link_to_the_old_title_of_a_renamed_page_is_not_wanted(client, make_page
     html = client.get("/special/wanted").get_data(as_text=True)
 
     assert "Repair café" not in html
-    assert "No link points to a missing page." in html
+    assert "Aucun lien ne pointe vers une page manquante." in html

@@ -41,7 +41,7 @@ def test_experience_with_no_place_at_all_is_listed_but_not_on_the_map(client, ma
 
     assert "Monnaie locale en projet" not in features_by_title(client)
     html = client.get("/map").get_data(as_text=True)
-    assert "Not on the map" in html and "Monnaie locale en projet" in html
+    assert "Hors de la carte" in html and "Monnaie locale en projet" in html
 
 
 def test_map_filters_by_theme_and_status(client, make_experience):

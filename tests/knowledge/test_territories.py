@@ -41,7 +41,7 @@ def test_commune_without_experiences_shows_its_name_and_an_empty_list(client):
     response = client.get("/territories/59491")
 
     assert response.status_code == 200
-    assert "No experience from this territory yet." in response.get_data(as_text=True)
+    assert "Aucune expérience de ce territoire pour l’instant." in response.get_data(as_text=True)
 
 
 def test_unknown_commune_code_and_unknown_name_are_404_pages(client, make_experience):
@@ -58,7 +58,7 @@ def test_territories_index_groups_pages_by_commune(client, make_experience):
 
     html = client.get("/territories").get_data(as_text=True)
 
-    assert 'href="/territories/59491"' in html and "2 experiences" in html
+    assert 'href="/territories/59491"' in html and "2 expériences" in html
     assert 'href="/territories/pays-d-evian"' in html
 
 

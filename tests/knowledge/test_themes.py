@@ -10,9 +10,9 @@ def test_themes_index_lists_every_theme_with_its_number_of_experiences(client, m
     html = client.get("/themes").get_data(as_text=True)
 
     assert '<a href="/themes/alimentation">Alimentation</a>' in html
-    assert "2 experiences" in html
+    assert "2 expériences" in html
     assert '<a href="/themes/biodiversite">Biodiversité</a>' in html
-    assert "1 experience" in html
+    assert "1 expérience" in html
     assert '<a href="/themes/sante">Santé</a>' in html
 
 
@@ -52,15 +52,15 @@ def test_theme_page_shows_recurring_levers_with_their_count_and_pages(client, ma
 
     html = client.get("/themes/alimentation").get_data(as_text=True)
 
-    levers = html.split("Levers that recur")[1].split("Obstacles that recur")[0]
-    assert "3 experiences" in levers  # Florac is in another theme
+    levers = html.split("Leviers qui reviennent")[1].split("Verrous qui reviennent")[0]
+    assert "3 expériences" in levers  # Florac is in another theme
     assert '<span class="wording">Le soutien des élus</span>' in levers  # most common wording
     for title in ("Cantine bio à Raismes", "Épicerie solidaire d’Angers", "AMAP de Nyons"):
         assert title in levers
     assert "Covoiturage à Florac" not in levers
     assert "Une cuisine centrale en régie" not in levers  # said once: does not recur
-    obstacles = html.split("Obstacles that recur")[1]
-    assert "2 experiences" in obstacles and "commande publique" in obstacles
+    obstacles = html.split("Verrous qui reviennent")[1]
+    assert "2 expériences" in obstacles and "commande publique" in obstacles
 
 
 def test_unknown_theme_is_a_404_page(client):
