@@ -465,7 +465,7 @@ def _hit(result, scored: bool) -> Hit:
     html = plain = ""
     if matched_in in (*SECTION_FIELDS, "body"):
         html = _highlight(result, source, _HTML)
-        plain = _highlight(result, source, _PLAIN)
+        plain = Markup(html).striptags()  # noqa: S704 (escaped by Whoosh, see below)
     if not html:
         text = stored.get(source) or stored.get("body", "")
         plain = _start_of(text)
@@ -490,15 +490,7 @@ def _matched_field(result) -> str:
     return max(best, key=lambda name: (counts[name], -order.index(name)))
 
 
-class _PlainFormatter(highlight.Formatter):
-    between = " … "
-
-    def format_token(self, text, token, replace=False):
-        return highlight.get_text(text, token, replace)
-
-
 _HTML = highlight.HtmlFormatter(tagname="mark", classname="match", between=" … ")
-_PLAIN = _PlainFormatter()
 _FRAGMENTERS = {
     # One lever or obstacle is one line: the snippet is the statement itself.
     "section": highlight.SentenceFragmenter(maxchars=400, sentencechars=".!?\n"),
