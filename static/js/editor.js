@@ -116,10 +116,18 @@
     return label ? label.textContent.trim() : name;
   }
 
-  function toText() {
+  // `switching`: the answer is for a switch to raw mode; other answers arriving once the raw
+  // text is shown must not overwrite what the user types there.
+  var latest = 0;
+  function toText(switching) {
+    var request = ++latest;
     return post({ source: source.value, fields: fieldValues(), body: body.value })
       .then(function (data) {
-        if (data.text !== null && data.text !== undefined) { text.value = data.text; dirty = false; }
+        var current = request === latest && (switching || modeInput.value === "form");
+        if (current && data.text !== null && data.text !== undefined) {
+          text.value = data.text; dirty = false;
+        }
+        data.current = current;
         return data;
       });
   }
@@ -135,8 +143,9 @@
 
   function switchTo(mode) {
     if (mode === modeInput.value) return;
+    clearTimeout(timer);
     if (mode === "raw") {
-      toText().then(function (data) { show("raw"); showErrors(data.errors); text.focus(); })
+      toText(true).then(function (data) { show("raw"); showErrors(data.errors); text.focus(); })
         .catch(function () { form.requestSubmit(form.querySelector('[data-mode="raw"]')); });
       return;
     }
@@ -164,14 +173,17 @@
     if (modeInput.value !== "form") return;
     dirty = true;
     clearTimeout(timer);
-    timer = setTimeout(function () { toText().catch(function () {}); }, 400);
+    timer = setTimeout(function () {
+      if (modeInput.value === "form") toText().catch(function () {});
+    }, 400);
   }
   formPanel.addEventListener("input", changed);
   formPanel.addEventListener("change", function (e) {
     changed();
     if (e.target === body) return;
     clearTimeout(timer);
-    toText().then(function (data) { showErrors(data.errors); }).catch(function () {});
+    toText().then(function (data) { if (data.current) showErrors(data.errors); })
+      .catch(function () {});
   });
   if (previewTab) {
     // Runs before essaim.js's own handler: bring the text up to date, then preview it.
