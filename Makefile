@@ -45,7 +45,7 @@ bench: install-dev
 
 # Refresh the catalogue after adding strings: extract, then merge into the .po files.
 messages: | $(BIN)/python
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o wiki/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _ln:1,2 -k lazy_ngettext:1,2 -o wiki/translations/messages.pot .
 	$(BIN)/pybabel update -i wiki/translations/messages.pot -d wiki/translations --no-fuzzy-matching
 
 clean:

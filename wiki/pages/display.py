@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import url_for
@@ -32,11 +35,42 @@ def existing_slugs(slugs: set[str]) -> set[str]:
     return found
 
 
-def link_resolver(body: str):
-    """One query for all the links of a page, then a lookup per link while rendering."""
-    slugs = {slug_for(title) for title in extract_wiki_links(body)}
-    found = existing_slugs({s for s in slugs if s})
+class _LRU:
+    """A small thread-safe LRU: rendering a long page costs seconds, reading it again should not."""
 
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+_LINK_SLUGS = _LRU(512)
+_SHOWN = _LRU(128)
+
+
+def _link_slugs(digest: bytes, body: str) -> frozenset[str]:
+    slugs = _LINK_SLUGS.get(digest)
+    if slugs is None:
+        slugs = frozenset(filter(None, (slug_for(t) for t in extract_wiki_links(body))))
+        _LINK_SLUGS.put(digest, slugs)
+    return slugs
+
+
+def link_resolver(found: frozenset[str]):
     def resolve(title: str) -> tuple[str, bool]:
         slug = slug_for(title) or "page"
         if slug in found:
@@ -47,16 +81,26 @@ def link_resolver(body: str):
 
 
 def show(text: str) -> Shown:
+    """What readers see of a text. Cached by text and by which of its links exist, so a new
+    page turning a red link blue, or a theme added by an admin, gives a fresh rendering."""
     from wiki.pages.derived import theme_slugs
 
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest()
     try:
         raw, body = split(text)
     except FrontMatterError:
         raw, body = {}, text
-    metadata, _errors = parse_metadata(raw, theme_slugs())
     heading, rest = _leading_heading(body)
-    rendered = render_markdown(rest, link_resolver(rest))
-    return Shown(metadata, rendered, extract_sections(body), heading)
+    found = frozenset(existing_slugs(set(_link_slugs(digest, rest))))
+    themes = tuple(theme_slugs())
+    key = (digest, found, themes)
+    shown = _SHOWN.get(key)
+    if shown is None:
+        metadata, _errors = parse_metadata(raw, themes)
+        rendered = render_markdown(rest, link_resolver(found))
+        shown = Shown(metadata, rendered, extract_sections(body), heading)
+        _SHOWN.put(key, shown)
+    return shown
 
 
 def _leading_heading(body: str) -> tuple[str | None, str]:
