@@ -29,7 +29,19 @@ def make_app(data_dir: Path, **overrides):
         "SEARCH_INDEX_DIR": str(data_dir / "search"),
         **overrides,
     }
-    return create_app(config)
+    app = create_app(config)
+
+    @app.before_request
+    def _fresh_request_state():
+        # Tests keep one app context open (to use the database between requests), and Flask
+        # reuses it for each request: forget what a real request would not carry over.
+        from flask import g
+        from flask_babel import refresh
+
+        g.pop("_login_user", None)
+        refresh()
+
+    return app
 
 
 @pytest.fixture(scope="session")

@@ -106,7 +106,9 @@ def test_page_reads_well_on_a_phone(phone_page, live_server):
     register(phone_page, base, "Lou")
     phone_page.goto(f"{base}/wiki/une-page-mobile/edit?title=Une page mobile")
     phone_page.fill("#title", "Une page mobile")
-    phone_page.fill("#body", "# Une page mobile\n\n| Année | Repas |\n|---|---|\n| 2023 | 12 000 |\n")
+    phone_page.fill(
+        "#body", "# Une page mobile\n\n| Année | Repas |\n|---|---|\n| 2023 | 12 000 |\n"
+    )
     save(phone_page)
     overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1

@@ -144,3 +144,12 @@ def test_update_writes_new_lists_in_flow_style_and_quotes_codes():
 def test_update_keeps_a_block_list_as_a_block_list():
     text = update(PAGE, {"actors": ["habitants", "élus"]})
     assert "actors:\n  - habitants\n  - élus\n" in text
+
+
+def test_filling_an_empty_flow_list_keeps_the_bracket_style():
+    from wiki.content.frontmatter import update
+
+    text = "---\nthemes: []  # à compléter\n---\nCorps\n"
+    updated = update(text, {"themes": ["alimentation", "énergie"]})
+    assert "themes: [alimentation, énergie]" in updated
+    assert "# à compléter" in updated

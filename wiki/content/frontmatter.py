@@ -175,8 +175,9 @@ def update(text: str, changes: Mapping) -> str:
 def _restyled(old, new):
     """Keep the block or flow style the author chose for a list they already had."""
     if isinstance(old, CommentedSeq) and isinstance(new, CommentedSeq):
-        if old.fa.flow_style():
-            new.fa.set_flow_style()
-        else:
+        # ruamel records no style for an empty `[]` (None): keep the new list's flow style then.
+        if old.fa.flow_style() is False:
             new.fa.set_block_style()
+        else:
+            new.fa.set_flow_style()
     return new
