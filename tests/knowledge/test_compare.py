@@ -143,3 +143,16 @@ def test_invariants_filtered_by_theme_show_only_that_theme(client, corpus):
 
     assert ">Alimentation</h2>" in html and "Tous les thèmes" not in html
     assert client.get("/invariants?theme=astronautique").status_code == 404
+
+
+def test_invariants_group_statements_worded_differently_around_a_shared_concept(client, make_experience):
+    make_experience("Jardin de Raismes", themes=("alimentation",), obstacles=("L’essoufflement des bénévoles après trois saisons.",))
+    make_experience("Repair café de Lyon", themes=("déchets",), obstacles=("Essoufflement du bénévole référent",))
+    make_experience("Frigo de Nyons", themes=("solidarités",), obstacles=("Les bénévoles, épuisés, s’essoufflent",))
+
+    html = client.get("/invariants").get_data(as_text=True)
+    overall = html.split('id="group-1"')[1].split('id="group-2"')[0]
+    assert "2 expériences" in overall
+    assert "Essoufflement du bénévole référent" in overall  # the shorter wording
+    assert "Jardin de Raismes" in overall and "Repair café de Lyon" in overall
+    assert "Frigo de Nyons" not in overall  # says it differently: no shared pair of words

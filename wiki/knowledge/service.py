@@ -12,6 +12,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
@@ -122,11 +123,16 @@ def statements_of(page: Page, kind: str) -> list[str]:
 
 @dataclass
 class Recurrence:
-    """One normalised lever or obstacle and the experiences that state it."""
+    """A lever or obstacle that several experiences state, in their own words.
+
+    `key` is the concept they share: two adjacent content words, folded and stemmed
+    ("soutien elu" for "Le soutien des élus dès la première réunion" and "soutien actif de
+    l'élue"), or the one content word of a one-word item.
+    """
 
     kind: str
     key: str
-    wording: str  # the most common wording among the pages
+    wording: str  # the most common statement, else the shortest: the plainest way to say it
     wordings: Counter = field(default_factory=Counter)
     pages: list[Page] = field(default_factory=list)
 
@@ -135,10 +141,37 @@ class Recurrence:
         return len(self.pages)
 
 
+@cache
+def _stemmer():
+    from whoosh.lang import stemmer_for_language
+
+    return stemmer_for_language("fr")
+
+
+def _stem(word: str) -> str:
+    # Plural first: Snowball keeps "elus" and "elu" apart, volunteers write both.
+    if len(word) > 3 and word[-1] in "sx":
+        word = word[:-1]
+    return _stemmer()(word)
+
+
+def concepts(key: str) -> set[str]:
+    """The concepts of a normalised statement: adjacent pairs of stemmed content words."""
+    words = [_stem(w) for w in key.split() if len(w) > 2 and not w.isdigit()]
+    if len(words) == 1:
+        return {words[0]}
+    return {f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a != b}
+
+
 def recurrences(
     kind: str, *, theme: str | None = None, minimum: int = 2, limit: int | None = None
 ) -> list[Recurrence]:
-    """Levers or obstacles stated by at least `minimum` experiences, most frequent first."""
+    """Concepts stated by at least `minimum` experiences, most widespread first.
+
+    Identical wordings are rare in real pages (each territory tells its own story), so
+    statements are grouped by the word pairs they share rather than by their whole text.
+    A concept whose statements are exactly those of a more widespread one is folded into it.
+    """
     query = (
         select(Statement, Page)
         .join(Page, Page.id == Statement.page_id)
@@ -147,20 +180,26 @@ def recurrences(
     if theme:
         query = query.where(Page.id.in_(select(PageTheme.page_id).where(PageTheme.theme == theme)))
     found: dict[str, Recurrence] = {}
+    statements: dict[str, set[int]] = {}
     for statement, page in db.session.execute(query):
-        entry = found.setdefault(statement.key, Recurrence(kind, statement.key, ""))
-        entry.wordings[statement.text] += 1
-        if page not in entry.pages:
-            entry.pages.append(page)
-    result = []
-    for entry in found.values():
-        if entry.count < minimum:
-            continue
-        # Most common wording; among equals, the first in reading order, so it is stable.
-        entry.wording = min(entry.wordings, key=lambda text: (-entry.wordings[text], text))
+        for concept in concepts(statement.key):
+            entry = found.setdefault(concept, Recurrence(kind, concept, ""))
+            entry.wordings[statement.text] += 1
+            statements.setdefault(concept, set()).add(statement.id)
+            if page not in entry.pages:
+                entry.pages.append(page)
+    ranked = sorted(
+        (entry for entry in found.values() if entry.count >= minimum),
+        key=lambda entry: (-entry.count, -len(statements[entry.key]), entry.key),
+    )
+    result, seen = [], []
+    for entry in ranked:
+        if any(statements[entry.key] <= earlier for earlier in seen):
+            continue  # same statements as a concept already listed: nothing new to show
+        seen.append(statements[entry.key])
+        entry.wording = min(entry.wordings, key=lambda t: (-entry.wordings[t], len(t), t))
         entry.pages.sort(key=lambda page: sort_key(page.title))
         result.append(entry)
-    result.sort(key=lambda entry: (-entry.count, sort_key(entry.wording)))
     return result[:limit] if limit else result
 
 
