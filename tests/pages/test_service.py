@@ -180,3 +180,12 @@ def test_hidden_revision_cannot_be_the_current_one(db, user, make_page):
     service.set_revision_hidden(first, True)
     assert db.session.get(Revision, first.id).hidden
     assert db.session.get(Revision, first.id).text == "A"  # hidden, never deleted
+
+
+def test_a_section_heading_repeated_twice_is_refused_with_its_name(db, user):
+    text = "# Cantine\n\n## Leviers\n- Les parents\n\n## Verrous\n- Le prix\n\n## Leviers\n- Le chef\n"
+    with pytest.raises(service.InvalidContent) as caught:
+        service.save_page(slug=None, title="Cantine", text=text, author=user)
+    assert [e.field for e in caught.value.errors] == ["sections"]
+    assert "Levers" in caught.value.errors[0].message or "Leviers" in caught.value.errors[0].message
+    assert service.find_page("cantine") is None

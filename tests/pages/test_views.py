@@ -206,3 +206,14 @@ def test_hidden_revision_is_refused_to_readers(client, make_page, user):
     service.save_page(slug="moderation", title=None, text="texte propre", author=user, base_id=first.id)
     service.set_revision_hidden(first, True)
     assert client.get(f"/wiki/moderation/revisions/{first.id}").status_code == 403
+
+
+def test_repeated_section_heading_gets_an_inline_message_and_keeps_the_text(logged_in, make_page, db):
+    make_page(title="Cantine")
+    text = "# Cantine\n\n## Verrous\n- Le prix des repas\n\n## Verrous\n- Les horaires\n"
+    response = save(logged_in, "cantine", text)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "apparaît deux fois" in html
+    assert "Les horaires" in html
+    assert db.session.scalar(select(func.count(Revision.id))) == 1

@@ -16,6 +16,14 @@ from wiki.extensions import db
 from wiki.models import Link, Page, PageTag, PageTheme, Statement, Theme
 from wiki.render import extract_wiki_links
 
+SECTION_NAMES = {
+    "levers": _l("Levers"),
+    "obstacles": _l("Obstacles"),
+    "replicate": _l("To replicate"),
+    "context": _l("Context"),
+    "done": _l("What was done"),
+    "contacts": _l("Contacts and resources"),
+}
 STATEMENT_KINDS = {"levers": "lever", "obstacles": "obstacle", "replicate": "replicate"}
 
 
@@ -27,10 +35,25 @@ def theme_slugs() -> list[str]:
 def check(text: str) -> tuple[Metadata | None, list[FieldError]]:
     """Metadata of the text and the problems a user must fix before saving."""
     try:
-        meta, _body = split(text)
+        meta, body = split(text)
     except FrontMatterError as error:
         return None, [FieldError("front_matter", str(error))]
-    return parse_metadata(meta, theme_slugs())
+    metadata, errors = parse_metadata(meta, theme_slugs())
+    for kind in extract_sections(body).duplicates:
+        if kind in SECTION_NAMES:
+            errors.append(
+                FieldError(
+                    "sections",
+                    str(
+                        _l(
+                            "The section “%(name)s” appears twice. Merge the two into one, "
+                            "so that readers and searches find all of it in one place.",
+                            name=SECTION_NAMES[kind],
+                        )
+                    ),
+                )
+            )
+    return metadata, errors
 
 
 def refresh(page: Page, text: str) -> None:

@@ -46,7 +46,7 @@ _KEYS = {name: (name,) for name in FIELD_NAMES if name not in ("lat", "lon")} | 
     "geo": ("lat", "lon")
 }
 # Where an error about a key is shown; "front_matter" (bad YAML) goes next to the raw text.
-ERROR_FIELDS = {"geo": "lat", "front_matter": "text"}
+ERROR_FIELDS = {"geo": "lat", "front_matter": "text", "sections": "body"}
 
 
 @dataclass
