@@ -46,6 +46,13 @@ def demo(force: bool) -> None:
     from wiki.demo import load_demo
 
     count = load_demo(force=force, echo=click.echo)
+    if count:
+        # Index now: a background thread would die with this short-lived command.
+        from wiki.search import index
+
+        target = index.target_for()
+        while index.drain(target):
+            pass
     click.echo(
         f"{count} demo pages loaded." if count else "The wiki already has pages: nothing loaded."
     )

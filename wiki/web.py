@@ -57,6 +57,16 @@ def init_app(app: Flask) -> None:
     # First of all hooks: CSRF protection parses the form, after which the raw body is gone.
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_invalid_utf8)
 
+    @app.before_request
+    def start_search_indexing():
+        """Once per process: pages left queued by a stopped worker get indexed without waiting
+        for the next save."""
+        if not app.extensions.get("essaim_indexing_started"):
+            app.extensions["essaim_indexing_started"] = True
+            from wiki import search
+
+            search.notify([])
+
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

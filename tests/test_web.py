@@ -1,0 +1,33 @@
+"""Process-level behaviour of the web app: start-up work, security headers."""
+
+import shutil
+
+from tests.conftest import make_app
+from wiki.extensions import db
+
+
+def test_pages_left_queued_by_a_stopped_worker_are_indexed_after_a_restart(tmp_path, migrated_db):
+    shutil.copy(migrated_db, tmp_path / "essaim.db")
+    stopped = make_app(tmp_path, SEARCH_INDEXING="off")  # as if the worker died before indexing
+    with stopped.app_context():
+        from wiki.auth.service import create_user
+        from wiki.pages.service import save_page
+
+        save_page(slug=None, title="Frigo solidaire de Nyons", text="Un frigo partagé.", author=create_user("lou", "un mot de passe solide"))
+        db.engine.dispose()
+
+    restarted = make_app(tmp_path)
+    with restarted.app_context():
+        from wiki.search.query import search
+
+        assert search("frigo").total == 0
+        restarted.test_client().get("/")  # the first request starts the indexing
+        assert search("frigo").total == 1
+        db.engine.dispose()
+
+
+def test_responses_carry_security_headers(client):
+    response = client.get("/")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
