@@ -215,12 +215,7 @@ def _create(title, text, author, comment, when) -> Revision:
     db.session.add(page)
     db.session.flush()
     revision = _add_revision(page, title, text, author, comment or str(_l("Page created")), when)
-    page.current_id = revision.id
-    db.session.flush()
-    _refresh(page, revision)
-    db.session.commit()
-    _after_commit([page.id])
-    return revision
+    return _publish(page, revision)
 
 
 def _add_revision(page, title, text, author, comment, when) -> Revision:
@@ -258,10 +253,19 @@ def _commit_if_current(page: Page, expected: Revision | None, revision: Revision
         db.session.rollback()
         return False
     db.session.refresh(page)
+    _publish(page, revision)
+    return True
+
+
+def _publish(page: Page, revision: Revision) -> Revision:
+    """Make the revision the page's current one, recompute derived data, commit, then index."""
+    page.current_id = revision.id
+    page.updated_at = revision.created_at
+    db.session.flush()
     _refresh(page, revision)
     db.session.commit()
     _after_commit([page.id])
-    return True
+    return revision
 
 
 def rename_page(page: Page, new_title: str, author: User | None, comment: str = "") -> Revision:
@@ -287,21 +291,9 @@ def rename_page(page: Page, new_title: str, author: User | None, comment: str = 
     page.title = new_title
     page.slug = new_slug
     note = str(_l("Renamed from “%(old)s” to “%(new)s”", old=old_title, new=new_title))
-    revision = _add_revision(
-        page,
-        new_title,
-        current.text,
-        author,
-        f"{note}. {comment}".strip(". ") if comment else note,
-        None,
-    )
-    page.current_id = revision.id
-    page.updated_at = revision.created_at
-    db.session.flush()
-    _refresh(page, revision)
-    db.session.commit()
-    _after_commit([page.id])
-    return revision
+    comment = f"{note}. {comment}" if comment else note
+    revision = _add_revision(page, new_title, current.text, author, comment, None)
+    return _publish(page, revision)
 
 
 def revert_page(page: Page, target: Revision, author: User | None) -> Revision:
