@@ -1,0 +1,138 @@
+"""Import a folder of Markdown files as pages, and export the pages back to files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from wiki.content.frontmatter import FrontMatterError, split
+from wiki.extensions import db
+from wiki.models import Page, Revision, User
+from wiki.pages import service
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
+
+
+def markdown_files(folder: Path) -> list[Path]:
+    # Top level only: an export made with --history keeps old revisions in sub-folders.
+    return sorted(p for p in folder.glob("*.md") if p.is_file() and not p.name.startswith("."))
+
+
+def title_of(text: str, path: Path) -> str:
+    """The page title: a `title:` key, else the first "# " heading, else the file name."""
+    try:
+        meta, body = split(text)
+    except FrontMatterError:
+        meta, body = {}, text
+    if isinstance(meta.get("title"), str) and meta["title"].strip():
+        return meta["title"].strip()
+    for line in body.splitlines():
+        if line.startswith("# ") and line[2:].strip():
+            return line[2:].strip().rstrip("#").strip()
+    return path.stem.replace("-", " ").replace("_", " ").strip().capitalize()
+
+
+def import_folder(
+    folder: Path,
+    author: User | None,
+    comment: str = "Import",
+    max_bytes: int = 1024 * 1024,
+    progress: Callable[[Path], None] = lambda _path: None,
+) -> ImportReport:
+    """Each file is saved on its own (one transaction each): a bad file is reported and the
+    others still land. An existing page with the same address gets a new revision."""
+    report = ImportReport()
+    for path in markdown_files(folder):
+        name = str(path.relative_to(folder))
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            report.refused.append((name, "not UTF-8 text"))
+            progress(path)
+            continue
+        title = title_of(text, path)
+        existing = service.find_page(service.slug_for(title)) if service.slug_for(title) else None
+        before = existing.page.current_id if existing else None
+        try:
+            revision = service.save_page(
+                slug=existing.page.slug if existing else None,
+                title=title,
+                text=text,
+                author=author,
+                comment=comment,
+                max_bytes=max_bytes,
+            )
+        except service.InvalidContent as error:
+            db.session.rollback()
+            details = "; ".join(f"{e.field}: {e.message}" for e in error.errors)
+            report.refused.append((name, f"{error.message} {details}".strip()))
+        except service.PageError as error:
+            db.session.rollback()
+            report.refused.append((name, str(error.message)))
+        else:
+            if existing is None:
+                report.created.append(title)
+            elif revision.id != before:
+                report.updated.append(title)
+            else:
+                report.unchanged.append(title)
+        progress(path)
+    return report
+
+
+def _pages() -> Iterator[Page]:
+    yield from db.session.scalars(select(Page).order_by(Page.slug))
+
+
+def export_folder(folder: Path, history: bool = False, progress=lambda _p: None) -> int:
+    """Write each page's current text to <slug>.md (and every revision with --history), with
+    an index.json of titles, permalinks and revisions, so that nothing needs the database to
+    be read again."""
+    folder.mkdir(parents=True, exist_ok=True)
+    index = []
+    count = 0
+    for page in _pages():
+        (folder / f"{page.slug}.md").write_text(page.current.text, "utf-8")
+        entry = {
+            "title": page.title,
+            "slug": page.slug,
+            "page_id": page.id,
+            "short_code": page.short_code,
+            "current_revision": page.current_id,
+            "updated": page.updated_at.isoformat() + "Z",
+        }
+        if history:
+            revisions = db.session.scalars(
+                select(Revision).where(Revision.page_id == page.id).order_by(Revision.number)
+            )
+            entry["revisions"] = []
+            for revision in revisions:
+                if revision.hidden:
+                    continue
+                target = folder / page.slug / f"{revision.number:04d}.md"
+                target.parent.mkdir(exist_ok=True)
+                target.write_text(revision.text, "utf-8")
+                entry["revisions"].append(
+                    {
+                        "number": revision.number,
+                        "id": revision.id,
+                        "author": revision.author.username if revision.author else None,
+                        "comment": revision.comment,
+                        "created": revision.created_at.isoformat() + "Z",
+                    }
+                )
+        index.append(entry)
+        count += 1
+        progress(page)
+    (folder / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=2), "utf-8")
+    return count
