@@ -2,7 +2,7 @@
 
 import json
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from wiki.models import Page
 from wiki.pages import service
