@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from wiki.search import whoosh_fixes  # noqa: F401 (speed fixes, applied on import)
 from wiki.search.analysis import folding_analyzer, french_analyzer, prefix_analyzer
 
 # Fields a plain word is looked for in, with the weight of a match in each.
