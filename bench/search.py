@@ -279,7 +279,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--seed", type=int, default=2032)
-    parser.add_argument("--procs", type=int, default=1, help="Whoosh writer processes for the build")
+    parser.add_argument("--procs", type=int, default=2,
+                        help="Whoosh writer processes for the build (as `essaim search reindex`)")
     parser.add_argument("--limitmb", type=int, default=256, help="Whoosh writer memory (MB)")
     parser.add_argument("--updates", type=int, default=40, help="single-page updates measured")
     parser.add_argument("--rounds", type=int, default=5, help="passes over the query mix")

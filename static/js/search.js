@@ -71,7 +71,27 @@
     input.addEventListener("blur", function () { setTimeout(close, 150); });
   }
 
+  // The facet panel is a sidebar, always open, on wide screens; a <details> closed by default
+  // above the results on narrow ones (without JavaScript it simply stays open).
+  function facetPanel(details) {
+    var query = window.matchMedia("(min-width: " + (details.dataset.collapseBelow || "48rem") + ")");
+    var summary = details.querySelector("summary");
+    function apply() {
+      details.open = query.matches;
+      if (summary) {
+        if (query.matches) { summary.setAttribute("tabindex", "-1"); }
+        else { summary.removeAttribute("tabindex"); }
+      }
+    }
+    if (summary) {
+      summary.addEventListener("click", function (e) { if (query.matches) e.preventDefault(); });
+    }
+    if (query.addEventListener) query.addEventListener("change", apply);
+    apply();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("input[data-suggest-url]").forEach(setup);
+    document.querySelectorAll("details[data-collapse-below]").forEach(facetPanel);
   });
 })();

@@ -138,3 +138,30 @@ def test_suggest_returns_matching_titles_as_json(client, corpus):
     assert client.get("/search/suggest?q=").json == []
     assert client.get("/search/suggest", query_string={"q": "\x00" * 5000}).json == []
 
+
+
+def test_search_box_shows_the_query_as_typed_not_as_rewritten(client, corpus):
+    html = client.get("/search?q=verrou:raccordement").get_data(as_text=True)
+    assert 'value="verrou:raccordement"' in html
+    assert "obstacles:raccordement" not in html
+    assert "Centrale solaire citoyenne" in html
+
+
+def test_did_you_mean_keeps_the_prefix_as_typed(client, corpus):
+    from wiki.search import query
+
+    found = query.search("verrou:raccordement coperative")
+    assert found.query == "verrou:raccordement coperative"
+    assert found.searched.startswith("obstacles:raccordement")
+    if found.did_you_mean:
+        assert found.did_you_mean.startswith("verrou:raccordement")
+
+
+def test_results_page_has_a_facet_sidebar_beside_labelled_hits(client, corpus):
+    html = client.get("/search?q=convertibilite").get_data(as_text=True)
+    assert '<details class="facet-panel" open data-collapse-below' in html
+    assert html.index('class="facets"') < html.index('class="results"')
+    assert '<strong class="matched-in">Obstacle:</strong>' in html
+    assert "<dt>Territory</dt>" in html and "<dt>Status</dt>" in html
+    assert "css/search.css" in html and "js/search.js" in html
+    assert "style=" not in html.split('<main', 1)[1]  # the CSP forbids inline styles

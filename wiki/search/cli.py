@@ -10,8 +10,8 @@ group = click.Group("search", help="Search index: rebuild it, check it against t
 
 
 @group.command("reindex")
-@click.option("--procs", default=1, show_default=True,
-              help="Writer processes (2 or more speeds up large rebuilds).")
+@click.option("--procs", default=2, show_default=True,
+              help="Writer processes (2 halves a rebuild on two cores; 1 for a single core).")
 @click.option("--limitmb", default=256, show_default=True, help="Memory of each writer, in MB.")
 @with_appcontext
 def reindex(procs: int, limitmb: int) -> None:

@@ -115,7 +115,8 @@ class Hit:
 
 @dataclass
 class SearchResults:
-    query: str
+    query: str  # as typed (cleaned of control characters, cut if too long): "verrou:foncier"
+    searched: str  # as given to the parser: "obstacles:foncier", or the plain-word fallback
     hits: list[Hit]
     total: int
     page: int
@@ -357,9 +358,10 @@ def search(
         hits = _page_of_hits(s, parsed, docs, bool(selected), sort, page, per_page) if total else []
         suggestion = None
         if total == 0 and understood.plain_words:
-            suggestion = did_you_mean(s, understood)
+            suggestion = did_you_mean(s, understood, clean(q)[0])
+    searched = understood.text if not understood.fallback else " ".join(understood.plain_words)
     return SearchResults(
-        query=understood.text if not understood.fallback else " ".join(understood.plain_words),
+        query=clean(q)[0], searched=searched,
         hits=hits, total=total, page=page, pages=pages, per_page=per_page, sort=sort,
         filters=filters, facets=facets, notices=[str(n) for n in notices],
         did_you_mean=suggestion,
@@ -657,8 +659,12 @@ def _start_of(text: str, length: int = 200) -> str:
 # -- did you mean, autocomplete -------------------------------------------------------------------
 
 
-def did_you_mean(s, understood: Understood) -> str | None:
-    """The query with its unknown words replaced by the nearest indexed ones, if any."""
+def did_you_mean(s, understood: Understood, typed: str | None = None) -> str | None:
+    """The query with its unknown words replaced by the nearest indexed ones, if any.
+
+    The words are replaced in `typed` (what the researcher wrote) when given, so that the
+    suggestion reads "verrou:foncier", not the parser's "obstacles:foncier".
+    """
     reader = s.reader()
     correctors = [reader.corrector(name) for name in ("title", "body", *SECTION_FIELDS)
                   if s.schema[name].separate_spelling()]
@@ -666,7 +672,7 @@ def did_you_mean(s, understood: Understood) -> str | None:
         return None
     analyzer = s.schema["body"].analyzer
     changed = False
-    text = understood.text
+    text = typed if typed is not None else understood.text
     for word in dict.fromkeys(understood.plain_words):
         folded = fold(word)
         if folded in STOP_WORDS or word.isdigit():
