@@ -87,15 +87,19 @@ def notify(page_ids: Iterable[int]) -> None:
         log.exception("Search index update failed; the pages stay queued for reindexing.")
 
 
-def drain(target: Target, page_ids: list[int] | None = None) -> int:
-    """Index up to BATCH queued pages (those of `page_ids` first); return how many were done."""
+def drain(target: Target, page_ids: list[int] | None = None, merge: bool = True) -> int:
+    """Index up to BATCH queued pages (those of `page_ids` first); return how many were done.
+
+    merge=False leaves the merging of small segments to the caller (the background worker
+    merges once the queue is empty, so a page is searchable without waiting for a merge).
+    """
     with Session(target.engine, expire_on_commit=False) as session:
         rows = _queued(session, page_ids or [])
         if not rows:
             return 0
         snapshot = {row.page_id: row.queued_at for row in rows}
         try:
-            write_pages(target, session, list(snapshot))
+            write_pages(target, session, list(snapshot), merge=merge)
         except Exception as error:
             session.rollback()
             session.execute(
@@ -132,7 +136,7 @@ def _queued(session: Session, page_ids: list[int]) -> list[IndexQueue]:
 # -- writing --------------------------------------------------------------------------------------
 
 
-def write_pages(target: Target, session: Session, page_ids: list[int]) -> None:
+def write_pages(target: Target, session: Session, page_ids: list[int], merge: bool = True) -> None:
     """Rewrite the documents of these pages (a page gone from the database leaves the index)."""
     labels = theme_labels(session)
     documents = {page.id: page_document(page, labels) for page in load_pages(session, page_ids)}
@@ -151,7 +155,8 @@ def write_pages(target: Target, session: Session, page_ids: list[int]) -> None:
         except BaseException:
             writer.cancel()
             raise
-        merge_small_segments(ix, target.lock_timeout)
+        if merge:
+            merge_small_segments(ix, target.lock_timeout)
         if store.current_path() == path:
             return
         # A rebuild swapped generations while we wrote: write into the new one too.
@@ -221,8 +226,12 @@ class _Worker:
             self.event.wait(timeout=30.0 if not failures else min(300.0, 2.0**failures))
             self.event.clear()
             try:
-                while drain(self.target):
+                while drain(self.target, merge=False):
                     pass
+                merge_small_segments(  # once the queue is empty: no page waits for it
+                    whoosh_index.open_dir(str(self.target.store.current_path())),
+                    self.target.lock_timeout,
+                )
                 failures = 0
             except Exception:
                 failures += 1
