@@ -36,7 +36,16 @@ run: install
 lint: install-dev
 	$(BIN)/ruff check .
 
-test: install-dev
+# axe-core (npm registry, MPL-2.0) for the accessibility browser test; skipped with a message
+# when npm is missing.
+AXE_VERSION := 4.14.1
+AXE := $(VENV)/share/axe-core/axe.min.js
+$(AXE): | $(BIN)/python
+	-mkdir -p $(dir $@) && cd $(dir $@) && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null \
+	  && tar -xzf axe-core-$(AXE_VERSION).tgz --strip-components=1 package/axe.min.js \
+	  && rm -f axe-core-$(AXE_VERSION).tgz
+
+test: install-dev $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 -q
 
