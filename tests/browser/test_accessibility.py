@@ -66,6 +66,7 @@ def test_main_pages_have_no_serious_accessibility_violations(audited_page, live_
         "/wiki/cantine-bio/history",
         "/wiki/cantine-bio/diff",
         "/wiki/cantine-bio/diff?view=split",
+        "/search?q=soutien",
         "/themes/alimentation",
         "/map",
         "/compare",

@@ -137,3 +137,11 @@ def test_title_suggestions_complete_the_last_word(corpus):
 def test_singular_finds_plurals_the_stemmer_keeps(save):
     save("Vélos partagés", "# Vélos\n\nDes vélos et des verrous.\n")
     assert titles(query.search("vélo verrou")) == ["Vélos partagés"]
+
+
+def test_pages_without_a_value_add_no_blank_facet_choice(make_page):
+    make_page(title="Notes de réunion", text="# Notes\n\nUne page libre, sans échelle ni milieu.")
+    result = query.search("")
+    assert result.total == 1
+    for name in ("scale", "setting", "status", "themes"):
+        assert all(value.key for value in result.facets[name]), name

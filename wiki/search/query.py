@@ -487,6 +487,8 @@ def _facet_values(s, name: str, docs: set[int], selected: list[str] | None) -> l
     selected = selected or []
     values = []
     for key in _lexicon(s, name):
+        if not key:  # pages without a value (no scale given): not a choice to offer
+            continue
         count = len(docs & _value_docs(s, name, key))
         if count or key in selected:
             values.append(FacetValue(key, facet_label(name, key), count, key in selected))
