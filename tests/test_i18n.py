@@ -287,3 +287,15 @@ def test_plural_counts_read_as_french(client, make_page):
     assert "<p>1 page</p>" in html
     make_page(title="Ressourcerie de la vallée")
     assert "<p>2 pages</p>" in client.get("/pages").get_data(as_text=True)
+
+
+def test_metadata_values_are_shown_in_the_reader_s_language(app, make_page):
+    from tests.conftest import csrf_token
+
+    make_page(title="Cantine", text="---\ntype: experience\nstatus: en cours\nsetting: périurbain\n---\n# Cantine\n")
+    client = app.test_client()
+    assert ">en cours<" in client.get("/wiki/cantine").get_data(as_text=True)
+    token = csrf_token(client, "/")
+    client.post("/language", data={"csrf_token": token, "lang": "en", "next": "/wiki/cantine"})
+    html = client.get("/wiki/cantine").get_data(as_text=True)
+    assert ">ongoing<" in html and "peri-urban" in html

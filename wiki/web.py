@@ -38,6 +38,9 @@ def init_app(app: Flask) -> None:
     def template_helpers():
         return {"current_locale": str(get_locale()), "theme_label": theme_label}
 
+    # A global, not a context value: imported macros (knowledge/_macros.html) see it too.
+    app.jinja_env.globals["value_label"] = value_label
+
     def refuse_invalid_utf8():
         """Werkzeug keeps undecodable bytes as %XX escapes; say so rather than save them."""
         if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
@@ -95,6 +98,30 @@ def theme_label(slug: str) -> str:
     if theme is None:
         return slug
     return theme.label_en if str(get_locale()) == "en" else theme.label_fr
+
+
+# The front matter's French values, as the interface shows them in each language.
+VALUE_LABELS = {
+    "idée": _l("idea"),
+    "en cours": _l("ongoing"),
+    "terminé": _l("completed"),
+    "abandonné": _l("abandoned"),
+    "quartier": _l("neighbourhood"),
+    "commune": _l("municipality"),
+    "intercommunalité": _l("group of municipalities"),
+    "pays": _l("pays (rural area)"),
+    "département": _l("département"),
+    "région": _l("region"),
+    "urbain": _l("urban"),
+    "périurbain": _l("peri-urban"),
+    "rural": _l("rural"),
+}
+
+
+def value_label(value: str | None) -> str:
+    if not value:
+        return ""
+    return str(VALUE_LABELS.get(value, value))
 
 
 MESSAGES = {

@@ -11,7 +11,7 @@ import pytest
 def test_search_page_shows_hits_with_territory_theme_status_and_matched_obstacle(client, corpus):
     html = client.get("/search?q=convertibilite").get_data(as_text=True)
     assert "Monnaie locale du Cantal" in html
-    assert "Aurillac" in html and "en cours" in html
+    assert "Aurillac" in html and "ongoing" in html  # the status, in the reader's language
     assert "Obstacle" in html
     assert '<mark class="match' in html
 
