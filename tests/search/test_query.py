@@ -145,3 +145,21 @@ def test_pages_without_a_value_add_no_blank_facet_choice(make_page):
     assert result.total == 1
     for name in ("scale", "setting", "status", "themes"):
         assert all(value.key for value in result.facets[name]), name
+
+
+def test_a_hit_in_verrous_shows_only_the_matching_obstacle(save):
+    from tests.search.conftest import experience
+
+    title = "Habitat participatif à Angers"
+    save(title, experience(
+        title,
+        obstacles=(
+            "Le foncier disponible, rare et cher : sans le lot réservé, le projet s’arrêtait.",
+            "La durée : sept ans entre la première réunion et la livraison.",
+            "Les délais administratifs.",
+        ),
+    ))
+    hit = query.search("verrou:foncier").hits[0]
+    assert hit.matched_in == "obstacles"
+    assert "foncier" in hit.snippet_text
+    assert "sept ans" not in hit.snippet_text and "délais" not in hit.snippet_text

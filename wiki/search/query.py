@@ -6,6 +6,7 @@ the query was changed to be understood, a notice saying how.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 import re
@@ -639,9 +640,32 @@ def _positive_terms(q: query.Query):
 _HTML = highlight.HtmlFormatter(tagname="mark", classname="match", between=" … ")
 _FRAGMENTERS = {
     # One lever or obstacle is one line: the snippet is the statement itself.
-    "section": highlight.SentenceFragmenter(maxchars=400, sentencechars=".!?\n"),
+    "section": None,  # set below: LineFragmenter
+
     "body": highlight.ContextFragmenter(maxchars=240, surround=60),
 }
+
+
+class LineFragmenter(highlight.Fragmenter):
+    """One fragment per line holding a match: section fields store one lever or obstacle a line.
+
+    Whoosh's SentenceFragmenter cannot do this: it never breaks after "." followed by "\n" (two
+    end characters in a row read as "...").
+    """
+
+    def fragment_tokens(self, text, tokens):
+        line_ends = [i for i, char in enumerate(text) if char == "\n"] + [len(text)]
+        matched: dict[int, list] = {}
+        for token in tokens:
+            if token.matched:
+                line = bisect.bisect_left(line_ends, token.startchar)
+                matched.setdefault(line, []).append(token.copy())
+        for line, found in sorted(matched.items()):
+            start = line_ends[line - 1] + 1 if line else 0
+            yield highlight.mkfrag(text, found, startchar=start, endchar=line_ends[line])
+
+
+_FRAGMENTERS["section"] = LineFragmenter()
 
 
 def _highlight(result, name: str, formatter) -> str:
