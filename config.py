@@ -31,6 +31,9 @@ class Config:
     RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") == "1"
     MAP_TILE_URL = _env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
     MAP_TILE_ATTRIBUTION = _env("MAP_TILE_ATTRIBUTION", "&copy; contributeurs OpenStreetMap")
+    # Cookies only over HTTPS in production (a deployment behind TLS); off for `make run`.
+    SESSION_COOKIE_SECURE = _env("SECURE_COOKIES", "1" if ENV_NAME == "production" else "0") == "1"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
