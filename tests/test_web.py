@@ -31,3 +31,13 @@ def test_responses_carry_security_headers(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    import pytest
+
+    from wiki import create_app
+
+    with pytest.raises(RuntimeError, match="ESSAIM_SECRET_KEY"):
+        create_app({"ENV_NAME": "production", "SECRET_KEY": None, "DATA_DIR": tmp_path,
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
