@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from .frontmatter import FrontMatterError, join, split, update
 
 # An admin edits a template by editing the wiki page with this slug (type: template).
@@ -145,11 +143,3 @@ def new_page_text(slug: str, kind: str, title: str) -> str:
     if template_of is not None:
         return _with_type(BUILT_IN[template_of], "template")
     return starting_text(kind, title)
-
-
-def template_kinds() -> list[tuple[str, str]]:
-    return [
-        ("experience", _("Experience")),
-        ("territory", _("Territory")),
-        ("theme", _("Theme")),
-    ]
