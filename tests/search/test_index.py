@@ -178,3 +178,69 @@ def test_two_processes_saving_at_once_both_succeed_and_stay_findable(app, user, 
     assert query.search("compost aval").total == 6
     assert db.session.scalars(select(IndexQueue)).all() == []
     assert index.check(index.target_for(app), fix=False).clean
+
+
+def _older_schema_index(directory, pages):
+    """A live generation as built before the catch-all "content" field (schema version 1)."""
+    from whoosh.fields import ID, STORED, TEXT, Schema
+
+    from wiki.search.analysis import french_analyzer
+
+    store = IndexStore(directory)
+    path = store.directory / "gen-00000000T000000-old"
+    path.mkdir(parents=True)
+    schema = Schema(id=ID(stored=True, unique=True), slug=STORED(), fingerprint=STORED(),
+                    title=TEXT(analyzer=french_analyzer(), stored=True),
+                    body=TEXT(analyzer=french_analyzer(), stored=True))
+    ix = whoosh_index.create_in(str(path), schema)
+    with ix.writer() as writer:
+        for page in pages:
+            writer.add_document(id=str(page.id), slug=page.slug, title=page.title,
+                                fingerprint="old", body="ancien")
+    store.swap(path)
+    return store, path
+
+
+def test_a_save_into_an_index_of_an_older_schema_refills_a_new_one(app, save):
+    from wiki.search.store import forget_readers
+
+    friperie = save("Friperie", "# Friperie\n\nDes vêtements.\n").page
+    store, old = _older_schema_index(app.config["SEARCH_INDEX_DIR"], [friperie])
+    forget_readers()
+    save("Recyclerie", "# Recyclerie\n\nDes meubles.\n")
+    assert store.current_path() != old and not store.requeue_pending()
+    assert titles("vetement") == ["Friperie"] and titles("meuble") == ["Recyclerie"]
+    assert db.session.scalars(select(IndexQueue)).all() == []
+    assert index.check(index.target_for(app), fix=False).clean
+
+
+def test_a_search_on_an_index_of_an_older_schema_refills_it(app, save):
+    from wiki.search.store import forget_readers
+
+    friperie = save("Friperie", "# Friperie\n\nDes vêtements.\n").page
+    _older_schema_index(app.config["SEARCH_INDEX_DIR"], [friperie])
+    forget_readers()
+    store = IndexStore(app.config["SEARCH_INDEX_DIR"])
+    query.search("vetement")  # no error: the old index is set aside, every page re-queued
+    assert not store.requeue_pending()  # and indexed by the drain the search asked for
+    assert titles("vetement") == ["Friperie"]
+    assert db.session.scalars(select(IndexQueue)).all() == []
+
+
+def test_reindex_after_an_index_of_an_older_schema_leaves_nothing_to_requeue(app, save):
+    friperie = save("Friperie", "# Friperie\n\nDes vêtements.\n").page
+    store, old = _older_schema_index(app.config["SEARCH_INDEX_DIR"], [friperie])
+    assert store.current_path() != old and store.requeue_pending()
+    assert index.rebuild(index.target_for(app)) == 1
+    assert not store.requeue_pending()
+    assert titles("vetement") == ["Friperie"]
+
+
+def test_check_on_an_index_of_an_older_schema_refills_it_once(app, save):
+    friperie = save("Friperie", "# Friperie\n\nDes vêtements.\n").page
+    store, old = _older_schema_index(app.config["SEARCH_INDEX_DIR"], [friperie])
+    drift = index.check(index.target_for(app), fix=True)
+    assert drift.missing == [friperie.id] and store.current_path() != old
+    assert not store.requeue_pending()
+    assert db.session.scalars(select(IndexQueue)).all() == []
+    assert titles("vetement") == ["Friperie"]

@@ -42,7 +42,7 @@ def _documents(count=60):
     start = datetime(2024, 1, 1)
     words = ["jardin", "monnaie", "solaire", "vélos", "habitants", "réseau", "foncier"]
     for n in range(count):
-        yield {
+        document = {
             "id": str(n), "slug": f"p{n}", "title": f"Page {words[n % 7]} {n}",
             "title_prefix": f"Page {words[n % 7]}", "title_sort": f"page {n:03d}",
             "body": f"Les {words[n % 7]} et les {words[(n * 3) % 7]} du quartier {n}.",
@@ -51,6 +51,9 @@ def _documents(count=60):
             "themes": "energie" if n % 3 else "alimentation", "status": "en-cours",
             "updated": start + timedelta(days=(n * 7) % 50),
         }
+        document["content"] = "\n\n".join(
+            document[name] for name in ("title", "levers", "obstacles", "body"))
+        yield document
 
 
 def _build(path, segments=3, delete=("5", "17")):
@@ -115,10 +118,23 @@ def test_index_built_with_the_whoosh_fix_equals_one_built_without(tmp_path):
         whoosh_fixes.apply()
     fixed = _build(tmp_path / "fixed")
     with plain.searcher() as a, fixed.searcher() as b:
-        for name in ("body", "title", "levers", "obstacles", "themes", "id"):
+        for name in ("content", "title", "levers", "obstacles", "themes", "id"):
             assert list(a.lexicon(name)) == list(b.lexicon(name))
             for term in a.lexicon(name):
                 assert list(a.postings(name, term).items_as("weight")) == list(
                     b.postings(name, term).items_as("weight"))
                 assert a.doc_frequency(name, term) == b.doc_frequency(name, term)
         assert a.doc_count() == b.doc_count()
+
+
+@pytest.mark.parametrize("q", ['"manque de foncier"', '"page jardin"', 'habitants "page vélos"',
+                               '"les jardin"'])
+def test_phrase_relevance_order_is_whoosh_order(tmp_path, q):
+    ix = _build(tmp_path)
+    with ix.searcher() as s:
+        parsed, _notices = search_query.parse(search_query.understand(q), s.schema)
+        docs = search_query._matching_docs(s, parsed)
+        assert docs == set(s.docs_for_query(parsed))
+        expected = [int(hit["id"]) for hit in s.search(parsed, limit=None)]
+        hits = search_query._page_of_hits(s, parsed, docs, False, "relevance", 1, 100)
+        assert [h.page_id for h in hits] == expected

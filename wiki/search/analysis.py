@@ -6,6 +6,7 @@ the page said "énergies" or someone typed without accents, and both reach the s
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from whoosh.analysis import (
@@ -158,6 +159,21 @@ def _stem(word: str) -> str:
 
 
 _stemmer = None
+
+
+_WORDS = re.compile(WORD_PATTERN)
+
+
+def stems(text: str) -> set[str]:
+    """The distinct indexed forms of the words of `text`, as french_analyzer() gives them."""
+    found = set()
+    for word in set(_WORDS.findall(text)):
+        entry = _FOLDED.get(word)
+        folded, stop = entry if entry is not None else _folded(word)
+        if not stop:
+            stem = _STEMS.get(folded)
+            found.add(stem if stem is not None else _stem(folded))
+    return found
 
 
 def french_analyzer():

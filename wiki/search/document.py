@@ -60,7 +60,6 @@ def page_document(page: Page, theme_labels: dict[str, tuple[str, str]] | None = 
         "obstacles": _items(sections.obstacles, sections.texts.get("obstacles")),
         "replicate": _items(sections.replicate, sections.texts.get("replicate")),
         "themes": ",".join(themes),
-        "themes_text": " ".join(" ".join(labels.get(t, (t, ""))) for t in themes),
         "territory": page.territory or "",
         "insee": page.insee or "",
         "scale": facet_key(page.scale or ""),
@@ -69,6 +68,14 @@ def page_document(page: Page, theme_labels: dict[str, tuple[str, str]] | None = 
         "author": author,
         "updated": page.updated_at,
     }
+    themes_text = " ".join(" ".join(labels.get(t, (t, ""))) for t in themes)
+    # Everything a plain word or a phrase is looked for in (see schema.TEXT_FIELDS).
+    document["content"] = "\n\n".join(
+        part for part in (
+            document["title"], document["levers"], document["obstacles"],
+            document["replicate"], document["body"], document["territory"], themes_text,
+        ) if part
+    )
     document["fingerprint"] = fingerprint(document)
     return document
 
@@ -100,6 +107,8 @@ def _items(items: list[str], section_text: str | None) -> str:
 
 def fingerprint(document: dict) -> str:
     """Digest of what a document holds, to tell a stale index entry from a current one."""
-    fields = {k: v for k, v in document.items() if k not in ("fingerprint", "title_prefix")}
+    # The derived fields add nothing: they are made of the others.
+    fields = {k: v for k, v in document.items()
+              if k not in ("fingerprint", "title_prefix", "content")}
     data = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha1(data.encode("utf-8"), usedforsecurity=False).hexdigest()

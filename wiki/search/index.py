@@ -94,6 +94,7 @@ def drain(target: Target, page_ids: list[int] | None = None, merge: bool = True)
     merges once the queue is empty, so a page is searchable without waiting for a merge).
     """
     with Session(target.engine, expire_on_commit=False) as session:
+        requeue_outdated(target, session)
         rows = _queued(session, page_ids or [])
         if not rows:
             return 0
@@ -118,6 +119,20 @@ def drain(target: Target, page_ids: list[int] | None = None, merge: bool = True)
             )
         session.commit()
         return len(snapshot)
+
+
+def requeue_outdated(target: Target, session: Session) -> int:
+    """Queue every page if an index of an older schema was replaced (see store.py)."""
+    store = target.store
+    store.current_path()  # replaces an outdated index
+    with store.requeue() as pending:
+        if not pending:
+            return 0
+        queued = set(session.scalars(select(IndexQueue.page_id)))
+        missing = [i for i in session.scalars(select(Page.id)) if i not in queued]
+        session.add_all(IndexQueue(page_id=i) for i in missing)
+        session.commit()
+        return len(missing)
 
 
 def _queued(session: Session, page_ids: list[int]) -> list[IndexQueue]:
@@ -279,6 +294,7 @@ def rebuild(
         shutil.rmtree(path, ignore_errors=True)
         raise
     store.swap(path)
+    store.requeue_done()  # this build holds every page: an outdated index needs no more
     with Session(target.engine) as session:
         changed = list(session.scalars(select(Page.id).where(Page.updated_at >= started)))
         if changed:
@@ -356,6 +372,8 @@ def check(target: Target, fix: bool = True, progress=None) -> Drift:
             todo = drift.missing + drift.stale + drift.extra
             for start in range(0, len(todo), BATCH):
                 write_pages(target, session, todo[start : start + BATCH])
+        if fix:
+            store.requeue_done()  # every page was just compared: an outdated index needs no more
     if fix:
         while drain(target):  # what was waiting in the queue, with its own bookkeeping
             pass

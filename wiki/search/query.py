@@ -27,9 +27,9 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import Results
 
 from wiki.content.metadata import DEFAULT_THEMES, SCALES, SETTINGS, STATUSES
-from wiki.search.analysis import STOP_WORDS, facet_key, fold
+from wiki.search.analysis import STOP_WORDS, facet_key, fold, french_analyzer, stems
 from wiki.search.schema import FACET_FIELDS, SECTION_FIELDS, TEXT_FIELDS
-from wiki.search.store import searcher
+from wiki.search.store import IndexStore, searcher
 from wiki.search.whoosh_fixes import posting_ids
 
 MAX_QUERY_CHARS = 500  # a 10 KB paste is cut here: no one types more, and parsing stays cheap
@@ -360,6 +360,11 @@ def search(
         suggestion = None
         if total == 0 and understood.plain_words:
             suggestion = did_you_mean(s, understood, clean(q)[0])
+    if IndexStore(directory or index_dir()).requeue_pending():
+        # An index of an older schema was replaced by an empty one: have it filled again.
+        from wiki.search.index import notify
+
+        notify([])
     searched = understood.text if not understood.fallback else " ".join(understood.plain_words)
     return SearchResults(
         query=clean(q)[0], searched=searched,
@@ -426,7 +431,76 @@ def _docs(s, q: query.Query) -> set[int]:
         return _docs(s, q.a) & _docs(s, q.b)
     if kind is query.NullQuery.__class__:
         return set()
+    if kind is query.Phrase and q.slop == 1 and q.words:
+        return _phrase_docs(s, q.fieldname, q.words)
     return set(s.docs_for_query(q))
+
+
+def _phrase_docs(s, fieldname: str, words: list[str]) -> set[int]:
+    """Documents holding `words` at consecutive positions (a Phrase of slop 1).
+
+    Whoosh finds them with span matchers, one position list at a time in pure Python (~100 ms
+    for a common phrase at 10k pages); here the documents holding every word come from the
+    posting lists as sets, and only their positions are compared.
+    """
+    candidates = None
+    for word in set(words):
+        found = _term_docs(s, fieldname, word)
+        candidates = found if candidates is None else candidates & found
+        if not candidates:
+            return set()
+    if len(words) == 1:
+        return candidates
+    result: set[int] = set()
+    for sub, offset in s.leaf_searchers():
+        reader = sub.reader()
+        end = offset + reader.doc_count_all()
+        local = sorted(d - offset for d in candidates if offset <= d < end)
+        if not local:
+            continue
+        positions: dict[str, dict[int, set[int]]] = {}
+        for word in set(words):
+            matcher = reader.postings(fieldname, word)
+            by_doc = positions[word] = {}
+            for docnum in local:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                    if not matcher.is_active():
+                        break
+                if matcher.id() == docnum:
+                    by_doc[docnum] = set(matcher.value_as("positions"))
+        first, rest = words[0], list(enumerate(words))[1:]
+        for docnum in local:
+            starts = positions[first].get(docnum)
+            if not starts:
+                continue
+            others = [(i, positions[word].get(docnum)) for i, word in rest]
+            if any(not found for _i, found in others):
+                continue
+            if any(all(p + i in found for i, found in others) for p in starts):
+                result.add(offset + docnum)
+    return result
+
+
+def _scoring(q: query.Query) -> query.Query:
+    """`q` with its phrases scored as their words: the same score for a phrase's documents.
+
+    Whoosh scores a phrase by the sum of its terms' scores, after matching the positions again;
+    with the matching documents known (the search filter), the terms alone give the same
+    ranking without that second pass. Phrases under NOT are kept: they decide what is left out.
+    """
+    kind = type(q)
+    if kind is query.Phrase and q.slop == 1 and q.words:
+        return query.And([query.Term(q.fieldname, w) for w in q.words], boost=q.boost)
+    if kind is query.Not:
+        return q
+    if kind is query.AndNot:
+        return query.AndNot(_scoring(q.a), q.b)
+    if q.is_leaf():
+        return q
+    return q.apply(_scoring)
 
 
 def _union(s, queries) -> set[int]:
@@ -536,12 +610,13 @@ def _page_of_hits(s, parsed, docs: set[int], filtered: bool, sort: str, page: in
         top = heapq.nlargest(start + per_page, docs, key=lambda d: (updated[d], d))[start:]
         top_n = [(updated[d], d) for d in top]
     else:
-        found = s.search(parsed, limit=start + per_page, filter=docs if filtered else None)
+        scoring = _scoring(parsed)
+        exact = filtered or scoring != parsed  # a phrase's words also match elsewhere
+        found = s.search(scoring, limit=start + per_page, filter=docs if exact else None)
         top_n = found.top_n[start:]
     results = Results(s, parsed or query.Every(), top_n)
-    matched = _matched_fields(s, parsed, [d for _score, d in top_n]) if parsed else {}
-    return [_hit(results[i], matched.get(docnum, "")) for i, (_score, docnum)
-            in enumerate(top_n)]
+    terms = _query_words(parsed) if parsed else {}
+    return [_hit(results[i], terms) for i in range(len(top_n))]
 
 
 def _updated_column(s):
@@ -552,8 +627,9 @@ def _updated_column(s):
     return cache["updated"]
 
 
-def _hit(result, matched_in: str) -> Hit:
+def _hit(result, terms: dict[str, set[str]]) -> Hit:
     stored = result.fields()
+    matched_in = _matched_field(stored, terms)
     hit = Hit(
         page_id=int(stored["id"]),
         slug=stored.get("slug", ""),
@@ -570,7 +646,7 @@ def _hit(result, matched_in: str) -> Hit:
     source = matched_in if matched_in in (*SECTION_FIELDS, "body") else "body"
     html = plain = ""
     if matched_in in (*SECTION_FIELDS, "body"):
-        html = _highlight(result, source, _HTML)
+        html = _highlight(stored.get(source) or "", _words_for(terms, source), source, _HTML)
         plain = Markup(html).striptags()  # noqa: S704 (escaped by Whoosh, see below)
     if not html:
         text = stored.get(source) or stored.get("body", "")
@@ -585,39 +661,39 @@ def _hit(result, matched_in: str) -> Hit:
 _MATCH_ORDER = (*SECTION_FIELDS, "body", "title")
 
 
-def _matched_fields(s, parsed: query.Query, docnums: list[int]) -> dict[int, str]:
-    """For each hit, the field where most query terms occur (sections first on a tie).
+def _query_words(parsed: query.Query) -> dict[str, set[str]]:
+    """Indexed words of the query's positive terms, by field ("content" for plain words)."""
+    words: dict[str, set[str]] = {}
+    for name, text in _positive_terms(parsed):
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        words.setdefault(name, set()).add(text)
+    return words
 
-    Looked up in the posting lists for these few documents only, instead of recording the
-    matched terms of every match during the search (terms=True).
+
+def _words_for(terms: dict[str, set[str]], name: str) -> set[str]:
+    """The query words that may have matched in stored field `name` of a hit."""
+    return terms.get("content", set()) | terms.get(name, set())
+
+
+def _matched_field(stored: dict, terms: dict[str, set[str]]) -> str:
+    """The part of a hit where most query words occur (sections first on a tie, title last).
+
+    Plain words are searched in the catch-all "content" field, which cannot say where a word
+    was: the stored texts of the shown hits (20 or so) are looked at instead.
     """
-    terms = dict.fromkeys((name, text) for name, text in _positive_terms(parsed)
-                          if name in _MATCH_ORDER)
-    counts: dict[int, dict[str, int]] = {d: {} for d in docnums}
-    ordered = sorted(docnums)
-    reader = s.reader()
-    for name, text in terms:
-        try:
-            if (name, text) not in reader:
-                continue
-            matcher = reader.postings(name, text)
-        except (TermNotFound, ValueError, TypeError):
+    if not terms:
+        return ""
+    best, best_count = "", 0
+    for name in _MATCH_ORDER:
+        words = _words_for(terms, name)
+        text = stored.get(name)
+        if not words or not text:
             continue
-        for docnum in ordered:
-            if not matcher.is_active():
-                break
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == docnum:
-                counts[docnum][name] = counts[docnum].get(name, 0) + 1
-    result = {}
-    for docnum, by_field in counts.items():
-        best = [name for name in _MATCH_ORDER if by_field.get(name)]
-        if best:
-            result[docnum] = max(best, key=lambda n: (by_field[n], -_MATCH_ORDER.index(n)))
-    return result
+        count = len(words & stems(text))
+        if count > best_count:
+            best, best_count = name, count
+    return best
 
 
 def _positive_terms(q: query.Query):
@@ -668,11 +744,27 @@ class LineFragmenter(highlight.Fragmenter):
 _FRAGMENTERS["section"] = LineFragmenter()
 
 
-def _highlight(result, name: str, formatter) -> str:
+_ANALYZER = french_analyzer()
+
+
+def _highlight(text: str, words: set[str], name: str, formatter) -> str:
+    """Fragments of a stored text around the query's words, as Whoosh's highlight_hit makes.
+
+    highlight_hit() takes the query terms of the field being shown, and plain words are in
+    "content": the words are given here instead.
+    """
+    if not text or not words:
+        return ""
     fragmenter = _FRAGMENTERS["body" if name == "body" else "section"]
     highlighter = highlight.Highlighter(fragmenter=fragmenter, formatter=formatter)
     try:
-        return highlighter.highlight_hit(result, name, top=2, minscore=1)
+        tokens = _ANALYZER(text, positions=True, chars=True, mode="index", removestops=False)
+        tokens = highlight.set_matched_filter(tokens, frozenset(words))
+        tokens = highlighter._merge_matched_tokens(tokens)
+        fragments = fragmenter.fragment_tokens(text, tokens)
+        fragments = highlight.top_fragments(fragments, 2, highlighter.scorer, highlighter.order,
+                                            minscore=1)
+        return formatter.format(fragments)
     except Exception:
         return ""
 
@@ -692,19 +784,19 @@ def did_you_mean(s, understood: Understood, typed: str | None = None) -> str | N
     suggestion reads "verrou:foncier", not the parser's "obstacles:foncier".
     """
     reader = s.reader()
-    correctors = [reader.corrector(name) for name in ("title", "body", *SECTION_FIELDS)
+    correctors = [reader.corrector(name) for name in TEXT_FIELDS
                   if s.schema[name].separate_spelling()]
     if not correctors:
         return None
-    analyzer = s.schema["body"].analyzer
+    analyzer = s.schema["content"].analyzer
     changed = False
     text = typed if typed is not None else understood.text
     for word in dict.fromkeys(understood.plain_words):
         folded = fold(word)
         if folded in STOP_WORDS or word.isdigit():
             continue
-        stems = [t.text for t in analyzer(word)]
-        if stems and any(s.doc_frequency(name, stems[0]) for name in TEXT_FIELDS):
+        analysed = [t.text for t in analyzer(word)]
+        if analysed and any(s.doc_frequency(name, analysed[0]) for name in TEXT_FIELDS):
             continue
         candidates = {c for corrector in correctors
                       for c in corrector.suggest(folded, limit=3, maxdist=2, prefix=1)}
@@ -716,8 +808,8 @@ def did_you_mean(s, understood: Understood, typed: str | None = None) -> str | N
 
 
 def _frequency(s, word: str) -> int:
-    stems = [t.text for t in s.schema["body"].analyzer(word)]
-    return sum(s.doc_frequency(name, stems[0]) for name in TEXT_FIELDS) if stems else 0
+    analysed = [t.text for t in s.schema["content"].analyzer(word)]
+    return sum(s.doc_frequency(name, analysed[0]) for name in TEXT_FIELDS) if analysed else 0
 
 
 def _distance(a: str, b: str) -> int:

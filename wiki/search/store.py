@@ -5,11 +5,18 @@
 
 `essaim search reindex` builds a new generation beside the live one and then swaps CURRENT, so
 searches keep being answered from the old one during a rebuild.
+
+A live generation built with an older schema (schema.SCHEMA_VERSION) is replaced on first use
+by an empty one of the current schema, and the file REQUEUE asks the next queue drain
+(index.drain) to queue every page: the index then fills up again in the background, and
+neither a save nor a search meets fields the old index lacks. `essaim search reindex` rebuilds
+it at once.
 """
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import shutil
 import threading
@@ -20,9 +27,14 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from wiki.search.schema import make_schema
+from wiki.search.schema import is_current, make_schema
+
+log = logging.getLogger(__name__)
 
 CURRENT = "CURRENT"
+REQUEUE = "REQUEUE"  # present: an outdated index was replaced, every page must be queued
+
+_current_schema: dict[str, bool] = {}  # generation directory -> built with this schema
 
 
 class IndexStore:
@@ -39,16 +51,49 @@ class IndexStore:
         return name if name and (self.directory / name).is_dir() else None
 
     def current_path(self) -> Path:
-        """Directory of the live index, created (empty) on first use."""
+        """Directory of the live index, created (empty) on first use or if outdated."""
         name = self.current_name()
-        if name is None:
+        if name is None or not self._up_to_date(name):
             with self._lock():  # several processes may start at once
                 name = self.current_name()
-                if name is None:
+                if name is None or not self._up_to_date(name):
                     path = self.new_generation()
+                    if name is not None:
+                        log.warning("Search index %s has an older schema: replaced by an empty "
+                                    "one, every page is queued for indexing.", name)
+                        (self.directory / REQUEUE).write_text(name)
                     self.swap(path)
                     name = path.name
         return self.directory / name
+
+    def _up_to_date(self, name: str) -> bool:
+        key = str(self.directory / name)
+        known = _current_schema.get(key)
+        if known is None:
+            try:
+                schema = whoosh_index.open_dir(key).schema
+            except Exception:  # not an index yet, or unreadable: nothing to tell from it
+                return True
+            known = _current_schema[key] = is_current(schema)
+        return known
+
+    def requeue_pending(self) -> bool:
+        return (self.directory / REQUEUE).exists()
+
+    def requeue_done(self) -> None:
+        (self.directory / REQUEUE).unlink(missing_ok=True)
+
+    @contextmanager
+    def requeue(self):
+        """Under the lock, if every page must still be queued: the caller queues them."""
+        if not self.requeue_pending():
+            yield False
+            return
+        with self._lock():
+            pending = self.requeue_pending()
+            yield pending
+            if pending:
+                self.requeue_done()
 
     def new_generation(self) -> Path:
         stamp = time.strftime("%Y%m%dT%H%M%S")
