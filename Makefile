@@ -50,7 +50,8 @@ test: install-dev $(AXE)
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: install-dev
-	$(BIN)/python bench/search.py --sizes 1000,10000
+	$(BIN)/python bench/search.py --sizes 1000 10000
+	$(BIN)/python bench/render.py
 
 # Refresh the catalogue after adding strings: extract, then merge into the .po files.
 messages: | $(BIN)/python
