@@ -66,9 +66,8 @@ class Page(db.Model):
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
 
-    current: Mapped[Revision | None] = relationship(
-        foreign_keys=[current_id], post_update=True, lazy="joined"
-    )
+    # Loaded on access: listings of thousands of pages must not drag every full text along.
+    current: Mapped[Revision | None] = relationship(foreign_keys=[current_id], post_update=True)
     themes: Mapped[list[PageTheme]] = relationship(
         cascade="all, delete-orphan", order_by="PageTheme.theme"
     )

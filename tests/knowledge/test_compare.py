@@ -156,3 +156,18 @@ def test_invariants_group_statements_worded_differently_around_a_shared_concept(
     assert "Essoufflement du bénévole référent" in overall  # the shorter wording
     assert "Jardin de Raismes" in overall and "Repair café de Lyon" in overall
     assert "Frigo de Nyons" not in overall  # says it differently: no shared pair of words
+
+
+def test_compare_table_is_paginated_and_keeps_the_filters(client, make_experience):
+    for n in range(53):
+        make_experience(f"Expérience {n:02d}", themes=("alimentation",), levers=("Le soutien des élus",))
+    make_experience("Covoiturage", themes=("mobilité",))
+
+    first = client.get("/compare?theme=alimentation").get_data(as_text=True)
+    assert "53 expériences" in first and "page 1 sur 2" in first
+    assert "Expérience 00" in first and "Expérience 52" not in first
+    assert 'href="/compare?page=2&amp;theme=alimentation"' in first
+    second = client.get("/compare?theme=alimentation&page=2").get_data(as_text=True)
+    assert "Expérience 52" in second and "Covoiturage" not in second
+    csv_text = client.get("/compare.csv?theme=alimentation").get_data().decode("utf-8-sig")
+    assert csv_text.count("\n") == 54  # the export is never paginated: header + 53 rows

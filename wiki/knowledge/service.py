@@ -12,7 +12,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
@@ -31,6 +31,7 @@ LEVER, OBSTACLE, REPLICATE = "lever", "obstacle", "replicate"
 _INSEE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def sort_key(text: str | None) -> str:
     """French reading order: "Écoles" sorts with the e's, not after "z"."""
     return fold(text or "")
@@ -98,14 +99,8 @@ class Filters:
         return {name: getattr(self, name) for name in self.names() if getattr(self, name)}
 
 
-def experiences(filters: Filters | None = None) -> list[Page]:
-    """Experience pages matching the filters, in reading order, with themes and statements."""
-    filters = filters or Filters()
-    query = (
-        select(Page)
-        .where(Page.type == EXPERIENCE)
-        .options(selectinload(Page.themes), selectinload(Page.statements))
-    )
+def _experiences_query(filters: Filters):
+    query = select(Page).where(Page.type == EXPERIENCE)
     if filters.theme:
         query = query.where(
             Page.id.in_(select(PageTheme.page_id).where(PageTheme.theme == filters.theme))
@@ -114,7 +109,28 @@ def experiences(filters: Filters | None = None) -> list[Page]:
         value = getattr(filters, column)
         if value:
             query = query.where(getattr(Page, column) == value)
+    return query
+
+
+def experiences(filters: Filters | None = None, statements: bool = True) -> list[Page]:
+    """Experience pages matching the filters, in reading order, with themes (and statements)."""
+    loads = [selectinload(Page.themes)] + ([selectinload(Page.statements)] if statements else [])
+    query = _experiences_query(filters or Filters()).options(*loads)
     return sorted(db.session.scalars(query), key=lambda page: sort_key(page.title))
+
+
+def experiences_page(filters: Filters, number: int, per_page: int = 50) -> tuple[list[Page], int]:
+    """One page of the comparison table and the total. The slug is the title folded to ASCII,
+    so ordering by it is the French reading order, done by the database."""
+    query = _experiences_query(filters)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(
+        query.options(selectinload(Page.themes), selectinload(Page.statements))
+        .order_by(Page.slug)
+        .limit(per_page)
+        .offset((max(number, 1) - 1) * per_page)
+    )
+    return list(rows), total
 
 
 def statements_of(page: Page, kind: str) -> list[str]:
@@ -155,12 +171,82 @@ def _stem(word: str) -> str:
     return _stemmer()(word)
 
 
-def concepts(key: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def concepts(key: str) -> frozenset[str]:
     """The concepts of a normalised statement: adjacent pairs of stemmed content words."""
     words = [_stem(w) for w in key.split() if len(w) > 2 and not w.isdigit()]
     if len(words) == 1:
-        return {words[0]}
-    return {f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a != b}
+        return frozenset(words)
+    return frozenset(f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a != b)
+
+
+@dataclass
+class _Stated:
+    """One statement as read for the researcher views: plain values, no ORM objects."""
+
+    id: int
+    page_id: int
+    kind: str
+    text: str
+    key: str
+
+
+def _statements(theme: str | None = None) -> list[_Stated]:
+    query = (
+        select(Statement.id, Statement.page_id, Statement.kind, Statement.text, Statement.key)
+        .join(Page, Page.id == Statement.page_id)
+        .where(Page.type == EXPERIENCE, Statement.key != "")
+    )
+    if theme:
+        query = query.where(Page.id.in_(select(PageTheme.page_id).where(PageTheme.theme == theme)))
+    return [_Stated(*row) for row in db.session.execute(query)]
+
+
+def _page_themes() -> dict[int, set[str]]:
+    themes: dict[int, set[str]] = defaultdict(set)
+    for page_id, theme in db.session.execute(select(PageTheme.page_id, PageTheme.theme)):
+        themes[page_id].add(theme)
+    return themes
+
+
+def _recurrences(
+    kind: str, stated: Iterable[_Stated], pages: dict[int, Page], minimum: int, limit: int | None
+) -> list[Recurrence]:
+    found: dict[str, Recurrence] = {}
+    statements: dict[str, set[int]] = defaultdict(set)
+    page_ids: dict[str, set[int]] = defaultdict(set)
+    for statement in stated:
+        if statement.kind != kind:
+            continue
+        for concept in concepts(statement.key):
+            entry = found.get(concept)
+            if entry is None:
+                entry = found[concept] = Recurrence(kind, concept, "")
+            entry.wordings[statement.text] += 1
+            statements[concept].add(statement.id)
+            page_ids[concept].add(statement.page_id)
+    ranked = sorted(
+        (concept for concept in found if len(page_ids[concept]) >= minimum),
+        key=lambda concept: (-len(page_ids[concept]), -len(statements[concept]), concept),
+    )
+    result, seen = [], []
+    for concept in ranked:
+        if any(statements[concept] <= earlier for earlier in seen):
+            continue  # same statements as a concept already listed: nothing new to show
+        seen.append(statements[concept])
+        entry = found[concept]
+        entry.wording = min(entry.wordings, key=lambda t: (-entry.wordings[t], len(t), t))
+        entry.pages = sorted((pages[i] for i in page_ids[concept]), key=lambda p: sort_key(p.title))
+        result.append(entry)
+        if limit and len(result) >= limit:
+            break
+    return result
+
+
+def _pages_by_id(ids: set[int]) -> dict[int, Page]:
+    if not ids:
+        return {}
+    return {page.id: page for page in db.session.scalars(select(Page).where(Page.id.in_(ids)))}
 
 
 def recurrences(
@@ -172,35 +258,9 @@ def recurrences(
     statements are grouped by the word pairs they share rather than by their whole text.
     A concept whose statements are exactly those of a more widespread one is folded into it.
     """
-    query = (
-        select(Statement, Page)
-        .join(Page, Page.id == Statement.page_id)
-        .where(Statement.kind == kind, Page.type == EXPERIENCE, Statement.key != "")
-    )
-    if theme:
-        query = query.where(Page.id.in_(select(PageTheme.page_id).where(PageTheme.theme == theme)))
-    found: dict[str, Recurrence] = {}
-    statements: dict[str, set[int]] = {}
-    for statement, page in db.session.execute(query):
-        for concept in concepts(statement.key):
-            entry = found.setdefault(concept, Recurrence(kind, concept, ""))
-            entry.wordings[statement.text] += 1
-            statements.setdefault(concept, set()).add(statement.id)
-            if page not in entry.pages:
-                entry.pages.append(page)
-    ranked = sorted(
-        (entry for entry in found.values() if entry.count >= minimum),
-        key=lambda entry: (-entry.count, -len(statements[entry.key]), entry.key),
-    )
-    result, seen = [], []
-    for entry in ranked:
-        if any(statements[entry.key] <= earlier for earlier in seen):
-            continue  # same statements as a concept already listed: nothing new to show
-        seen.append(statements[entry.key])
-        entry.wording = min(entry.wordings, key=lambda t: (-entry.wordings[t], len(t), t))
-        entry.pages.sort(key=lambda page: sort_key(page.title))
-        result.append(entry)
-    return result[:limit] if limit else result
+    stated = _statements(theme)
+    pages = _pages_by_id({s.page_id for s in stated})
+    return _recurrences(kind, stated, pages, minimum, limit)
 
 
 @dataclass
@@ -212,21 +272,32 @@ class Invariants:
     obstacles: list[Recurrence]
 
 
-def invariants(theme: Theme | None = None) -> list[Invariants]:
-    """By theme: what recurs across experiences. Without a theme, all themes plus overall."""
-    if theme is not None:
-        return [
-            Invariants(
-                theme, recurrences(LEVER, theme=theme.slug), recurrences(OBSTACLE, theme=theme.slug)
-            )
-        ]
-    groups = [Invariants(None, recurrences(LEVER), recurrences(OBSTACLE))]
-    for each in all_themes():
-        group = Invariants(
-            each, recurrences(LEVER, theme=each.slug), recurrences(OBSTACLE, theme=each.slug)
+def invariants(
+    theme: Theme | None = None, minimum: int = 2, limit: int | None = 20
+) -> list[Invariants]:
+    """By theme: what recurs across experiences. Without a theme, all themes plus overall.
+
+    The statements are read once and grouped in memory for every theme.
+    """
+    stated = _statements(theme.slug if theme else None)
+    pages = _pages_by_id({s.page_id for s in stated})
+
+    def group(each: Theme | None, rows: list[_Stated]) -> Invariants:
+        return Invariants(
+            each,
+            _recurrences(LEVER, rows, pages, minimum, limit),
+            _recurrences(OBSTACLE, rows, pages, minimum, limit),
         )
-        if group.levers or group.obstacles:
-            groups.append(group)
+
+    if theme is not None:
+        return [group(theme, stated)]
+    groups = [group(None, stated)]
+    themes_of = _page_themes()
+    for each in all_themes():
+        rows = [s for s in stated if each.slug in themes_of.get(s.page_id, ())]
+        found = group(each, rows)
+        if found.levers or found.obstacles:
+            groups.append(found)
     return groups
 
 
@@ -415,7 +486,7 @@ class MapEntry:
 
 def map_entries(filters: Filters | None = None) -> list[MapEntry]:
     entries = []
-    for page in experiences(filters):
+    for page in experiences(filters, statements=False):
         commune = get_commune(page.insee) if page.insee else None
         if page.lat is not None and page.lon is not None:
             entries.append(MapEntry(page, page.lat, page.lon, "page", commune))

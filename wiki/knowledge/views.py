@@ -56,7 +56,7 @@ def theme(name):
     return render_template(
         "knowledge/theme.html",
         theme=found,
-        experiences=service.experiences(service.Filters(theme=found.slug)),
+        experiences=service.experiences(service.Filters(theme=found.slug), statements=False),
         levers=service.recurrences(service.LEVER, theme=found.slug, limit=10),
         obstacles=service.recurrences(service.OBSTACLE, theme=found.slug, limit=10),
     )
@@ -117,10 +117,16 @@ def map_json():
 @bp.get("/compare")
 def compare():
     filters = service.Filters.from_mapping(request.args)
+    per_page = 50
+    number = max(request.args.get("page", 1, type=int) or 1, 1)
+    pages, total = service.experiences_page(filters, number, per_page)
     return render_template(
         "knowledge/compare.html",
         filters=filters,
-        pages=service.experiences(filters),
+        pages=pages,
+        total=total,
+        number=number,
+        last=max(1, -(-total // per_page)),
         themes=service.all_themes(),
         vocabularies=service.comparison_vocabularies(),
         statements_of=service.statements_of,
