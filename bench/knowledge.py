@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from search import LEVERS, OBSTACLES, THEMES, TOWNS, COMPLEMENTS  # noqa: E402
+from search import COMPLEMENTS, LEVERS, OBSTACLES, THEMES, TOWNS  # noqa: E402
 
 VIEWS = ("/invariants", "/themes/alimentation", "/compare", "/compare.csv", "/map.json")
 
