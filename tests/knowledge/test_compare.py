@@ -171,3 +171,15 @@ def test_compare_table_is_paginated_and_keeps_the_filters(client, make_experienc
     assert "Expérience 52" in second and "Covoiturage" not in second
     csv_text = client.get("/compare.csv?theme=alimentation").get_data().decode("utf-8-sig")
     assert csv_text.count("\n") == 54  # the export is never paginated: header + 53 rows
+
+
+def test_invariants_follow_a_new_save_even_when_computed_before(client, make_experience):
+    make_experience("Jardin de Raismes", obstacles=("Les délais administratifs.",))
+    make_experience("Cantine de Nyons", obstacles=("Des délais administratifs très longs.",))
+    before = client.get("/invariants").get_data(as_text=True)
+    assert "2 expériences" in before.split('id="group-1"')[1].split('id="group-2"')[0]
+
+    make_experience("Frigo de Lyon", obstacles=("Délais administratifs",))
+    after = client.get("/invariants").get_data(as_text=True)
+    assert "3 expériences" in after.split('id="group-1"')[1].split('id="group-2"')[0]
+    assert "Frigo de Lyon" in after

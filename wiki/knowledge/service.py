@@ -9,7 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -150,7 +151,7 @@ class Recurrence:
     key: str
     wording: str  # the most common statement, else the shortest: the plainest way to say it
     wordings: Counter = field(default_factory=Counter)
-    pages: list[Page] = field(default_factory=list)
+    pages: list[PageRef] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -210,7 +211,7 @@ def _page_themes() -> dict[int, set[str]]:
 
 
 def _recurrences(
-    kind: str, stated: Iterable[_Stated], pages: dict[int, Page], minimum: int, limit: int | None
+    kind: str, stated: Iterable[_Stated], pages: dict[int, PageRef], minimum: int, limit: int | None
 ) -> list[Recurrence]:
     found: dict[str, Recurrence] = {}
     statements: dict[str, set[int]] = defaultdict(set)
@@ -243,10 +244,27 @@ def _recurrences(
     return result
 
 
-def _pages_by_id(ids: set[int]) -> dict[int, Page]:
+@dataclass(frozen=True)
+class PageRef:
+    """What a listing shows of a page: plain values, safe to keep beyond one request."""
+
+    id: int
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ThemeRef:
+    slug: str
+    label_fr: str
+    label_en: str
+
+
+def _pages_by_id(ids: set[int]) -> dict[int, PageRef]:
     if not ids:
         return {}
-    return {page.id: page for page in db.session.scalars(select(Page).where(Page.id.in_(ids)))}
+    rows = db.session.execute(select(Page.id, Page.slug, Page.title).where(Page.id.in_(ids)))
+    return {row.id: PageRef(row.id, row.slug, row.title) for row in rows}
 
 
 def recurrences(
@@ -267,9 +285,24 @@ def recurrences(
 class Invariants:
     """Recurring levers and obstacles of one theme (theme None: across all experiences)."""
 
-    theme: Theme | None
+    theme: ThemeRef | None
     levers: list[Recurrence]
     obstacles: list[Recurrence]
+
+
+_INVARIANTS: OrderedDict = OrderedDict()
+_INVARIANTS_LOCK = threading.Lock()
+
+
+def _derived_version() -> tuple:
+    """Changes whenever a save rewrites statements or themes (rows are deleted and re-added)."""
+    statements = db.session.execute(select(func.count(Statement.id), func.max(Statement.id))).one()
+    themes = db.session.execute(
+        select(func.count(PageTheme.page_id), func.count(Theme.slug.distinct()))
+        .select_from(PageTheme).join(Theme, Theme.slug == PageTheme.theme, isouter=True)
+    ).one()
+    vocabulary = tuple(db.session.execute(select(Theme.slug, Theme.label_fr, Theme.label_en)))
+    return (*statements, *themes, hash(vocabulary))
 
 
 def invariants(
@@ -277,8 +310,24 @@ def invariants(
 ) -> list[Invariants]:
     """By theme: what recurs across experiences. Without a theme, all themes plus overall.
 
-    The statements are read once and grouped in memory for every theme.
+    Computing it reads every statement (seconds at thousands of pages), so the result is kept
+    until the next save changes the derived rows.
     """
+    key = (theme.slug if theme else None, minimum, limit, _derived_version())
+    with _INVARIANTS_LOCK:
+        if key in _INVARIANTS:
+            _INVARIANTS.move_to_end(key)
+            return _INVARIANTS[key]
+    groups = _compute_invariants(theme, minimum, limit)
+    with _INVARIANTS_LOCK:
+        _INVARIANTS[key] = groups
+        while len(_INVARIANTS) > 32:
+            _INVARIANTS.popitem(last=False)
+    return groups
+
+
+def _compute_invariants(theme: Theme | None, minimum: int, limit: int | None) -> list[Invariants]:
+    theme = ThemeRef(theme.slug, theme.label_fr, theme.label_en) if theme else None
     stated = _statements(theme.slug if theme else None)
     pages = _pages_by_id({s.page_id for s in stated})
 
@@ -295,7 +344,7 @@ def invariants(
     themes_of = _page_themes()
     for each in all_themes():
         rows = [s for s in stated if each.slug in themes_of.get(s.page_id, ())]
-        found = group(each, rows)
+        found = group(ThemeRef(each.slug, each.label_fr, each.label_en), rows)
         if found.levers or found.obstacles:
             groups.append(found)
     return groups
