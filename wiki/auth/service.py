@@ -64,10 +64,3 @@ def authenticate(username: str, password: str) -> User | None:
     if not check_password_hash(user.password_hash, password or ""):
         return None
     return user
-
-
-def set_role(user: User, role: str) -> None:
-    if role not in ROLES:
-        raise AccountError(_l("Unknown role: %(role)s", role=role), "role")
-    user.role = role
-    db.session.commit()

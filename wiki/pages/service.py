@@ -119,11 +119,6 @@ def find_page(slug: str) -> Resolved | None:
     return None
 
 
-def page_exists(title: str) -> bool:
-    slug = slug_for(title)
-    return bool(slug) and find_page(slug) is not None
-
-
 def get_revision(revision_id: int) -> Revision | None:
     return db.session.get(Revision, revision_id)
 
