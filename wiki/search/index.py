@@ -27,6 +27,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, joinedload, selectinload
 from whoosh import index as whoosh_index
+from whoosh import writing
 from whoosh.index import LockError
 
 from wiki.models import IndexQueue, Page, Revision, Theme, utcnow
@@ -177,13 +178,20 @@ def write_pages(target: Target, session: Session, page_ids: list[int], merge: bo
         # A rebuild swapped generations while we wrote: write into the new one too.
 
 
+# Segments are written as separate files, not Whoosh's default single compound file: reading
+# a compound file copies each part it opens into memory (BufferFile wraps a BytesIO), i.e.
+# the whole postings and stored-fields files again for every new searcher, ~15 ms a query
+# after each save at 10k pages (bench/search.py, "first query after a save").
+WRITER_OPTIONS = {"compound": False}
+
+
 def open_writer(ix, timeout: float, **options):
     """Whoosh's writer, waiting for another process's writer to finish (backoff + jitter)."""
     deadline = time.monotonic() + timeout
     delay = 0.01
     while True:
         try:
-            return ix.writer(**options)
+            return ix.writer(**WRITER_OPTIONS, **options)
         except LockError:
             if time.monotonic() > deadline:
                 raise
@@ -198,7 +206,19 @@ def merge_small_segments(ix, timeout: float) -> None:
         writer = open_writer(ix, min(timeout, 1.0))
     except LockError:
         return  # someone else is writing, and will merge
-    writer.commit(merge=True)
+    writer.commit(mergetype=merge_small_in_order)
+
+
+def merge_small_in_order(writer, segments):
+    """Whoosh's MERGE_SMALL policy, but the segments it keeps stay in their order.
+
+    MERGE_SMALL returns the kept segments sorted by size, smallest first, which moves the big
+    segments' document numbers at every merge; wiki.search.postings keeps decoded posting
+    lists numbered per segment position, so big segments must stay first. The merged segment
+    comes last, as a new segment does.
+    """
+    kept = {id(segment) for segment in writing.MERGE_SMALL(writer, segments)}
+    return [segment for segment in segments if id(segment) in kept]
 
 
 def load_pages(session: Session, page_ids: list[int]) -> list[Page]:
@@ -310,7 +330,7 @@ def _build(target: Target, path: Path, progress, procs: int, limitmb: int) -> in
     with Session(target.engine) as session:
         labels = theme_labels(session)
         page_ids = list(session.scalars(select(Page.id).order_by(Page.id)))
-        options = {"limitmb": limitmb}
+        options = {"limitmb": limitmb, **WRITER_OPTIONS}
         if procs > 1:
             options.update(procs=procs, multisegment=True)
         writer = ix.writer(**options)

@@ -11,7 +11,6 @@ import heapq
 import math
 import re
 import unicodedata
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,17 +19,16 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from whoosh import highlight, query
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.qparser import MultifieldParser, plugins
 from whoosh.qparser.syntax import AndGroup
-from whoosh.reading import TermNotFound
 from whoosh.searching import Results
 
 from wiki.content.metadata import DEFAULT_THEMES, SCALES, SETTINGS, STATUSES
+from wiki.search import scoring as bm25f
 from wiki.search.analysis import STOP_WORDS, facet_key, fold, french_analyzer, stems
+from wiki.search.postings import column, deleted, doc_ids, lexicon, positions, searcher_cache
 from wiki.search.schema import FACET_FIELDS, SECTION_FIELDS, TEXT_FIELDS
 from wiki.search.store import IndexStore, searcher
-from wiki.search.whoosh_fixes import posting_ids
 
 MAX_QUERY_CHARS = 500  # a 10 KB paste is cut here: no one types more, and parsing stays cheap
 MAX_WORDS = 40
@@ -384,8 +382,6 @@ def export(q: str | None, filters: dict[str, list[str]] | None, sort: str = "rel
                           directory=directory).hits
 
 
-# Sets of document numbers, per searcher (a new searcher sees a new index state).
-_facet_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _matching_docs(s, q: query.Query) -> set[int]:
@@ -395,8 +391,12 @@ def _matching_docs(s, q: query.Query) -> set[int]:
     in Python: ~60 ms for two common words over 10k pages. Reading each posting list whole and
     combining them as sets gives the same documents several times faster. Query types other than
     terms, AND, OR, NOT and "everything" (phrases) are left to Whoosh.
+    The posting lists include deleted documents (wiki.search.postings): they are taken out
+    here, once.
     """
-    return _docs(s, q)
+    docs = _docs(s, q)
+    gone = deleted(s)
+    return set(docs - gone) if gone and docs else set(docs)
 
 
 def _docs(s, q: query.Query) -> set[int]:
@@ -451,36 +451,13 @@ def _phrase_docs(s, fieldname: str, words: list[str]) -> set[int]:
             return set()
     if len(words) == 1:
         return candidates
+    found = {word: positions(s, fieldname, word) for word in set(words)}
+    first, rest = found[words[0]], list(enumerate(words))[1:]
     result: set[int] = set()
-    for sub, offset in s.leaf_searchers():
-        reader = sub.reader()
-        end = offset + reader.doc_count_all()
-        local = sorted(d - offset for d in candidates if offset <= d < end)
-        if not local:
-            continue
-        positions: dict[str, dict[int, set[int]]] = {}
-        for word in set(words):
-            matcher = reader.postings(fieldname, word)
-            by_doc = positions[word] = {}
-            for docnum in local:
-                if not matcher.is_active():
-                    break
-                if matcher.id() < docnum:
-                    matcher.skip_to(docnum)
-                    if not matcher.is_active():
-                        break
-                if matcher.id() == docnum:
-                    by_doc[docnum] = set(matcher.value_as("positions"))
-        first, rest = words[0], list(enumerate(words))[1:]
-        for docnum in local:
-            starts = positions[first].get(docnum)
-            if not starts:
-                continue
-            others = [(i, positions[word].get(docnum)) for i, word in rest]
-            if any(not found for _i, found in others):
-                continue
-            if any(all(p + i in found for i, found in others) for p in starts):
-                result.add(offset + docnum)
+    for docnum in candidates:
+        others = [(i, found[word][docnum]) for i, word in rest]
+        if any(all(p + i in where for i, where in others) for p in first[docnum]):
+            result.add(docnum)
     return result
 
 
@@ -510,44 +487,22 @@ def _union(s, queries) -> set[int]:
     return result
 
 
-def _term_docs(s, fieldname: str, text) -> set[int]:
-    if fieldname not in s.schema:
-        return set()
-    result: set[int] = set()
-    for sub, offset in s.leaf_searchers():
-        reader = sub.reader()
-        try:
-            if (fieldname, text) not in reader:
-                continue
-            matcher = reader.postings(fieldname, text)
-        except (TermNotFound, ValueError, TypeError):  # a value the field cannot hold
-            continue
-        if isinstance(matcher, FilterMatcher):  # a segment with deleted documents
-            ids = set(posting_ids(matcher.child)) - reader.deleted_docs_set
-        else:
-            ids = posting_ids(matcher)
-        result.update(ids if not offset else [offset + i for i in ids])
-    return result
+def _term_docs(s, fieldname: str, text) -> frozenset[int]:
+    return doc_ids(s, fieldname, text)
 
 
-def _all_docs(s) -> set[int]:
-    cache = _facet_cache.setdefault(s, {})
+def _all_docs(s) -> frozenset[int]:
+    """Every live document (reader.all_doc_ids() asks is_deleted() of each: slow)."""
+    cache = searcher_cache(s)
     if "all" not in cache:
-        cache["all"] = frozenset(s.reader().all_doc_ids())
-    return set(cache["all"])
-
-
-def _value_docs(s, name: str, key: str) -> set[int]:
-    cache = _facet_cache.setdefault(s, {})
-    if (name, key) not in cache:
-        cache[(name, key)] = _term_docs(s, name, key)
-    return cache[(name, key)]
+        cache["all"] = frozenset(range(s.doc_count_all())) - deleted(s)
+    return cache["all"]
 
 
 def _facet_docs(s, name: str, keys: list[str]) -> set[int]:
     docs: set[int] = set()
     for key in keys:
-        docs |= _value_docs(s, name, key)
+        docs |= _term_docs(s, name, key)
     return docs
 
 
@@ -564,7 +519,7 @@ def _facet_values(s, name: str, docs: set[int], selected: list[str] | None) -> l
     for key in _lexicon(s, name):
         if not key:  # pages without a value (no scale given): not a choice to offer
             continue
-        count = len(docs & _value_docs(s, name, key))
+        count = len(docs & _term_docs(s, name, key))
         if count or key in selected:
             values.append(FacetValue(key, facet_label(name, key), count, key in selected))
     values.sort(key=lambda v: (not v.selected, -v.count, v.label))
@@ -572,11 +527,12 @@ def _facet_values(s, name: str, docs: set[int], selected: list[str] | None) -> l
 
 
 def _lexicon(s, name: str) -> list[str]:
-    cache = _facet_cache.setdefault(s, {})
+    """The values of a facet field, e.g. every theme used (read per segment, see postings)."""
+    cache = searcher_cache(s)
     if ("lexicon", name) not in cache:
         cache[("lexicon", name)] = [
             term.decode("utf-8") if isinstance(term, bytes) else term
-            for term in s.lexicon(name)
+            for term in lexicon(s, name)
         ]
     return cache[("lexicon", name)]
 
@@ -611,20 +567,19 @@ def _page_of_hits(s, parsed, docs: set[int], filtered: bool, sort: str, page: in
         top_n = [(updated[d], d) for d in top]
     else:
         scoring = _scoring(parsed)
-        exact = filtered or scoring != parsed  # a phrase's words also match elsewhere
-        found = s.search(scoring, limit=start + per_page, filter=docs if exact else None)
-        top_n = found.top_n[start:]
+        ranked = bm25f.top(s, scoring, docs, start + per_page, lambda sub: _docs(s, sub))
+        if ranked is None:  # a query part the ranker does not score: Whoosh does it
+            exact = filtered or scoring != parsed  # a phrase's words also match elsewhere
+            ranked = s.search(scoring, limit=start + per_page,
+                              filter=set(docs) if exact else None).top_n
+        top_n = ranked[start:]
     results = Results(s, parsed or query.Every(), top_n)
     terms = _query_words(parsed) if parsed else {}
     return [_hit(results[i], terms) for i in range(len(top_n))]
 
 
-def _updated_column(s):
-    cache = _facet_cache.setdefault(s, {})
-    if "updated" not in cache:
-        column = s.reader().column_reader("updated", translate=False)
-        cache["updated"] = list(column)
-    return cache["updated"]
+def _updated_column(s) -> list:
+    return column(s, "updated")
 
 
 def _hit(result, terms: dict[str, set[str]]) -> Hit:

@@ -1,0 +1,168 @@
+"""The BM25F ranker and the posting-list reader agree with Whoosh's own search, to the bit.
+
+A multi-segment index with deleted documents (as after saves) is searched both ways: Whoosh's
+matchers and collector (the reference) and wiki.search.scoring / wiki.search.postings.
+"""
+
+from __future__ import annotations
+
+import pytest
+from whoosh import index as whoosh_index
+
+from wiki.search import postings, scoring
+from wiki.search import query as search_query
+from wiki.search.index import WRITER_OPTIONS
+from wiki.search.schema import make_schema
+
+from .test_speed import _build, _documents
+
+RANKED = ["jardin", "jardins habitants", "monnaie OR solaire", "habitants -jardin",
+          "verrou:foncier", "verrou:foncier jardin", "vélos OR NOT réseau", "theme:energie",
+          "theme:energie habitants", "jardin ANDMAYBE solaire", "habitants NOT solaire NOT vélos",
+          "(jardin OR monnaie) soutien", "levier:élus OR titre:page", "inconnu",
+          "jardin^3 vélos"]
+
+
+def _whoosh_ranking(s, parsed, docs):
+    """(docnum, score) best first, as Whoosh's collector ranks the matching documents."""
+    found = s.search(parsed, limit=None, filter=set(docs))
+    return [(hit.docnum, hit.score) for hit in found]
+
+
+@pytest.mark.parametrize("q", RANKED)
+def test_scores_and_order_equal_whoosh(tmp_path, q):
+    ix = _build(tmp_path)
+    with ix.searcher() as s:
+        assert len(ix._segments()) > 1 and s.reader().has_deletions()
+        parsed, _notices = search_query.parse(search_query.understand(q), s.schema)
+        if parsed is None:
+            pytest.skip("nothing to search for")
+        docs = search_query._matching_docs(s, parsed)
+        expected = _whoosh_ranking(s, parsed, docs)
+        ranked = scoring.top(s, parsed, docs, len(docs) + 5,
+                             lambda sub: search_query._docs(s, sub))
+        assert ranked is not None, "a query the ranker should handle"
+        assert [docnum for _score, docnum in ranked] == [docnum for docnum, _s in expected]
+        for (score, _docnum), (_d, whoosh_score) in zip(ranked, expected, strict=True):
+            assert score == pytest.approx(whoosh_score, rel=1e-12)
+
+
+def test_top_is_the_head_of_the_whole_ranking(tmp_path):
+    ix = _build(tmp_path)
+    with ix.searcher() as s:
+        parsed, _n = search_query.parse(search_query.understand("habitants"), s.schema)
+        docs = search_query._matching_docs(s, parsed)
+        every = scoring.top(s, parsed, docs, len(docs), lambda sub: search_query._docs(s, sub))
+        for limit in (1, 5, 13):
+            head = scoring.top(s, parsed, docs, limit, lambda sub: search_query._docs(s, sub))
+            assert head == every[:limit]
+
+
+def test_unsupported_parts_are_left_to_whoosh(tmp_path):
+    from whoosh import query
+
+    ix = _build(tmp_path)
+    with ix.searcher() as s:
+        spans = query.Phrase("content", ["manqu", "fonci"], slop=3)
+        docs = set(s.docs_for_query(spans))
+        assert docs
+        assert scoring.top(s, spans, docs, 10, lambda sub: set()) is None
+        assert scoring.top(s, spans, set(), 10, lambda sub: set()) == []
+
+
+def test_lengths_read_whole_equal_whoosh_per_document(tmp_path):
+    ix = _build(tmp_path)
+    with ix.searcher() as s:
+        for name in ("title", "content", "levers", "obstacles"):
+            lengths = postings.length_bytes(s, name)
+            assert len(lengths) == s.doc_count_all()
+            for sub, offset in s.leaf_searchers():
+                for docnum in range(sub.doc_count_all()):
+                    if sub.reader().is_deleted(docnum):
+                        continue
+                    whoosh_length = sub.doc_field_length(docnum, name, 1)
+                    from whoosh.util.numeric import byte_to_length
+
+                    assert byte_to_length(lengths[offset + docnum]) == whoosh_length
+
+
+def test_postings_read_whole_equal_whoosh_matchers(tmp_path):
+    ix = _build(tmp_path)
+    with ix.searcher() as s:
+        for name in ("content", "title", "obstacles", "themes", "id"):
+            for term in s.lexicon(name):
+                matcher = s.postings(name, term)
+                expected = {}
+                while matcher.is_active():
+                    expected[matcher.id()] = (matcher.weight(), matcher.value())
+                    matcher.next()
+                # Deleted documents stay in the lists read whole; search() drops them once.
+                gone = postings.deleted(s)
+                assert gone
+                assert {d: w for d, w in postings.postings(s, name, term).items()
+                        if d not in gone} == {d: w for d, (w, _v) in expected.items()}
+                assert postings.doc_ids(s, name, term) - gone == set(expected)
+                if s.schema[name].format.supports("positions"):
+                    decode = s.schema[name].format.decoder("positions")
+                    assert {d: p for d, p in postings.positions(s, name, term).items()
+                            if d not in gone} == {
+                        d: tuple(decode(v)) for d, (_w, v) in expected.items()}
+
+
+def test_deleted_are_the_documents_whoosh_leaves_out(tmp_path):
+    ix = _build(tmp_path)
+    with ix.searcher() as s:
+        live = set(s.reader().all_doc_ids())
+        assert postings.deleted(s) == set(range(s.doc_count_all())) - live
+        assert len(postings.deleted(s)) == 2
+
+
+def test_columns_read_whole_equal_whoosh(tmp_path):
+    ix = _build(tmp_path)
+    with ix.searcher() as s:
+        assert postings.column(s, "updated") == list(
+            s.reader().column_reader("updated", translate=False))
+
+
+def test_public_reader_path_gives_the_same_lists(tmp_path):
+    """The fallback for matchers other than the W3 codec's leaf reads the same postings."""
+    ix = _build(tmp_path)
+    with ix.searcher() as s:
+        for sub, _offset in s.leaf_searchers():
+            reader = sub.reader()
+            for term in list(reader.lexicon("content"))[:40]:
+                for kind in ("ids", "weights", "positions"):
+                    assert postings._read(reader, "content", term, kind) == \
+                        postings._read_public(reader, "content", term, kind)
+
+
+def test_after_a_save_the_cached_segments_give_the_new_state(tmp_path):
+    """Decoded lists of unchanged segments are reused; deletions and new segments are not missed."""
+    postings.clear()
+    ix = whoosh_index.create_in(str(tmp_path), make_schema())
+    writer = ix.writer(**WRITER_OPTIONS)
+    for document in _documents(30):
+        writer.add_document(**document)
+    writer.commit()
+    q = "jardin"
+    with ix.searcher() as s:
+        parsed, _n = search_query.parse(search_query.understand(q), s.schema)
+        before = {int(s.stored_fields(d)["id"]) for d in search_query._matching_docs(s, parsed)}
+    assert 7 in before
+    changed = next(d for d in _documents(30) if d["id"] == "7")
+    changed.update(title="Page sans rapport", content="Rien à voir", body="Rien à voir")
+    writer = ix.writer(**WRITER_OPTIONS)
+    writer.update_document(**changed)
+    writer.add_document(**{**changed, "id": "99", "title": "Un jardin de plus",
+                           "content": "Un jardin de plus"})
+    writer.commit(merge=False)
+    with ix.searcher() as s:
+        assert len(s.leaf_searchers()) == 2
+        parsed, _n = search_query.parse(search_query.understand(q), s.schema)
+        docs = search_query._matching_docs(s, parsed)
+        after = {int(s.stored_fields(d)["id"]) for d in docs}
+        assert docs == set(s.docs_for_query(parsed))
+        assert after == (before - {7}) | {99}
+        ranked = scoring.top(s, parsed, docs, 50, lambda sub: search_query._docs(s, sub))
+        assert [d for _score, d in ranked] == [d for d, _s in _whoosh_ranking(s, parsed, docs)]
+    assert not list(tmp_path.glob("*.seg")), "segments are written as separate files"

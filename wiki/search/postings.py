@@ -1,0 +1,288 @@
+"""Posting lists and field lengths read whole, a block at a time, for set-based querying.
+
+Whoosh's matchers step through postings one call at a time (is_active, id, next, skip_to,
+weight, score…), all in Python: at 10k pages that walk is most of a query's time. A leaf of
+the W3 codec (the only codec Whoosh 2.7 writes) already decodes each block of postings into a
+tuple of ids, an array of weights and a tuple of encoded values; this module takes those
+blocks whole. Anything that is not such a leaf goes through Whoosh's public matcher API, so
+the answers never depend on the shortcut (tests/search/test_ranking.py compares both).
+
+Two caches, both safe because what they hold cannot change:
+- per segment: a segment's files are never rewritten (a save adds a small segment and marks
+  the old document deleted; merges make new segments), so its decoded posting lists are kept
+  across searchers, within a budget of postings. After a save, the next query only decodes
+  the new small segment.
+- per searcher (one state of the index): the lists combined over segments.
+
+Document numbers are global (a segment's own number plus its offset in the searcher) and the
+lists include deleted documents: filtering each list again after every save would cost more
+than the query. wiki.search.query removes deleted documents once from its set of matches
+(`deleted()`); facet counts and scores only ever look at documents of that set.
+"""
+
+from __future__ import annotations
+
+import struct
+import threading
+import weakref
+from collections import OrderedDict
+
+from whoosh.codec import whoosh3
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import length_to_byte
+
+SEGMENT_BUDGET = 500_000  # postings kept decoded, all segments together (~50 MB at most)
+SEARCHER_TERMS = 256  # combined lists kept per searcher
+
+_searchers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_segments: OrderedDict = OrderedDict()  # (segment id, field, term, kind) -> (size, data)
+_segments_size = 0
+_lock = threading.Lock()
+
+
+def searcher_cache(s) -> dict:
+    """A dict that lives as long as searcher `s` (one state of the index)."""
+    cache = _searchers.get(s)
+    if cache is None:
+        cache = _searchers[s] = {}
+    return cache
+
+
+def clear() -> None:
+    """Forget every decoded posting list (tests compare with and without the caches)."""
+    global _segments_size
+    with _lock:
+        _segments.clear()
+        _segments_size = 0
+
+
+def doc_ids(s, fieldname: str, text) -> frozenset[int]:
+    """Global numbers of the live documents holding a term (facet values, query words)."""
+    return _combined(s, fieldname, text, "ids")
+
+
+def postings(s, fieldname: str, text) -> dict[int, float]:
+    """{global docnum: weight} of a term: Whoosh's matcher.weight(), frequency x field boost."""
+    return _combined(s, fieldname, text, "weights")
+
+
+def positions(s, fieldname: str, text) -> dict[int, tuple[int, ...]]:
+    """{global docnum: word positions} of a term, for phrase matching."""
+    return _combined(s, fieldname, text, "positions")
+
+
+def _combined(s, fieldname: str, text, kind: str):
+    empty = frozenset() if kind == "ids" else {}
+    if fieldname not in s.schema:
+        return empty
+    try:
+        btext = s.schema[fieldname].to_bytes(text)
+    except (ValueError, TypeError):  # a value the field cannot hold ("abc" for a number)
+        return empty
+    cache = searcher_cache(s).setdefault("postings", OrderedDict())
+    key = (fieldname, btext, kind)
+    found = cache.get(key)
+    if found is not None:
+        cache.move_to_end(key)
+        return found
+    parts = [_segment_postings(sub.reader(), offset, fieldname, btext, kind)
+             for sub, offset in s.leaf_searchers()]
+    parts = [part for part in parts if part]
+    if len(parts) == 1:
+        found = parts[0]
+    elif kind == "ids":
+        found = frozenset().union(*parts)
+    else:
+        found = {}
+        for part in parts:
+            found.update(part)
+    cache[key] = found
+    while len(cache) > SEARCHER_TERMS:
+        cache.popitem(last=False)
+    return found
+
+
+def _segment_postings(reader, offset: int, fieldname: str, btext: bytes, kind: str):
+    """A segment's posting list, numbered from `offset` (deleted documents included)."""
+    segment = reader.segment()
+    if segment is None:  # an empty index
+        return _read(reader, fieldname, btext, kind, offset)
+    # A segment keeps its offset until a segment before it is merged away (rarely: new
+    # segments come last), so the list is kept already numbered.
+    key = (segment.segment_id(), reader.doc_count_all(), offset, fieldname, btext, kind)
+    with _lock:
+        found = _segments.get(key)
+        if found is not None:
+            _segments.move_to_end(key)
+            return found[1]
+    data = _read(reader, fieldname, btext, kind, offset)
+    _remember(key, data)
+    return data
+
+
+def _remember(key, data) -> None:
+    global _segments_size
+    with _lock:
+        _segments[key] = (len(data), data)
+        _segments_size += len(data)
+        while _segments_size > SEGMENT_BUDGET and len(_segments) > 1:
+            _old, (size, _data) = _segments.popitem(last=False)
+            _segments_size -= size
+
+
+def _read(reader, fieldname: str, btext: bytes, kind: str, offset: int = 0):
+    try:
+        if (fieldname, btext) not in reader:
+            return frozenset() if kind == "ids" else {}
+        matcher = reader.postings(fieldname, btext)
+    except (TermNotFound, ValueError, TypeError):
+        return frozenset() if kind == "ids" else {}
+    if isinstance(matcher, FilterMatcher):  # deletions are applied per searcher, not here
+        matcher = matcher.child
+    if type(matcher) is not whoosh3.W3LeafMatcher:
+        return _read_public(reader, fieldname, btext, kind, offset)
+    ids: list[int] = []
+    weights: list[float] = []
+    values: list = []
+    while matcher.is_active():
+        matcher.id()  # decodes the block's ids
+        ids.extend(matcher._ids)
+        if kind == "weights":
+            matcher.weight()  # decodes its weights
+            weights.extend(matcher._weights)
+        elif kind == "positions":
+            matcher.value()  # decodes its values
+            values.extend(matcher._values)
+        matcher._i = matcher._blocklength - 1  # the block is taken: on to the next
+        matcher.next()
+    if offset:
+        ids = list(map(offset.__add__, ids))
+    if kind == "ids":
+        return frozenset(ids)
+    if kind == "weights":
+        return dict(zip(ids, weights, strict=True))
+    decode = matcher.format.decoder("positions")
+    return {docnum: tuple(decode(value)) for docnum, value in zip(ids, values, strict=True)}
+
+
+def _read_public(reader, fieldname: str, btext: bytes, kind: str, offset: int = 0):
+    """The same through Whoosh's public matcher API (not a W3 leaf), deleted documents kept."""
+    found: dict = {}
+    matcher = reader.postings(fieldname, btext)
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    while matcher.is_active():
+        found[offset + matcher.id()] = (matcher.weight() if kind == "weights" else
+                               tuple(matcher.value_as("positions")) if kind == "positions"
+                               else None)
+        matcher.next()
+    return frozenset(found) if kind == "ids" else found
+
+
+def deleted(s) -> frozenset[int]:
+    """Global numbers of the searcher's deleted documents (replaced or removed pages)."""
+    cache = searcher_cache(s)
+    if "deleted" not in cache:
+        cache["deleted"] = frozenset(
+            offset + docnum for sub, offset in s.leaf_searchers()
+            if sub.reader().has_deletions() for docnum in sub.reader().deleted_docs_set)
+    return cache["deleted"]
+
+
+def lexicon(s, fieldname: str) -> list[bytes]:
+    """The sorted terms of a field over all segments, each segment's read once and kept.
+
+    Whoosh merges the segments' term lists on every call, reading each term from disk.
+    (A term whose documents were all deleted may remain, with no live document: a facet
+    value counted 0 is not shown.)
+    """
+    terms: set[bytes] = set()
+    for sub, _offset in s.leaf_searchers():
+        reader = sub.reader()
+        segment = reader.segment()
+        key = (segment.segment_id() if segment else None, reader.doc_count_all(), fieldname,
+               "lexicon")
+        with _lock:
+            found = _segments.get(key)
+        if found is None:
+            found = (0, tuple(reader.lexicon(fieldname)))
+            if segment is not None:
+                _remember(key, found[1])
+        terms.update(found[1])
+    return sorted(terms)
+
+
+def column(s, fieldname: str) -> list:
+    """The values of a numeric column (e.g. "updated") of every document, by global docnum.
+
+    Whoosh's column reader fetches one value per file access; a segment's column is read here
+    in one piece (and kept: it never changes).
+    """
+    cache = searcher_cache(s)
+    key = ("column", fieldname)
+    if key not in cache:
+        values: list = []
+        for sub, _offset in s.leaf_searchers():
+            values.extend(_segment_column(sub.reader(), fieldname))
+        cache[key] = values
+    return cache[key]
+
+
+def _segment_column(reader, fieldname: str) -> list:
+    segment = reader.segment()
+    key = (segment.segment_id() if segment else None, reader.doc_count_all(), fieldname, "column")
+    with _lock:
+        found = _segments.get(key)
+    if found is not None:
+        return found[1]
+    source = reader.column_reader(fieldname, translate=False)
+    count = reader.doc_count_all()
+    try:
+        stored = min(source._count, count)
+        data = source._dbfile.get(source._basepos, stored * source._fixedlen)
+        values = list(struct.unpack(f"!{stored}{source._typecode}", data))
+        values += [source._default] * (count - stored)
+    except AttributeError:  # not a fixed-size numeric column: Whoosh's way
+        values = list(source)
+    if segment is not None:
+        _remember(key, values)
+    return values
+
+
+def length_bytes(s, fieldname: str) -> bytes | None:
+    """The encoded length of `fieldname` in every document, indexed by global docnum.
+
+    Whoosh stores one byte per document and field (a logarithmic scale, see
+    whoosh.util.numeric.byte_to_length); BM25F needs it for every scored document. Read here
+    as one bytes object per segment instead of one file access per document. None when a
+    segment cannot be read that way (the caller then asks Whoosh per document).
+    """
+    cache = searcher_cache(s)
+    key = ("lengths", fieldname)
+    if key not in cache:
+        parts = []
+        try:
+            for sub, _offset in s.leaf_searchers():
+                reader = sub.reader()
+                count = reader.doc_count_all()
+                column = reader._perdoc._cached_reader(whoosh3._lenfield(fieldname),
+                                                       whoosh3.LENGTHS_COLUMN)
+                if column is None:  # Whoosh's scorer then takes a length of 1
+                    parts.append(bytes([length_to_byte(1)]) * count)
+                    continue
+                stored = min(column._count, count)
+                data = column._dbfile.get(column._basepos, stored) if stored else b""
+                parts.append(bytes(data) + bytes(count - stored))
+            cache[key] = b"".join(parts)
+        except AttributeError:  # not the W3 codec
+            cache[key] = None
+    return cache[key]
+
+
+def field_length(s, docnum: int, fieldname: str) -> int:
+    """A document's field length as Whoosh's scorer sees it (global docnum), asked of Whoosh."""
+    for sub, offset in s.leaf_searchers():
+        if offset <= docnum < offset + sub.reader().doc_count_all():
+            return sub.doc_field_length(docnum - offset, fieldname, 1)
+    return 1
