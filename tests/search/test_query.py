@@ -125,6 +125,17 @@ def test_did_you_mean_offers_the_nearest_word(corpus):
     assert query.search(results.did_you_mean).total == 1
 
 
+def test_did_you_mean_prefers_the_nearer_word_to_the_more_frequent(save):
+    from tests.search.conftest import experience
+
+    save("Ruches", experience("Ruches", context="Une ruche sur le toit de la mairie."))
+    for n in range(3):
+        save(f"Falaise {n}", experience(f"Falaise {n}", context="La roche calcaire du coteau."))
+    # "ruchr" is one letter from "ruche" (1 page), two from "roche" (3 pages).
+    assert query.search("ruchr").did_you_mean == "ruche"
+    assert query.search("rocje").did_you_mean == "roche"
+
+
 def test_title_suggestions_complete_the_last_word(corpus):
     assert query.suggest("jard") == [
         {"title": "Jardin partagé des Tilleuls", "slug": "jardin-partage-des-tilleuls"}

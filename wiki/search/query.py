@@ -753,10 +753,16 @@ def did_you_mean(s, understood: Understood, typed: str | None = None) -> str | N
         analysed = [t.text for t in analyzer(word)]
         if analysed and any(s.doc_frequency(name, analysed[0]) for name in TEXT_FIELDS):
             continue
-        candidates = {c for corrector in correctors
-                      for c in corrector.suggest(folded, limit=3, maxdist=2, prefix=1)}
+        # Nearest first: Whoosh's corrector ranks by frequency within `maxdist`, not by
+        # distance, so distance 1 is asked before distance 2.
+        candidates: set[str] = set()
+        for maxdist in (1, 2):
+            candidates = {c for corrector in correctors
+                          for c in corrector.suggest(folded, limit=3, maxdist=maxdist, prefix=1)}
+            if candidates:
+                break
         if candidates:
-            best = min(candidates, key=lambda c: (_distance(folded, c), -_frequency(s, c), c))
+            best = min(candidates, key=lambda c: (-_frequency(s, c), c))
             text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", best, text, count=1)
             changed = True
     return text if changed else None
@@ -765,18 +771,6 @@ def did_you_mean(s, understood: Understood, typed: str | None = None) -> str | N
 def _frequency(s, word: str) -> int:
     analysed = [t.text for t in s.schema["content"].analyzer(word)]
     return sum(s.doc_frequency(name, analysed[0]) for name in TEXT_FIELDS) if analysed else 0
-
-
-def _distance(a: str, b: str) -> int:
-    """Levenshtein distance (words are short: the plain algorithm is enough)."""
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i]
-        for j, char_b in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (char_a != char_b)))
-        previous = current
-    return previous[-1]
 
 
 def suggest(prefix: str | None, limit: int = SUGGESTIONS,
