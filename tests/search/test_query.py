@@ -174,3 +174,17 @@ def test_a_hit_in_verrous_shows_only_the_matching_obstacle(save):
     assert hit.matched_in == "obstacles"
     assert "foncier" in hit.snippet_text
     assert "sept ans" not in hit.snippet_text and "délais" not in hit.snippet_text
+
+
+def test_a_long_page_is_found_and_its_snippet_comes_from_its_start(save):
+    from tests.search.conftest import experience
+
+    filler = "Des habitants se retrouvent chaque semaine au local. " * 600  # ~32,000 characters
+    save("Longue", experience("Longue", context=filler + "Une grainothèque est née."))
+    save("Courte", experience("Courte", context="Une grainothèque dans la bibliothèque."))
+    found = query.search("grainotheque")
+    assert sorted(titles(found)) == ["Courte", "Longue"]
+    snippets = {hit.title: hit.snippet for hit in found.hits}
+    assert "<mark" in snippets["Courte"]
+    # Beyond the part scanned for snippets: the start of the text is shown instead.
+    assert "<mark" not in snippets["Longue"] and "Des habitants" in snippets["Longue"]

@@ -36,6 +36,9 @@ PER_PAGE = 20
 MAX_PER_PAGE = 100
 FACET_VALUES_SHOWN = 20  # counting is over the matches, but a facet never lists more values
 SUGGESTIONS = 8
+# Snippets and "matched in" look at the first 20,000 characters of a field: a 1 MB page among
+# the hits would otherwise be analysed whole, for every search that shows it.
+SNIPPET_SCAN_CHARS = 20_000
 
 # Prefixes people type -> field of the index. English and French, with or without accents.
 FIELD_PREFIXES = {
@@ -645,7 +648,7 @@ def _matched_field(stored: dict, terms: dict[str, set[str]]) -> str:
         text = stored.get(name)
         if not words or not text:
             continue
-        count = len(words & stems(text))
+        count = len(words & stems(text[:SNIPPET_SCAN_CHARS]))
         if count > best_count:
             best, best_count = name, count
     return best
@@ -710,6 +713,7 @@ def _highlight(text: str, words: set[str], name: str, formatter) -> str:
     """
     if not text or not words:
         return ""
+    text = text[:SNIPPET_SCAN_CHARS]
     fragmenter = _FRAGMENTERS["body" if name == "body" else "section"]
     highlighter = highlight.Highlighter(fragmenter=fragmenter, formatter=formatter)
     try:
