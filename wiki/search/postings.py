@@ -62,6 +62,17 @@ def doc_ids(s, fieldname: str, text) -> frozenset[int]:
     return _combined(s, fieldname, text, "ids")
 
 
+def segment_doc_ids(s, fieldname: str, text) -> list[frozenset[int]]:
+    """doc_ids() left in one set per segment (global numbers): nothing to combine."""
+    try:
+        btext = s.schema[fieldname].to_bytes(text)
+    except (KeyError, ValueError, TypeError):
+        return []
+    parts = (_segment_postings(sub.reader(), offset, fieldname, btext, "ids")
+             for sub, offset in s.leaf_searchers())
+    return [part for part in parts if part]
+
+
 def postings(s, fieldname: str, text) -> dict[int, float]:
     """{global docnum: weight} of a term: Whoosh's matcher.weight(), frequency x field boost."""
     return _combined(s, fieldname, text, "weights")

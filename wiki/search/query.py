@@ -26,7 +26,15 @@ from whoosh.searching import Results
 from wiki.content.metadata import DEFAULT_THEMES, SCALES, SETTINGS, STATUSES
 from wiki.search import scoring as bm25f
 from wiki.search.analysis import STOP_WORDS, facet_key, fold, french_analyzer, stems
-from wiki.search.postings import column, deleted, doc_ids, lexicon, positions, searcher_cache
+from wiki.search.postings import (
+    column,
+    deleted,
+    doc_ids,
+    lexicon,
+    positions,
+    searcher_cache,
+    segment_doc_ids,
+)
 from wiki.search.schema import FACET_FIELDS, SECTION_FIELDS, TEXT_FIELDS
 from wiki.search.store import IndexStore, searcher
 
@@ -522,7 +530,9 @@ def _facet_values(s, name: str, docs: set[int], selected: list[str] | None) -> l
     for key in _lexicon(s, name):
         if not key:  # pages without a value (no scale given): not a choice to offer
             continue
-        count = len(docs & _term_docs(s, name, key))
+        # Counted segment by segment: the segments' lists are kept decoded from one index
+        # state to the next, while a list combined over segments is rebuilt after every save.
+        count = sum(len(docs & part) for part in segment_doc_ids(s, name, key))
         if count or key in selected:
             values.append(FacetValue(key, facet_label(name, key), count, key in selected))
     values.sort(key=lambda v: (not v.selected, -v.count, v.label))
