@@ -1,0 +1,342 @@
+"""/api/v1: read-only JSON for researchers and other tools, errors as JSON too."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, request, url_for
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+
+from wiki.api import service
+from wiki.extensions import db, limiter
+from wiki.knowledge import service as knowledge
+from wiki.models import Page, Revision
+from wiki.pages import service as pages
+from wiki.search import query
+from wiki.search.schema import FACET_FIELDS
+
+PREFIX = "/api/v1"
+bp = Blueprint("api", __name__, url_prefix=PREFIX)
+limiter.limit(lambda: current_app.config.get("API_RATE_LIMIT", "120 per minute"))(bp)
+
+_WHOLE_NUMBER = re.compile(r"^\d{1,9}$")
+
+
+# --- Errors: JSON for every URL under /api/v1 ---------------------------------------------------
+
+
+def error_response(code: int, message: str):
+    return jsonify(error={"code": code, "message": message}), code
+
+
+def _with_headers_of(error: HTTPException, response, code: int):
+    for name, value in error.get_headers():  # Allow on 405, Retry-After on 429…
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response, code
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException):
+    if error.response is not None:  # abort(redirect(...))
+        return error.response
+    code = error.code or 500
+    message = error.description or HTTP_STATUS_CODES.get(code, "Error")
+    if code == 429:
+        message = f"Too many requests ({message}). Please wait a minute and try again."
+    return _with_headers_of(error, *error_response(code, message))
+
+
+@bp.errorhandler(Exception)
+def _server_error(error: Exception):
+    db.session.rollback()
+    current_app.logger.exception("Unhandled error on %s", request.path)
+    return error_response(500, "Something went wrong on our side.")
+
+
+_ROUTING_MESSAGES = {
+    404: "There is nothing at this API URL. The routes are listed in /api/v1/openapi.json.",
+    405: "This API is read-only: only GET requests are answered.",
+}
+
+
+def _is_api_request() -> bool:
+    return request.path == PREFIX or request.path.startswith(PREFIX + "/")
+
+
+@bp.before_app_request
+def _routing_errors_as_json():
+    """An unknown URL or a POST under /api/v1 matches no view of the blueprint, so its handlers
+    above are not asked: answer here, before the site's HTML error page (and its session)."""
+    error = request.routing_exception
+    if isinstance(error, HTTPException) and (error.code or 0) >= 400 and _is_api_request():
+        message = _ROUTING_MESSAGES.get(error.code) or error.description
+        return _with_headers_of(error, *error_response(error.code, message))
+    return None
+
+
+@bp.after_app_request
+def _json_errors_everywhere(response):
+    """The last net: an HTML error from a view of another blueprint (/api/v1/communes)."""
+    if _is_api_request() and response.status_code >= 400 and not response.is_json:
+        code = response.status_code
+        message = HTTP_STATUS_CODES.get(code, "Error")
+        response.set_data(jsonify(error={"code": code, "message": message}).get_data())
+        response.mimetype = "application/json"
+    return response
+
+
+# --- Arguments and shapes -----------------------------------------------------------------------
+
+
+def _whole_number(name: str, default: int, maximum: int | None = None) -> int:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    value = int(raw) if _WHOLE_NUMBER.match(raw) else 0
+    if value < 1 or (maximum is not None and value > maximum):
+        upper = f" and {maximum}" if maximum is not None else ""
+        abort(400, f"“{name}” must be a whole number between 1{upper}, not “{raw[:50]}”.")
+    return value
+
+
+def _slice_arguments() -> tuple[int, int]:
+    per_page = _whole_number("per_page", service.PER_PAGE, service.MAX_PER_PAGE)
+    return _whole_number("page", 1), per_page
+
+
+def _this_url(endpoint: str | None = None, external: bool = True, **changes) -> str:
+    """This request's URL (or another endpoint's), with its query arguments and a few changed."""
+    # Arguments starting with "_" would be taken by url_for as its own (_external, _anchor…).
+    args = {k: v for k, v in request.args.to_dict(flat=False).items() if not k.startswith("_")}
+    values = {**args, **(request.view_args or {}), **changes}
+    return url_for(endpoint or request.endpoint, **values, _external=external)
+
+
+def _pagination(total: int, number: int, per_page: int) -> dict:
+    """total, page, pages and the URLs of the neighbouring slices, other arguments kept."""
+    last = max(1, math.ceil(total / per_page))
+
+    def link(to: int) -> str:
+        return _this_url(page=to, per_page=per_page)
+
+    return {
+        "total": total,
+        "page": number,
+        "pages": last,
+        "per_page": per_page,
+        "next": link(number + 1) if number < last else None,
+        "prev": link(min(number - 1, last)) if number > 1 else None,
+    }
+
+
+def _time(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC; the database keeps naive UTC times."""
+    if value is None:
+        return None
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value.isoformat(timespec="seconds")
+
+
+def _page_ref(page: Page) -> dict:
+    return {
+        "id": page.id,
+        "slug": page.slug,
+        "title": page.title,
+        "url": url_for("pages.view", slug=page.slug, _external=True),
+        "api_url": url_for("api.page_detail", slug=page.slug, _external=True),
+    }
+
+
+def _page_summary(page: Page) -> dict:
+    return {
+        **_page_ref(page),
+        "type": page.type,
+        "territory": page.territory,
+        "insee": page.insee,
+        "scale": page.scale,
+        "setting": page.setting,
+        "status": page.status,
+        "started": page.started,
+        "themes": [t.theme for t in page.themes],
+        "tags": [t.tag for t in page.tags],
+        "updated_at": _time(page.updated_at),
+        "permalink": url_for("pages.page_permalink", page_id=page.id, _external=True),
+    }
+
+
+def _revision_summary(revision: Revision, page: Page) -> dict:
+    return {
+        "id": revision.id,
+        "number": revision.number,
+        "created_at": _time(revision.created_at),
+        "author": revision.author.username if revision.author else None,
+        "comment": revision.comment,
+        "size": revision.size,
+        "hidden": revision.hidden,
+        "current": revision.id == page.current_id,
+        "url": url_for("pages.revision", slug=page.slug, rev=revision.id, _external=True),
+        "api_url": url_for("api.revision_detail", revision_id=revision.id, _external=True),
+    }
+
+
+def _find(slug: str, endpoint: str) -> Page:
+    """The page at this slug; an old slug answers 301 to the same API URL of the new one."""
+    resolved = pages.find_page(slug)
+    if resolved is None or resolved.page.current is None:
+        abort(404, f"There is no page “{slug[:200]}”.")
+    if resolved.redirected:
+        abort(redirect(_this_url(endpoint, external=False, slug=resolved.page.slug), 301))
+    return resolved.page
+
+
+# --- Routes -------------------------------------------------------------------------------------
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(service.openapi_document())
+
+
+@bp.get("/pages")
+def page_list():
+    number, per_page = _slice_arguments()
+    filters = service.PageFilters(
+        **{name: request.args.get(name, "").strip() or None for name in service.PageFilters.names()}
+    )
+    found, total = service.pages(filters, number, per_page)
+    return jsonify(items=[_page_summary(p) for p in found], **_pagination(total, number, per_page))
+
+
+@bp.get("/pages/<slug>")
+def page_detail(slug):
+    page = _find(slug, "api.page_detail")
+    revision = page.current
+    return jsonify(
+        **_page_summary(page),
+        created_at=_time(page.created_at),
+        lat=page.lat,
+        lon=page.lon,
+        short_link=url_for("pages.short_link", code=page.short_code, _external=True),
+        revision=_revision_summary(revision, page),
+        text=revision.text,
+        statements={
+            "levers": knowledge.statements_of(page, knowledge.LEVER),
+            "obstacles": knowledge.statements_of(page, knowledge.OBSTACLE),
+            "replicate": knowledge.statements_of(page, knowledge.REPLICATE),
+        },
+        links=[
+            {
+                "title": link.title,
+                "slug": link.slug,
+                "exists": link.exists,
+                "api_url": url_for("api.page_detail", slug=link.slug, _external=True)
+                if link.exists
+                else None,
+            }
+            for link in service.links_from(page)
+        ],
+        backlinks=[_page_ref(source) for source in knowledge.backlinks(page)],
+        revisions_url=url_for("api.page_revisions", slug=page.slug, _external=True),
+    )
+
+
+@bp.get("/pages/<slug>/revisions")
+def page_revisions(slug):
+    page = _find(slug, "api.page_revisions")
+    number, per_page = _slice_arguments()
+    found, total = service.revisions(page, number, per_page)
+    return jsonify(
+        history_of=_page_ref(page),
+        items=[_revision_summary(r, page) for r in found],
+        **_pagination(total, number, per_page),
+    )
+
+
+@bp.get("/revisions/<int:revision_id>")
+def revision_detail(revision_id):
+    revision = pages.get_revision(revision_id)
+    if revision is None:
+        abort(404, f"Revision {revision_id} does not exist.")
+    if revision.hidden:  # as the HTML view answers readers who are not moderators
+        abort(403, "This revision has been hidden by a moderator.")
+    page = revision.page
+    return jsonify(
+        **_revision_summary(revision, page),
+        page=_page_ref(page),
+        title=revision.title,
+        parent_id=revision.parent_id,
+        text=revision.text,
+    )
+
+
+@bp.get("/search")
+def search():
+    number, per_page = _slice_arguments()
+    filters = {name: request.args.getlist(name) for name in FACET_FIELDS}
+    filters["themes"] += request.args.getlist("theme")  # as /search?theme=… (DESIGN §3)
+    found = query.search(
+        q=request.args.get("q", ""),
+        filters=filters,
+        sort=request.args.get("sort", "relevance"),
+        page=number,
+        per_page=per_page,
+    )
+    return jsonify(
+        query=found.query,
+        searched=found.searched,
+        sort=found.sort,
+        filters=found.filters,
+        hits=[_hit(hit) for hit in found.hits],
+        **_pagination(found.total, found.page, found.per_page),
+        facets={
+            name: [
+                {"key": v.key, "label": v.label, "count": v.count, "selected": v.selected}
+                for v in values
+            ]
+            for name, values in found.facets.items()
+        },
+        notices=found.notices,
+        did_you_mean=found.did_you_mean,
+    )
+
+
+def _hit(hit: query.Hit) -> dict:
+    return {
+        "page_id": hit.page_id,
+        "slug": hit.slug,
+        "title": hit.title,
+        "territory": hit.territory or None,
+        "insee": hit.insee or None,
+        "themes": hit.themes,
+        "scale": hit.scale or None,
+        "setting": hit.setting or None,
+        "status": hit.status or None,
+        "updated_at": _time(hit.updated),
+        "matched_in": hit.matched_in or None,
+        "snippet": hit.snippet_text,
+        "url": url_for("pages.view", slug=hit.slug, _external=True),
+        "api_url": url_for("api.page_detail", slug=hit.slug, _external=True),
+    }
+
+
+@bp.get("/themes")
+def themes():
+    return jsonify(
+        items=[
+            {
+                "slug": each.theme.slug,
+                "label_fr": each.theme.label_fr,
+                "label_en": each.theme.label_en,
+                "experiences": each.experiences,
+                "url": url_for("knowledge.theme", name=each.theme.slug, _external=True),
+                "pages_url": url_for(
+                    "api.page_list", type="experience", theme=each.theme.slug, _external=True
+                ),
+            }
+            for each in knowledge.themes_with_counts()
+        ]
+    )
