@@ -27,6 +27,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     _check_secret_key(app)
+    # JSON (the API, autocompletes) as UTF-8 text: "énergie", not "\u00e9nergie".
+    app.json.ensure_ascii = False
     data_dir = Path(app.config["DATA_DIR"])
     data_dir.mkdir(parents=True, exist_ok=True)
     app.config.setdefault("SEARCH_INDEX_DIR", None)

@@ -27,3 +27,9 @@ def test_a_theme_leads_to_its_experiences(api, save):
     pages = api(alimentation["pages_url"]).get_json()["items"]
 
     assert [p["title"] for p in pages] == ["Cantine bio"]
+
+
+def test_french_labels_come_as_utf8_text_not_escapes(api):
+    body = api("/api/v1/themes").get_data()
+    assert "Énergie".encode() in body or "énergie".encode() in body
+    assert b"\\u00e9" not in body and b"\\u00c9" not in body
