@@ -13,9 +13,23 @@ def test_territory_by_commune_code_shows_official_name_department_and_experience
     html = client.get("/territories/59491").get_data(as_text=True)
 
     assert "<h1>Raismes</h1>" in html
-    assert "59491" in html and "<dd>59</dd>" in html
+    assert "59491" in html
+    assert ">Nord</a> (59)" in html and ">Hauts-de-France</a>" in html
     assert "Jardin partagé des Tilleuls" in html and "Cantine bio" in html
     assert "Réseau de chaleur" not in html
+
+
+def test_territory_leads_to_the_experiences_of_its_region(client, make_experience):
+    make_experience("Jardin partagé des Tilleuls", territory="Raismes", insee="59491")
+    make_experience("Cantine d'Arras", territory="Arras", insee="62041")
+    make_experience("Réseau de chaleur", territory="Lodève", insee="34142")
+
+    html = client.get("/territories/59491").get_data(as_text=True)
+    region = client.get("/search?region=32").get_data(as_text=True)
+
+    assert 'href="/search?region=32"' in html
+    assert "Cantine d&#39;Arras" in region and "Jardin partagé des Tilleuls" in region
+    assert "Réseau de chaleur" not in region
 
 
 def test_territory_by_slug_of_its_name(client, make_experience):

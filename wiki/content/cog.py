@@ -12,7 +12,17 @@ from importlib import resources
 
 from .text import fold
 
-__all__ = ["Commune", "all_communes", "get_commune", "search_communes"]
+__all__ = [
+    "Commune",
+    "Division",
+    "all_communes",
+    "get_commune",
+    "department_list",
+    "get_department",
+    "get_region",
+    "region_list",
+    "search_communes",
+]
 
 _CODE = re.compile(r"^(?:\d{1,5}|2[ab]\d{0,3})$", re.IGNORECASE)
 # Articles a name may start with, so that "havre" finds "Le Havre".
@@ -27,6 +37,24 @@ class Commune:
     lat: float | None
     lon: float | None
     population: int | None = None
+
+    @property
+    def department_division(self) -> Division | None:
+        return get_department(self.department)
+
+    @property
+    def region_division(self) -> Division | None:
+        department = get_department(self.department)
+        return get_region(department.region) if department else None
+
+
+@dataclass(frozen=True)
+class Division:
+    """A department (with its region's code) or a region."""
+
+    code: str
+    name: str
+    region: str = ""
 
 
 def _number(text: str, kind):
@@ -55,6 +83,31 @@ def _folded_names() -> list[tuple[str, Commune]]:
     # Largest first, so that autocomplete offers the town people most likely mean.
     ordered = sorted(_communes().values(), key=lambda c: (-(c.population or 0), c.name))
     return [(fold(c.name), c) for c in ordered]
+
+
+@functools.cache
+def _divisions(filename: str) -> dict[str, Division]:
+    text = resources.files(__package__).joinpath(f"data/{filename}").read_text("utf-8")
+    return {row["code"]: Division(row["code"], row["name"], row.get("region", ""))
+            for row in csv.DictReader(io.StringIO(text))}
+
+
+def department_list() -> list[Division]:
+    return list(_divisions("departments.csv").values())
+
+
+def region_list() -> list[Division]:
+    return list(_divisions("regions.csv").values())
+
+
+def get_department(code: str | None) -> Division | None:
+    """The department of this code ("59", "2A", "974"), with its region's code, or None."""
+    return _divisions("departments.csv").get(str(code or "").strip().upper())
+
+
+def get_region(code: str | None) -> Division | None:
+    """The region (or overseas collectivity) of this code ("32", "975"), or None."""
+    return _divisions("regions.csv").get(str(code or "").strip())
 
 
 def all_communes() -> list[Commune]:

@@ -11,6 +11,7 @@ import json
 import re
 
 from wiki.content import frontmatter
+from wiki.content.cog import get_commune, get_department
 from wiki.content.frontmatter import FrontMatterError
 from wiki.content.metadata import DEFAULT_THEMES
 from wiki.content.sections import extract_sections
@@ -62,6 +63,7 @@ def page_document(page: Page, theme_labels: dict[str, tuple[str, str]] | None = 
         "themes": ",".join(themes),
         "territory": page.territory or "",
         "insee": page.insee or "",
+        **_divisions(page.insee),
         "scale": facet_key(page.scale or ""),
         "setting": facet_key(page.setting or ""),
         "status": facet_key(page.status or ""),
@@ -78,6 +80,15 @@ def page_document(page: Page, theme_labels: dict[str, tuple[str, str]] | None = 
     )
     document["fingerprint"] = fingerprint(document)
     return document
+
+
+def _divisions(insee: str | None) -> dict[str, str]:
+    """The department and region codes of a commune (empty when the page names none)."""
+    commune = get_commune(insee) if insee else None
+    department = get_department(commune.department) if commune else None
+    # Lower case, as every facet value is kept (facet_key): "2a" for Corse-du-Sud.
+    return {"department": department.code.lower() if department else "",
+            "region": department.region.lower() if department else ""}
 
 
 def page_body(text: str) -> str:

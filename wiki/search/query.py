@@ -23,6 +23,7 @@ from whoosh.qparser import MultifieldParser, plugins
 from whoosh.qparser.syntax import AndGroup
 from whoosh.searching import Results
 
+from wiki.content.cog import department_list, get_department, get_region, region_list
 from wiki.content.metadata import DEFAULT_THEMES, SCALES, SETTINGS, STATUSES
 from wiki.search import scoring as bm25f
 from wiki.search.analysis import STOP_WORDS, facet_key, fold, french_analyzer, stems
@@ -55,6 +56,8 @@ FIELD_PREFIXES = {
     "replicate": ("essaimer", "essaimage", "replicate"),
     "themes": ("theme", "themes"),
     "territory": ("territoire", "territory"),
+    "region": ("region", "regions"),
+    "department": ("departement", "departements", "department", "dept"),
     "status": ("statut", "status"),
     "scale": ("echelle", "scale"),
     "setting": ("milieu", "setting"),
@@ -62,7 +65,7 @@ FIELD_PREFIXES = {
     "title": ("titre", "title"),
 }
 PREFIX_FIELDS = {alias: name for name, aliases in FIELD_PREFIXES.items() for alias in aliases}
-KEY_FIELDS = ("themes", "status", "scale", "setting", "author")  # matched as whole values
+KEY_FIELDS = ("themes", "status", "scale", "setting", "author", "region", "department")
 
 FACET_VOCABULARIES = {"scale": SCALES, "setting": SETTINGS, "status": STATUSES}
 # Other words for the values, as the front matter also accepts them ("done" for "terminé").
@@ -223,6 +226,8 @@ _EXAMPLES = {
     "replicate": "essaimer:convention",
     "territory": "territoire:raismes",
     "title": "titre:jardin",
+    "region": "region:occitanie",
+    "department": "departement:nord",
 }
 
 
@@ -252,7 +257,23 @@ def _value_key(field_name: str, value: str) -> str:
         return _theme_slug(key)
     if field_name == "author":
         return value.lower()
+    if field_name in ("region", "department"):
+        return _division_code(field_name, key)
     return VALUE_ALIASES.get(field_name, {}).get(key, key)
+
+
+def _division_code(field_name: str, key: str) -> str:
+    """A region's or department's code from its code or name: "occitanie" -> "76", "2a"."""
+    names = _division_names(field_name)
+    if key.upper() in names:
+        return key.lower()
+    by_name = {facet_key(name): code.lower() for code, name in names.items()}
+    return by_name.get(key, key)
+
+
+def _division_names(field_name: str) -> dict[str, str]:
+    return {d.code: d.name for d in (region_list() if field_name == "region"
+                                     else department_list())}
 
 
 def _theme_slug(key: str) -> str:
@@ -559,6 +580,9 @@ def facet_label(name: str, key: str) -> str:
 
             return theme_label(key)
         return dict((slug, fr) for slug, fr, _en in DEFAULT_THEMES).get(key, key)
+    if name in ("region", "department"):
+        division = (get_region if name == "region" else get_department)(key)
+        return division.name if division else key
     for value in FACET_VOCABULARIES.get(name, ()):
         if facet_key(value) == key:
             return value

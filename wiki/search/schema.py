@@ -9,7 +9,8 @@ from wiki.search.analysis import folding_analyzer, french_analyzer, prefix_analy
 
 # Version of the schema below: an index built with another one is replaced (see store.py).
 # 2: plain words and phrases search a catch-all "content" field; "body" is stored only.
-SCHEMA_VERSION = 2
+# 3: department and region facets (from the page's INSEE code).
+SCHEMA_VERSION = 3
 
 # Fields a plain word or phrase is looked for in. "content" holds the title, the sections, the
 # body, the territory and the theme labels: one posting list a word instead of seven, which
@@ -21,12 +22,12 @@ FIELD_BOOSTS = {"title": 4.0, "levers": 1.5, "obstacles": 1.5, "replicate": 1.5,
 SECTION_FIELDS = ("levers", "obstacles", "replicate")
 
 # Facets of the sidebar: indexed as folded keys ("en-cours"), shown with their stored labels.
-FACET_FIELDS = ("themes", "scale", "setting", "status")
+FACET_FIELDS = ("themes", "region", "department", "scale", "setting", "status")
 
 
 def is_current(schema: Schema) -> bool:
-    """Whether an index's schema is this version's (an older one lacks the catch-all field)."""
-    return "content" in schema.names() and not schema["body"].indexed
+    """Whether an index's schema is this version's (an older one lacks a field of this one)."""
+    return set(make_schema().names()) <= set(schema.names()) and not schema["body"].indexed
 
 
 def make_schema() -> Schema:
@@ -52,6 +53,8 @@ def make_schema() -> Schema:
             analyzer=folding_analyzer(), stored=True, field_boost=FIELD_BOOSTS["territory"]
         ),
         insee=ID(stored=True),
+        department=ID(stored=True),  # INSEE code of the commune's department ("59", "2A")
+        region=ID(stored=True),  # and of its region ("32"); names come from wiki.content.cog
         scale=ID(stored=True),
         setting=ID(stored=True),
         status=ID(stored=True),

@@ -96,8 +96,8 @@ def suggest():
 
 
 def _facet_titles() -> dict[str, str]:
-    return {"themes": _("Themes"), "scale": _("Scale"), "setting": _("Setting"),
-            "status": _("Status")}
+    return {"themes": _("Themes"), "region": _("Region"), "department": _("Department"),
+            "scale": _("Scale"), "setting": _("Setting"), "status": _("Status")}
 
 
 def _link_to(found: query.SearchResults):

