@@ -189,3 +189,36 @@ def test_a_section_heading_repeated_twice_is_refused_with_its_name(db, user):
     assert [e.field for e in caught.value.errors] == ["sections"]
     assert "Levers" in caught.value.errors[0].message or "Leviers" in caught.value.errors[0].message
     assert service.find_page("cantine") is None
+
+
+def test_a_save_parses_the_markdown_body_once_for_sections_and_once_for_links(
+    db, user, monkeypatch
+):
+    """Checking, storing the statements and indexing all read the same parse."""
+    from wiki.content import sections
+    from wiki.render import markdown
+
+    parses = {"sections": 0, "links": 0}
+    real_sections, real_links = sections._markdown, markdown._LINK_FINDER.parse
+
+    def count_sections(text):
+        parses["sections"] += 1
+        return real_sections(text)
+
+    def count_links(text, *args, **kwargs):
+        parses["links"] += 1
+        return real_links(text, *args, **kwargs)
+
+    sections._extract_sections.cache_clear()
+    markdown._extract_wiki_links.cache_clear()
+    monkeypatch.setattr(sections, "_markdown", count_sections)
+    monkeypatch.setattr(markdown._LINK_FINDER, "parse", count_links)
+    text = TEXT + "\nVoir [[Cantine bio]].\n"
+    saved = service.save_page(slug=None, title="Jardin partagé", text=text, author=user)
+    assert parses == {"sections": 1, "links": 1}
+    # Each caller gets its own copy: changing one does not change what the next one reads.
+    first = sections.extract_sections(text.split("---\n", 2)[2])
+    first.levers.append("ajouté")
+    assert "ajouté" not in sections.extract_sections(text.split("---\n", 2)[2]).levers
+    assert [s.text for s in saved.page.statements if s.kind == "lever"] == [
+        "Le soutien des élus", "Un animateur salarié à mi‑temps"]

@@ -14,6 +14,8 @@ How a section is read:
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -193,7 +195,17 @@ def _end_of_heading(source: str, heading: dict) -> int:
 
 
 def extract_sections(body: str) -> Sections:
-    """Find the known sections of a page body, with their list items and Markdown text."""
+    """Find the known sections of a page body, with their list items and Markdown text.
+
+    A save checks the text, then stores its statements, then indexes it: the same body is
+    asked for three times in a row, and parsing it is the costly part (~3 ms for 10 kB, seconds
+    for a hostile 1 MB). The last few answers are kept; each caller gets its own copy.
+    """
+    return copy.deepcopy(_extract_sections(body))
+
+
+@functools.lru_cache(maxsize=8)
+def _extract_sections(body: str) -> Sections:
     # The same normalisation as mistune's, so that token positions index this string.
     source = body.replace("\r\n", "\n").replace("\r", "\n")
     tokens = _markdown(source)

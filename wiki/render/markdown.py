@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import re
@@ -87,15 +88,20 @@ def extract_wiki_links(body: str) -> list[str]:
     """Return the wiki link titles of a page body, as ``render_markdown(...).links`` would.
 
     The body is parsed but no HTML is produced, so ``[[...]]`` inside code is ignored exactly as
-    when rendering.
+    when rendering. The last few answers are kept (a save asks for the same body more than once).
     """
+    return list(_extract_wiki_links(body))
+
+
+@functools.lru_cache(maxsize=8)
+def _extract_wiki_links(body: str) -> tuple[str, ...]:
     text = _UNWANTED_CHARACTERS.sub("", body)
     try:
         _, state = _LINK_FINDER.parse(text)
     except Exception:
         logger.warning("Markdown parsing failed, scanning for wiki links roughly", exc_info=True)
-        return _scan_wiki_links(text)
-    return wiki_link_titles(state.env)
+        return tuple(_scan_wiki_links(text))
+    return tuple(wiki_link_titles(state.env))
 
 
 class _PageRenderer(mistune.HTMLRenderer):
