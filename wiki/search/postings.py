@@ -33,7 +33,9 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import length_to_byte
 
 SEGMENT_BUDGET = 500_000  # postings kept decoded, all segments together (~50 MB at most)
-SEARCHER_TERMS = 256  # combined lists kept per searcher
+# Lists combined over segments, kept per searcher, i.e. per thread and until the next save:
+# a few dozen cover a session of queries; each may hold a posting per page (~0.3 MB at 10k).
+SEARCHER_TERMS = 64
 
 _searchers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _segments: OrderedDict = OrderedDict()  # (segment id, field, term, kind) -> (size, data)
