@@ -16,11 +16,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from wiki.auth.access import ActionForm, require_admin
 from wiki.extensions import db
 from wiki.knowledge import service
 from wiki.models import Page, Theme
@@ -195,15 +195,8 @@ class MoveForm(FlaskForm):
     direction = HiddenField()
 
 
-class ActionForm(FlaskForm):
-    """A button that changes something: only its CSRF token."""
-
-
 def _require_admin() -> None:
-    if not current_user.is_authenticated:
-        abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
-    if not current_user.is_admin:
-        abort(403, _("Only administrators can manage the themes."))
+    require_admin(_("Only administrators can manage the themes."))
 
 
 def _load_theme(slug: str) -> Theme:

@@ -26,6 +26,7 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, 
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from wiki.auth.access import ActionForm
 from wiki.extensions import db, limiter
 from wiki.models import Page, Revision
 from wiki.pages import display, editor, service
@@ -118,10 +119,6 @@ class EditForm(FlaskForm):
 class RenameForm(FlaskForm):
     title = StringField(_l("New title"), validators=[Length(max=200)])
     comment = StringField(_l("Why? (optional)"), validators=[Length(max=300)])
-
-
-class ActionForm(FlaskForm):
-    """A button that changes something: only its CSRF token."""
 
 
 def load_page(slug: str, endpoint: str = "pages.view", **values) -> Page:

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
-from flask_login import current_user
-from flask_wtf import FlaskForm
 
+from wiki.auth.access import ActionForm, require_admin
 from wiki.search import admin, index
 from wiki.search.views import bp
 
 
-class ActionForm(FlaskForm):
-    """A button that does something: only its CSRF token."""
-
-
 def _require_admin() -> None:
-    if not current_user.is_authenticated:
-        abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
-    if not current_user.is_admin:
-        abort(403, _("Only administrators can manage the search index."))
+    require_admin(_("Only administrators can manage the search index."))
 
 
 def _page(report: admin.CheckReport | None = None, status: int = 200):
