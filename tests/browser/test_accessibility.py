@@ -67,6 +67,8 @@ def test_main_pages_have_no_serious_accessibility_violations(audited_page, live_
         "/wiki/cantine-bio/diff",
         "/wiki/cantine-bio/diff?view=split",
         "/search?q=soutien",
+        "/search?q=soutien&region=32",
+        "/territories/59491",
         "/themes/alimentation",
         "/map",
         "/compare",
