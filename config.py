@@ -29,6 +29,10 @@ class Config:
     MAX_CONTENT_LENGTH = int(_env("MAX_REQUEST_BYTES", str(8 * 1024 * 1024)))
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") == "1"
+    # Per address. Searches cost tens of milliseconds, exports of every hit seconds.
+    SEARCH_RATE_LIMIT = _env("SEARCH_RATE_LIMIT", "120 per minute")
+    EXPORT_RATE_LIMIT = _env("EXPORT_RATE_LIMIT", "10 per minute")
+    API_RATE_LIMIT = _env("API_RATE_LIMIT", "120 per minute")
     MAP_TILE_URL = _env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
     MAP_TILE_ATTRIBUTION = _env("MAP_TILE_ATTRIBUTION", "&copy; contributeurs OpenStreetMap")
     # Cookies only over HTTPS in production (a deployment behind TLS); off for `make run`.

@@ -1,6 +1,6 @@
 """Flask extensions, created once here and bound to the app in create_app()."""
 
-from flask import request
+from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -32,6 +32,11 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def configured_limit(key: str):
+    """A per-address rate limit read from the configuration, e.g. SEARCH_RATE_LIMIT."""
+    return limiter.limit(lambda: current_app.config[key])
 
 
 @event.listens_for(Engine, "connect")

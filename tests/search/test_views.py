@@ -106,8 +106,9 @@ def test_bad_page_and_sort_parameters_are_ignored(client, corpus):
 
 
 def test_csv_export_has_every_result_and_the_matched_statement(client, corpus):
+    # /search?format=csv leads to /search.csv (and so to the export's own rate limit).
     for url in ("/search.csv?q=auteur:camille", "/search?q=auteur:camille&format=csv"):
-        response = client.get(url)
+        response = client.get(url, follow_redirects=True)
         assert response.status_code == 200
         assert response.mimetype == "text/csv"
         rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
@@ -165,3 +166,23 @@ def test_results_page_has_a_facet_sidebar_beside_labelled_hits(client, corpus):
     assert "<dt>Territory</dt>" in html and "<dt>Status</dt>" in html
     assert "css/search.css" in html and "js/search.js" in html
     assert "style=" not in html.split('<main', 1)[1]  # the CSP forbids inline styles
+
+
+def test_searches_and_exports_are_rate_limited_per_address(tmp_path, migrated_db):
+    import shutil
+
+    from tests.conftest import make_app
+
+    data_dir = tmp_path / "limited"
+    data_dir.mkdir()
+    shutil.copy(migrated_db, data_dir / "essaim.db")
+    app = make_app(data_dir, RATELIMIT_ENABLED=True, SEARCH_RATE_LIMIT="3 per minute",
+                   EXPORT_RATE_LIMIT="2 per minute")
+    client = app.test_client()
+    searches = [client.get("/search?q=jardin").status_code for _ in range(4)]
+    exports = [client.get("/search.csv?q=jardin").status_code for _ in range(3)]
+    compare = [client.get("/compare.csv").status_code for _ in range(3)]
+    assert searches == [200, 200, 200, 429]
+    assert exports == [200, 200, 429] and compare == [200, 200, 429]
+    refused = client.get("/search.csv?q=jardin")
+    assert refused.status_code == 429 and "minute" in refused.get_data(as_text=True)

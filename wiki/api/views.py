@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from wiki.api import service
-from wiki.extensions import db, limiter
+from wiki.extensions import configured_limit, db
 from wiki.knowledge import service as knowledge
 from wiki.models import Page, Revision
 from wiki.pages import service as pages
@@ -20,7 +20,7 @@ from wiki.search.schema import FACET_FIELDS
 
 PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
-limiter.limit(lambda: current_app.config.get("API_RATE_LIMIT", "120 per minute"))(bp)
+configured_limit("API_RATE_LIMIT")(bp)
 
 _WHOLE_NUMBER = re.compile(r"^\d{1,9}$")
 

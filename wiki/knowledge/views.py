@@ -21,7 +21,7 @@ from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from wiki.auth.access import ActionForm, require_admin
-from wiki.extensions import db
+from wiki.extensions import configured_limit, db
 from wiki.knowledge import service
 from wiki.models import Page, Theme
 
@@ -104,6 +104,7 @@ def map_view():
 
 
 @bp.get("/map.json")
+@configured_limit("SEARCH_RATE_LIMIT")
 def map_json():
     entries = service.map_entries(_map_filters())
     response = jsonify(service.geojson(entries, page_url))
@@ -115,6 +116,7 @@ def map_json():
 
 
 @bp.get("/compare")
+@configured_limit("SEARCH_RATE_LIMIT")
 def compare():
     filters = service.Filters.from_mapping(request.args)
     per_page = 50
@@ -134,6 +136,7 @@ def compare():
 
 
 @bp.get("/compare.csv")
+@configured_limit("EXPORT_RATE_LIMIT")
 def compare_csv():
     filters = service.Filters.from_mapping(request.args)
     body = service.comparison_csv(service.experiences(filters), page_url)
@@ -148,6 +151,7 @@ def compare_csv():
 
 
 @bp.get("/invariants")
+@configured_limit("SEARCH_RATE_LIMIT")
 def invariants():
     name = request.args.get("theme") or None
     chosen = service.find_theme(name) if name else None

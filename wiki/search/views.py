@@ -9,6 +9,7 @@ from flask import (
     Blueprint,
     Response,
     jsonify,
+    redirect,
     render_template,
     request,
     stream_with_context,
@@ -16,6 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from wiki.extensions import configured_limit, limiter
 from wiki.search import query
 from wiki.search.schema import FACET_FIELDS
 
@@ -40,16 +42,19 @@ def _arguments() -> dict:
 
 
 @bp.get("/search")
+@configured_limit("SEARCH_RATE_LIMIT")
 def results():
     arguments = _arguments()
-    if request.args.get("format") == "csv":
-        return export_csv()
+    if request.args.get("format") == "csv":  # the export has its own (lower) limit
+        args = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "format"}
+        return redirect(url_for("search.export_csv", **args))
     found = query.search(**arguments)
     return render_template("search/results.html", results=found,
                            facet_titles=_facet_titles(), link=_link_to(found))
 
 
 @bp.get("/search.csv")
+@configured_limit("EXPORT_RATE_LIMIT")
 def export_csv():
     arguments = _arguments()
     arguments.pop("page")
@@ -88,6 +93,7 @@ def _csv_safe(values: list) -> list[str]:
 
 
 @bp.get("/search/suggest")
+@limiter.limit("300 per minute")  # one request per keystroke in the search box
 def suggest():
     titles = query.suggest(request.args.get("q", ""))
     return jsonify([
