@@ -29,6 +29,10 @@ class Config:
     MAX_CONTENT_LENGTH = int(_env("MAX_REQUEST_BYTES", str(8 * 1024 * 1024)))
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") == "1"
+    # Reverse proxies in front of Essaim (nginx: 1). Their X-Forwarded-For/-Proto/-Host headers
+    # are then trusted, so that rate limits count each visitor, not the proxy, and links use
+    # https. Leave 0 when nothing stands in front: the headers could be forged.
+    PROXIES = int(_env("PROXIES", "0"))
     # Per address. Searches cost tens of milliseconds, exports of every hit seconds.
     SEARCH_RATE_LIMIT = _env("SEARCH_RATE_LIMIT", "120 per minute")
     EXPORT_RATE_LIMIT = _env("EXPORT_RATE_LIMIT", "10 per minute")

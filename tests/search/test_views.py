@@ -186,3 +186,22 @@ def test_searches_and_exports_are_rate_limited_per_address(tmp_path, migrated_db
     assert exports == [200, 200, 429] and compare == [200, 200, 429]
     refused = client.get("/search.csv?q=jardin")
     assert refused.status_code == 429 and "minute" in refused.get_data(as_text=True)
+
+
+def test_behind_a_proxy_each_visitor_has_their_own_limit(tmp_path, migrated_db):
+    import shutil
+
+    from tests.conftest import make_app
+
+    data_dir = tmp_path / "proxied"
+    data_dir.mkdir()
+    shutil.copy(migrated_db, data_dir / "essaim.db")
+    app = make_app(data_dir, RATELIMIT_ENABLED=True, SEARCH_RATE_LIMIT="2 per minute",
+                   PROXIES=1)
+    client = app.test_client()
+
+    def search(visitor):
+        return client.get("/search?q=jardin", headers={"X-Forwarded-For": visitor}).status_code
+
+    assert [search("203.0.113.7") for _ in range(3)] == [200, 200, 429]
+    assert search("198.51.100.4") == 200  # another visitor behind the same proxy
