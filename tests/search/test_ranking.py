@@ -166,3 +166,12 @@ def test_after_a_save_the_cached_segments_give_the_new_state(tmp_path):
         ranked = scoring.top(s, parsed, docs, 50, lambda sub: search_query._docs(s, sub))
         assert [d for _score, d in ranked] == [d for d, _s in _whoosh_ranking(s, parsed, docs)]
     assert not list(tmp_path.glob("*.seg")), "segments are written as separate files"
+
+
+def test_the_segment_cache_counts_a_list_read_twice_once(tmp_path):
+    """Two threads reading the same list at once must not inflate the cache's size."""
+    postings.clear()
+    postings._remember(("segment", "field", b"term", "ids"), frozenset(range(10)))
+    postings._remember(("segment", "field", b"term", "ids"), frozenset(range(10)))
+    assert postings._segments_size == 10 and len(postings._segments) == 1
+    postings.clear()

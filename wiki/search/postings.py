@@ -137,6 +137,9 @@ def _segment_postings(reader, offset: int, fieldname: str, btext: bytes, kind: s
 def _remember(key, data) -> None:
     global _segments_size
     with _lock:
+        previous = _segments.pop(key, None)  # two threads may have read the same list
+        if previous is not None:
+            _segments_size -= previous[0]
         _segments[key] = (len(data), data)
         _segments_size += len(data)
         while _segments_size > SEGMENT_BUDGET and len(_segments) > 1:
