@@ -53,6 +53,28 @@
     });
   }
 
+  // A page just saved: its editor draft (static/js/draft.js) is not needed any more.
+  function forgetSavedDrafts() {
+    document.querySelectorAll("[data-forget-draft]").forEach(function (marker) {
+      try { window.localStorage.removeItem("essaim-draft:" + marker.dataset.forgetDraft); }
+      catch (e) { /* no storage: nothing kept */ }
+    });
+  }
+
+  // Logging out forgets the editor drafts kept in this browser (a shared computer).
+  function setupLogout() {
+    document.querySelectorAll('form[action$="/logout"]').forEach(function (form) {
+      form.addEventListener("submit", function () {
+        try {
+          for (var i = window.localStorage.length - 1; i >= 0; i--) {
+            var name = window.localStorage.key(i);
+            if (name && name.indexOf("essaim-draft:") === 0) window.localStorage.removeItem(name);
+          }
+        } catch (e) { /* no storage: nothing kept */ }
+      });
+    });
+  }
+
   function setupPrint() {
     document.querySelectorAll("[data-print]").forEach(function (b) {
       b.addEventListener("click", function () { window.print(); });
@@ -61,6 +83,8 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     setupEditor();
+    setupLogout();
+    forgetSavedDrafts();
     setupPrint();
   });
 })();

@@ -299,6 +299,7 @@ def edit(slug):
         )
     else:
         flash(_("Saved."), "success")
+    flash(request.path, "draft")  # the editor's draft kept in the browser is now saved
     return redirect(url_for("pages.view", slug=revision.page.slug))
 
 
