@@ -183,3 +183,15 @@ def test_invariants_follow_a_new_save_even_when_computed_before(client, make_exp
     after = client.get("/invariants").get_data(as_text=True)
     assert "3 expériences" in after.split('id="group-1"')[1].split('id="group-2"')[0]
     assert "Frigo de Lyon" in after
+
+
+def test_csv_export_for_french_excel_uses_semicolons(client, corpus):
+    html = client.get("/compare?theme=alimentation").get_data(as_text=True)
+    assert "sep=semicolon" in html and "points-virgules" in html
+    raw = client.get("/compare.csv?theme=alimentation&sep=semicolon").get_data()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("title;url;territory;insee;")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    cantine = next(r for r in rows if r["title"] == "Cantine 100 % bio à Raismes")
+    assert cantine["levers"] == "Le soutien des élus | Une cuisine centrale en régie"

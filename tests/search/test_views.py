@@ -205,3 +205,16 @@ def test_behind_a_proxy_each_visitor_has_their_own_limit(tmp_path, migrated_db):
 
     assert [search("203.0.113.7") for _ in range(3)] == [200, 200, 429]
     assert search("198.51.100.4") == 200  # another visitor behind the same proxy
+
+
+def test_search_export_for_french_excel_uses_semicolons(client, corpus):
+    html = client.get("/search?q=habitants").get_data(as_text=True)
+    assert "/search.csv?q=habitants&amp;sep=semicolon" in html
+    text = client.get("/search.csv?q=habitants&sep=semicolon").get_data().decode("utf-8-sig")
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert text.splitlines()[0].startswith("title;url;territory;")
+    assert {r["title"] for r in rows} >= {"Centrale solaire citoyenne"}
+    assert all(r["url"].startswith("http") for r in rows)

@@ -6,8 +6,6 @@ SlugRedirect) that wiki.pages.derived rebuilds at every save; nothing here touch
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import threading
 from collections import Counter, OrderedDict, defaultdict
@@ -20,6 +18,7 @@ from flask_babel import lazy_ngettext as _ln
 from sqlalchemy import func, select, union
 from sqlalchemy.orm import selectinload
 
+from wiki import spreadsheet
 from wiki.content.cog import Commune, get_commune, search_communes
 from wiki.content.metadata import SCALES, SETTINGS, STATUSES
 from wiki.content.text import fold
@@ -367,26 +366,16 @@ CSV_COLUMNS = (
     "replicate",
 )
 CSV_LIST_SEPARATOR = " | "
-# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def comparison_vocabularies() -> dict[str, Iterable]:
     return {"scale": SCALES, "setting": SETTINGS, "status": STATUSES}
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def comparison_csv(pages: list[Page], page_url: Callable[[Page], str]) -> bytes:
-    """The comparison table as CSV: UTF-8 with a BOM so that Excel reads French accents."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for page in pages:
-        row = [
+def comparison_csv(pages: list[Page], page_url: Callable[[Page], str], sep: str = ",") -> bytes:
+    """The comparison table as CSV (see wiki.spreadsheet: BOM, no formulas, `sep`)."""
+    rows = (
+        [
             page.title,
             page_url(page),
             page.territory,
@@ -400,8 +389,9 @@ def comparison_csv(pages: list[Page], page_url: Callable[[Page], str]) -> bytes:
             CSV_LIST_SEPARATOR.join(statements_of(page, OBSTACLE)),
             CSV_LIST_SEPARATOR.join(statements_of(page, REPLICATE)),
         ]
-        writer.writerow([_cell(value) for value in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        for page in pages
+    )
+    return "".join(spreadsheet.lines(CSV_COLUMNS, rows, sep)).encode("utf-8")
 
 
 # --- Territories ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from wiki import spreadsheet
 from wiki.auth.access import ActionForm, require_admin
 from wiki.extensions import configured_limit, db
 from wiki.knowledge import service
@@ -139,7 +140,8 @@ def compare():
 @configured_limit("EXPORT_RATE_LIMIT")
 def compare_csv():
     filters = service.Filters.from_mapping(request.args)
-    body = service.comparison_csv(service.experiences(filters), page_url)
+    body = service.comparison_csv(service.experiences(filters), page_url,
+                                  spreadsheet.delimiter(request.args))
     return Response(
         body,
         mimetype="text/csv",

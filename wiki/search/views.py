@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import (
     Blueprint,
     Response,
@@ -17,6 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from wiki import spreadsheet
 from wiki.extensions import configured_limit, limiter
 from wiki.search import query
 from wiki.search.schema import FACET_FIELDS
@@ -59,37 +57,19 @@ def export_csv():
     arguments = _arguments()
     arguments.pop("page")
     hits = query.export(**arguments)
-
-    def rows():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(CSV_COLUMNS)
-        for hit in hits:
-            writer.writerow(_csv_safe([
-                hit.title, url_for("pages.view", slug=hit.slug, _external=True),
-                hit.territory, hit.insee, ";".join(hit.themes), hit.scale, hit.setting,
-                hit.status, hit.author, hit.updated.date().isoformat() if hit.updated else "",
-                hit.matched_label, hit.snippet_text,
-            ]))
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-
-    def document():
-        yield "\ufeff"  # BOM: spreadsheets then read the accents right
-        yield from rows()
-
+    rows = (
+        [hit.title, url_for("pages.view", slug=hit.slug, _external=True), hit.territory,
+         hit.insee, ";".join(hit.themes), hit.scale, hit.setting, hit.status, hit.author,
+         hit.updated.date().isoformat() if hit.updated else "", hit.matched_label,
+         hit.snippet_text]
+        for hit in hits
+    )
+    document = spreadsheet.lines(CSV_COLUMNS, rows, spreadsheet.delimiter(request.args))
     return Response(
-        stream_with_context(document()),
+        stream_with_context(document),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="essaim-recherche.csv"'},
     )
-
-
-def _csv_safe(values: list) -> list[str]:
-    # A cell starting with = + - @ is a formula to a spreadsheet: never run what a page says.
-    return ["'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v
-            for v in values]
 
 
 @bp.get("/search/suggest")
@@ -110,7 +90,8 @@ def _link_to(found: query.SearchResults):
     """URL of these results with one thing changed: a facet toggled, another page or sort."""
 
     def link(toggle: tuple[str, str] | None = None, page: int | None = None,
-             sort: str | None = None, csv_export: bool = False) -> str:
+             sort: str | None = None, csv_export: bool = False,
+             semicolons: bool = False) -> str:
         filters = {name: list(keys) for name, keys in found.filters.items()}
         if toggle:
             name, key = toggle
@@ -121,7 +102,8 @@ def _link_to(found: query.SearchResults):
         if (sort or found.sort) != "relevance":
             params["sort"] = sort or found.sort
         if csv_export:
-            return url_for("search.export_csv", **params)
+            return url_for("search.export_csv", **params,
+                           **({"sep": "semicolon"} if semicolons else {}))
         if page and page > 1:
             params["page"] = page
         return url_for("search.results", **params)
