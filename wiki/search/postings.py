@@ -22,6 +22,7 @@ than the query. wiki.search.query removes deleted documents once from its set of
 
 from __future__ import annotations
 
+import bisect
 import struct
 import threading
 import weakref
@@ -65,14 +66,29 @@ def doc_ids(s, fieldname: str, text) -> frozenset[int]:
 
 
 def segment_doc_ids(s, fieldname: str, text) -> list[frozenset[int]]:
-    """doc_ids() left in one set per segment (global numbers): nothing to combine."""
+    """doc_ids() left in one set per segment, in segment order (global numbers): nothing to
+    combine after a save. Pair it with split_by_segment()."""
     try:
         btext = s.schema[fieldname].to_bytes(text)
     except (KeyError, ValueError, TypeError):
         return []
-    parts = (_segment_postings(sub.reader(), offset, fieldname, btext, "ids")
-             for sub, offset in s.leaf_searchers())
-    return [part for part in parts if part]
+    return [_segment_postings(sub.reader(), offset, fieldname, btext, "ids")
+            for sub, offset in s.leaf_searchers()]
+
+
+def split_by_segment(s, docs) -> list[frozenset[int]]:
+    """`docs` (global numbers) as one set per segment, in segment order.
+
+    Intersecting a segment's list with the documents of that segment only costs the smaller
+    of the two, as intersecting the combined lists did.
+    """
+    ordered = sorted(docs)
+    parts = []
+    for sub, offset in s.leaf_searchers():
+        start = bisect.bisect_left(ordered, offset)
+        end = bisect.bisect_left(ordered, offset + sub.doc_count_all(), start)
+        parts.append(frozenset(ordered[start:end]))
+    return parts
 
 
 def postings(s, fieldname: str, text) -> dict[int, float]:

@@ -35,6 +35,7 @@ from wiki.search.postings import (
     positions,
     searcher_cache,
     segment_doc_ids,
+    split_by_segment,
 )
 from wiki.search.schema import FACET_FIELDS, SECTION_FIELDS, TEXT_FIELDS
 from wiki.search.store import IndexStore, searcher
@@ -548,12 +549,15 @@ def _intersect(docs: set[int], others) -> set[int]:
 def _facet_values(s, name: str, docs: set[int], selected: list[str] | None) -> list[FacetValue]:
     selected = selected or []
     values = []
+    # Counted segment by segment: the segments' lists are kept decoded from one index state
+    # to the next, while a list combined over segments is rebuilt after every save.
+    docs_by_segment = split_by_segment(s, docs)
     for key in _lexicon(s, name):
         if not key:  # pages without a value (no scale given): not a choice to offer
             continue
-        # Counted segment by segment: the segments' lists are kept decoded from one index
-        # state to the next, while a list combined over segments is rebuilt after every save.
-        count = sum(len(docs & part) for part in segment_doc_ids(s, name, key))
+        count = sum(len(here & part) for here, part
+                    in zip(docs_by_segment, segment_doc_ids(s, name, key), strict=True)
+                    if here and part)
         if count or key in selected:
             values.append(FacetValue(key, facet_label(name, key), count, key in selected))
     values.sort(key=lambda v: (not v.selected, -v.count, v.label))
