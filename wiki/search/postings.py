@@ -61,7 +61,7 @@ def clear() -> None:
 
 
 def doc_ids(s, fieldname: str, text) -> frozenset[int]:
-    """Global numbers of the live documents holding a term (facet values, query words)."""
+    """Global numbers of the documents holding a term, deleted ones included (see above)."""
     return _combined(s, fieldname, text, "ids")
 
 
