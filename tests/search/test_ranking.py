@@ -174,3 +174,14 @@ def test_the_segment_cache_counts_a_list_read_twice_once(tmp_path):
     postings._remember(("segment", "field", b"term", "ids"), frozenset(range(10)))
     assert postings._segments_size == 10 and len(postings._segments) == 1
     postings.clear()
+
+
+def test_facet_bitmaps_hold_the_same_documents_as_the_lists(tmp_path):
+    ix = _build(tmp_path)
+    with ix.searcher() as s:
+        for name in ("themes", "status", "id"):
+            for term in s.lexicon(name):
+                bits = postings.facet_bits(s, name, term)
+                numbers = {n for n in range(bits.bit_length()) if bits >> n & 1}
+                assert numbers == postings.doc_ids(s, name, term)
+        assert postings.bitmap({0, 9, 64}) == 1 | 1 << 9 | 1 << 64 and postings.bitmap(()) == 0

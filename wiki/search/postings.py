@@ -22,7 +22,6 @@ than the query. wiki.search.query removes deleted documents once from its set of
 
 from __future__ import annotations
 
-import bisect
 import struct
 import threading
 import weakref
@@ -65,30 +64,38 @@ def doc_ids(s, fieldname: str, text) -> frozenset[int]:
     return _combined(s, fieldname, text, "ids")
 
 
-def segment_doc_ids(s, fieldname: str, text) -> list[frozenset[int]]:
-    """doc_ids() left in one set per segment, in segment order (global numbers): nothing to
-    combine after a save. Pair it with split_by_segment()."""
+def facet_bits(s, fieldname: str, text) -> int:
+    """The documents holding a term as a bitmap: bit n set for global document n.
+
+    For facet counting: `(matches & bits).bit_count()` runs in C, costs a few kB per value
+    where a set of numbers costs ~50 bytes a document, and is rebuilt after a save by
+    shifting each segment's bitmap to its offset (segments' bitmaps are kept, see above).
+    Deleted documents are included, like the other lists.
+    """
     try:
         btext = s.schema[fieldname].to_bytes(text)
     except (KeyError, ValueError, TypeError):
-        return []
-    return [_segment_postings(sub.reader(), offset, fieldname, btext, "ids")
-            for sub, offset in s.leaf_searchers()]
+        return 0
+    cache = searcher_cache(s).setdefault("bits", {})
+    key = (fieldname, btext)
+    if key not in cache:
+        bits = 0
+        for sub, offset in s.leaf_searchers():
+            local = _segment_postings(sub.reader(), 0, fieldname, btext, "bits")
+            if local:
+                bits |= local << offset
+        cache[key] = bits
+    return cache[key]
 
 
-def split_by_segment(s, docs) -> list[frozenset[int]]:
-    """`docs` (global numbers) as one set per segment, in segment order.
-
-    Intersecting a segment's list with the documents of that segment only costs the smaller
-    of the two, as intersecting the combined lists did.
-    """
-    ordered = sorted(docs)
-    parts = []
-    for sub, offset in s.leaf_searchers():
-        start = bisect.bisect_left(ordered, offset)
-        end = bisect.bisect_left(ordered, offset + sub.doc_count_all(), start)
-        parts.append(frozenset(ordered[start:end]))
-    return parts
+def bitmap(docs) -> int:
+    """A set of document numbers as a bitmap (bit n set for document n)."""
+    if not docs:
+        return 0
+    data = bytearray((max(docs) >> 3) + 1)
+    for docnum in docs:
+        data[docnum >> 3] |= 1 << (docnum & 7)
+    return int.from_bytes(data, "little")
 
 
 def postings(s, fieldname: str, text) -> dict[int, float]:
@@ -136,7 +143,7 @@ def _segment_postings(reader, offset: int, fieldname: str, btext: bytes, kind: s
     """A segment's posting list, numbered from `offset` (deleted documents included)."""
     segment = reader.segment()
     if segment is None:  # an empty index
-        return _read(reader, fieldname, btext, kind, offset)
+        return _decoded(reader, fieldname, btext, kind, offset)
     # A segment keeps its offset until a segment before it is merged away (rarely: new
     # segments come last), so the list is kept already numbered.
     key = (segment.segment_id(), reader.doc_count_all(), offset, fieldname, btext, kind)
@@ -145,19 +152,27 @@ def _segment_postings(reader, offset: int, fieldname: str, btext: bytes, kind: s
         if found is not None:
             _segments.move_to_end(key)
             return found[1]
-    data = _read(reader, fieldname, btext, kind, offset)
+    data = _decoded(reader, fieldname, btext, kind, offset)
     _remember(key, data)
     return data
 
 
+def _decoded(reader, fieldname: str, btext: bytes, kind: str, offset: int):
+    if kind == "bits":
+        return bitmap(_read(reader, fieldname, btext, "ids", offset))
+    return _read(reader, fieldname, btext, kind, offset)
+
+
 def _remember(key, data) -> None:
     global _segments_size
+    # A bitmap counts as the 8-byte words it holds, a list as its postings.
+    size = data.bit_length() // 64 + 1 if isinstance(data, int) else len(data)
     with _lock:
         previous = _segments.pop(key, None)  # two threads may have read the same list
         if previous is not None:
             _segments_size -= previous[0]
-        _segments[key] = (len(data), data)
-        _segments_size += len(data)
+        _segments[key] = (size, data)
+        _segments_size += size
         while _segments_size > SEGMENT_BUDGET and len(_segments) > 1:
             _old, (size, _data) = _segments.popitem(last=False)
             _segments_size -= size

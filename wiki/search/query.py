@@ -28,14 +28,14 @@ from wiki.content.metadata import DEFAULT_THEMES, SCALES, SETTINGS, STATUSES
 from wiki.search import scoring as bm25f
 from wiki.search.analysis import STOP_WORDS, facet_key, fold, french_analyzer, stems
 from wiki.search.postings import (
+    bitmap,
     column,
     deleted,
     doc_ids,
+    facet_bits,
     lexicon,
     positions,
     searcher_cache,
-    segment_doc_ids,
-    split_by_segment,
 )
 from wiki.search.schema import FACET_FIELDS, SECTION_FIELDS, TEXT_FIELDS
 from wiki.search.store import IndexStore, searcher
@@ -549,15 +549,11 @@ def _intersect(docs: set[int], others) -> set[int]:
 def _facet_values(s, name: str, docs: set[int], selected: list[str] | None) -> list[FacetValue]:
     selected = selected or []
     values = []
-    # Counted segment by segment: the segments' lists are kept decoded from one index state
-    # to the next, while a list combined over segments is rebuilt after every save.
-    docs_by_segment = split_by_segment(s, docs)
+    matches = bitmap(docs)  # counted as bitmaps: one C operation a value (see postings)
     for key in _lexicon(s, name):
         if not key:  # pages without a value (no scale given): not a choice to offer
             continue
-        count = sum(len(here & part) for here, part
-                    in zip(docs_by_segment, segment_doc_ids(s, name, key), strict=True)
-                    if here and part)
+        count = (matches & facet_bits(s, name, key)).bit_count()
         if count or key in selected:
             values.append(FacetValue(key, facet_label(name, key), count, key in selected))
     values.sort(key=lambda v: (not v.selected, -v.count, v.label))
