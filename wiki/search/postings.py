@@ -33,9 +33,11 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import length_to_byte
 
 SEGMENT_BUDGET = 500_000  # postings kept decoded, all segments together (~50 MB at most)
-# Lists combined over segments, kept per searcher, i.e. per thread and until the next save:
-# a few dozen cover a session of queries; each may hold a posting per page (~0.3 MB at 10k).
-SEARCHER_TERMS = 64
+# Lists combined over segments, kept per searcher, i.e. per thread and until the next save.
+# A query word takes up to four entries (title and content, numbers and weights); at 50k pages
+# the benchmark's 20 queries need more than 64, and with 64 each query recombined its lists:
+# p50 73 ms instead of 44 ms. Each entry may hold a posting per page (~0.3 MB at 10k).
+SEARCHER_TERMS = 256
 
 _searchers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _segments: OrderedDict = OrderedDict()  # (segment id, field, term, kind) -> (size, data)
