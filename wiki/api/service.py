@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from wiki.extensions import db
+from wiki.knowledge.service import Filters
 from wiki.models import Link, Page, PageTheme, Revision, SlugRedirect
 
 PER_PAGE = 20
@@ -19,18 +20,14 @@ MAX_PER_PAGE = 100
 
 
 @dataclass
-class PageFilters:
-    """What the page list narrows by; None means "any"."""
+class PageFilters(Filters):
+    """The researchers' filters of /compare, plus the page type; None means "any"."""
 
     type: str | None = None
-    theme: str | None = None
-    scale: str | None = None
-    setting: str | None = None
-    status: str | None = None
 
     @staticmethod
     def names() -> tuple[str, ...]:
-        return ("type", "theme", "scale", "setting", "status")
+        return ("type", *Filters.names())
 
 
 @dataclass

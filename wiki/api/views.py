@@ -204,9 +204,7 @@ def openapi():
 @bp.get("/pages")
 def page_list():
     number, per_page = _slice_arguments()
-    filters = service.PageFilters(
-        **{name: request.args.get(name, "").strip() or None for name in service.PageFilters.names()}
-    )
+    filters = service.PageFilters.from_mapping(request.args)
     found, total = service.pages(filters, number, per_page)
     return jsonify(items=[_page_summary(p) for p in found], **_pagination(total, number, per_page))
 
