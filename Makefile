@@ -35,6 +35,7 @@ run: install
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # axe-core (npm registry, MPL-2.0) for the accessibility browser test; skipped with a message
 # when npm is missing.
@@ -47,6 +48,7 @@ $(AXE): | $(BIN)/python
 
 test: install-dev $(AXE)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: install-dev

@@ -33,9 +33,18 @@ def seed(count: int) -> None:
 
     rng = random.Random(7)
     for n in range(1, count + 1):
-        page = Page(slug=f"experience-{n}", title=f"Expérience {n}", short_code=f"c{n:07d}",
-                    type="experience", territory=rng.choice(TOWNS), status="en cours",
-                    scale="commune", setting="rural", lat=45 + rng.random(), lon=2 + rng.random())
+        page = Page(
+            slug=f"experience-{n}",
+            title=f"Expérience {n}",
+            short_code=f"c{n:07d}",
+            type="experience",
+            territory=rng.choice(TOWNS),
+            status="en cours",
+            scale="commune",
+            setting="rural",
+            lat=45 + rng.random(),
+            lon=2 + rng.random(),
+        )
         db.session.add(page)
         db.session.flush()
         revision = Revision(page_id=page.id, number=1, title=page.title, text="# x", size=3)
@@ -47,8 +56,15 @@ def seed(count: int) -> None:
         for kind, phrases in (("lever", LEVERS), ("obstacle", OBSTACLES)):
             for position in range(rng.randint(2, 5)):
                 text = f"{rng.choice(phrases)} {rng.choice(COMPLEMENTS)}."
-                db.session.add(Statement(page_id=page.id, kind=kind, position=position, text=text,
-                                         key=normalise_item(text)))
+                db.session.add(
+                    Statement(
+                        page_id=page.id,
+                        kind=kind,
+                        position=position,
+                        text=text,
+                        key=normalise_item(text),
+                    )
+                )
         if n % 500 == 0:
             db.session.commit()
     db.session.commit()
@@ -65,8 +81,14 @@ def main() -> None:
 
     for count in args.pages:
         data_dir = Path(tempfile.mkdtemp(prefix="essaim-bench-knowledge-"))
-        app = create_app({"DATA_DIR": data_dir, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{data_dir}/k.db",
-                          "SECRET_KEY": "bench", "SEARCH_INDEXING": "off"})
+        app = create_app(
+            {
+                "DATA_DIR": data_dir,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{data_dir}/k.db",
+                "SECRET_KEY": "bench",
+                "SEARCH_INDEXING": "off",
+            }
+        )
         try:
             with app.app_context():
                 upgrade()
@@ -81,7 +103,9 @@ def main() -> None:
                         status = client.get(view).status_code
                         times.append(time.perf_counter() - start)
                     first, again = times[0], statistics.median(times[1:])
-                    print(f"  {view:<22} {first * 1000:6.0f} ms {again * 1000:6.0f} ms  (HTTP {status})")
+                    print(
+                        f"  {view:<22} {first * 1000:6.0f} ms {again * 1000:6.0f} ms  (HTTP {status})"
+                    )
                 db.engine.dispose()
         finally:
             shutil.rmtree(data_dir, ignore_errors=True)

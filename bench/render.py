@@ -43,8 +43,14 @@ def main() -> None:
     from wiki.pages import display
 
     data_dir = Path(tempfile.mkdtemp(prefix="essaim-bench-render-"))
-    app = create_app({"DATA_DIR": data_dir, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{data_dir}/b.db",
-                      "SECRET_KEY": "bench", "SERVER_NAME": "bench.local"})
+    app = create_app(
+        {
+            "DATA_DIR": data_dir,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{data_dir}/b.db",
+            "SECRET_KEY": "bench",
+            "SERVER_NAME": "bench.local",
+        }
+    )
     rng = random.Random(42)
     print(f"{'size':>8} {'cold (s)':>10} {'warm (ms)':>10}")
     try:

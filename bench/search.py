@@ -35,39 +35,134 @@ from wiki.search import query as search_query  # noqa: E402
 from wiki.search.document import page_document  # noqa: E402
 from wiki.search.store import IndexStore, forget_readers  # noqa: E402
 
-THEMES = ["alimentation", "energie", "gouvernance", "mobilite", "habitat", "economie-locale",
-          "biodiversite", "eau", "dechets", "solidarites", "culture-education", "sante"]
+THEMES = [
+    "alimentation",
+    "energie",
+    "gouvernance",
+    "mobilite",
+    "habitat",
+    "economie-locale",
+    "biodiversite",
+    "eau",
+    "dechets",
+    "solidarites",
+    "culture-education",
+    "sante",
+]
 SCALES = ["quartier", "commune", "intercommunalité", "pays", "département", "région"]
 SETTINGS = ["urbain", "périurbain", "rural"]
 STATUSES = ["idée", "en cours", "terminé", "abandonné"]
-TOWNS = ["Raismes", "Parthenay", "Aurillac", "Saint-Brieuc", "Loos-en-Gohelle", "Malaunay",
-         "Ungersheim", "Trémargat", "Kingersheim", "Grande-Synthe", "Mouans-Sartoux", "Figeac",
-         "Langouët", "Puy-Saint-André", "Châteauroux", "Besançon", "Millau", "Saillans"]
-SUBJECTS = ["Les habitants", "La commune", "Une association", "Le centre social", "Les élus",
-            "La coopérative", "Un collectif de bénévoles", "L’intercommunalité", "Les agriculteurs",
-            "Le bailleur social", "Les commerçants", "L’école", "Les jeunes du quartier"]
-VERBS = ["ont créé", "financent", "animent", "ont rénové", "organisent", "soutiennent",
-         "ont mutualisé", "accompagnent", "ont installé", "développent", "partagent", "gèrent"]
-OBJECTS = ["un jardin partagé", "des panneaux solaires", "une monnaie locale", "un réseau de chaleur",
-           "des ateliers de réparation", "une cantine bio", "des logements passifs",
-           "un budget participatif", "une recyclerie", "des parcelles maraîchères",
-           "un service de covoiturage", "une épicerie solidaire", "des composteurs collectifs",
-           "une centrale hydroélectrique", "des haies bocagères", "une maison de santé",
-           "un tiers-lieu numérique", "des circuits courts", "une chaufferie au bois",
-           "des toilettes sèches", "une régie agricole", "des vélos électriques"]
-COMPLEMENTS = ["avec le soutien de la région", "depuis plusieurs années", "grâce à l’épargne citoyenne",
-               "malgré les réticences", "dans une logique d’économie circulaire",
-               "pour réduire les déchets", "en lien avec les écoles", "sur des terrains communaux",
-               "avec des financements européens", "pour lutter contre la précarité énergétique",
-               "au cœur du bourg", "en s’appuyant sur les associations"]
-LEVERS = ["Le soutien des élus dès le début", "Un animateur salarié à mi-temps",
-          "Le foncier disponible", "Une convention simple entre partenaires",
-          "L’implication des habitants", "Des subventions de l’ADEME", "Une gouvernance partagée",
-          "La confiance entre acteurs", "Un portage politique fort", "Des bénévoles motivés"]
-OBSTACLES = ["Le manque de foncier", "La lenteur administrative", "Le raccordement au réseau",
-             "La méfiance du bailleur", "Le coût des assurances", "L’essoufflement des bénévoles",
-             "Les normes sanitaires", "Le financement du fonctionnement", "La convertibilité des billets",
-             "Le changement d’équipe municipale"]
+TOWNS = [
+    "Raismes",
+    "Parthenay",
+    "Aurillac",
+    "Saint-Brieuc",
+    "Loos-en-Gohelle",
+    "Malaunay",
+    "Ungersheim",
+    "Trémargat",
+    "Kingersheim",
+    "Grande-Synthe",
+    "Mouans-Sartoux",
+    "Figeac",
+    "Langouët",
+    "Puy-Saint-André",
+    "Châteauroux",
+    "Besançon",
+    "Millau",
+    "Saillans",
+]
+SUBJECTS = [
+    "Les habitants",
+    "La commune",
+    "Une association",
+    "Le centre social",
+    "Les élus",
+    "La coopérative",
+    "Un collectif de bénévoles",
+    "L’intercommunalité",
+    "Les agriculteurs",
+    "Le bailleur social",
+    "Les commerçants",
+    "L’école",
+    "Les jeunes du quartier",
+]
+VERBS = [
+    "ont créé",
+    "financent",
+    "animent",
+    "ont rénové",
+    "organisent",
+    "soutiennent",
+    "ont mutualisé",
+    "accompagnent",
+    "ont installé",
+    "développent",
+    "partagent",
+    "gèrent",
+]
+OBJECTS = [
+    "un jardin partagé",
+    "des panneaux solaires",
+    "une monnaie locale",
+    "un réseau de chaleur",
+    "des ateliers de réparation",
+    "une cantine bio",
+    "des logements passifs",
+    "un budget participatif",
+    "une recyclerie",
+    "des parcelles maraîchères",
+    "un service de covoiturage",
+    "une épicerie solidaire",
+    "des composteurs collectifs",
+    "une centrale hydroélectrique",
+    "des haies bocagères",
+    "une maison de santé",
+    "un tiers-lieu numérique",
+    "des circuits courts",
+    "une chaufferie au bois",
+    "des toilettes sèches",
+    "une régie agricole",
+    "des vélos électriques",
+]
+COMPLEMENTS = [
+    "avec le soutien de la région",
+    "depuis plusieurs années",
+    "grâce à l’épargne citoyenne",
+    "malgré les réticences",
+    "dans une logique d’économie circulaire",
+    "pour réduire les déchets",
+    "en lien avec les écoles",
+    "sur des terrains communaux",
+    "avec des financements européens",
+    "pour lutter contre la précarité énergétique",
+    "au cœur du bourg",
+    "en s’appuyant sur les associations",
+]
+LEVERS = [
+    "Le soutien des élus dès le début",
+    "Un animateur salarié à mi-temps",
+    "Le foncier disponible",
+    "Une convention simple entre partenaires",
+    "L’implication des habitants",
+    "Des subventions de l’ADEME",
+    "Une gouvernance partagée",
+    "La confiance entre acteurs",
+    "Un portage politique fort",
+    "Des bénévoles motivés",
+]
+OBSTACLES = [
+    "Le manque de foncier",
+    "La lenteur administrative",
+    "Le raccordement au réseau",
+    "La méfiance du bailleur",
+    "Le coût des assurances",
+    "L’essoufflement des bénévoles",
+    "Les normes sanitaires",
+    "Le financement du fonctionnement",
+    "La convertibilité des billets",
+    "Le changement d’équipe municipale",
+]
 
 QUERY_MIX = [
     # (whoosh query, filters, sort, FTS5 MATCH)
@@ -115,19 +210,31 @@ def generate(count: int, seed: int, corpus: str = "focused"):
         topic = objects[0] if corpus != "dense" else rng.choice(OBJECTS)
         title = f"{topic[0].upper()}{topic[1:]} à {town} ({n})"
         themes = rng.sample(THEMES, rng.randint(1, 3))
-        meta = {"territory": town, "scale": rng.choice(SCALES), "setting": rng.choice(SETTINGS),
-                "status": rng.choice(STATUSES), "themes": themes}
+        meta = {
+            "territory": town,
+            "scale": rng.choice(SCALES),
+            "setting": rng.choice(SETTINGS),
+            "status": rng.choice(STATUSES),
+            "themes": themes,
+        }
 
         def sentence(objects=objects, complements=complements):
-            return (f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(objects)} "
-                    f"{rng.choice(complements)}.")
+            return (
+                f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(objects)} "
+                f"{rng.choice(complements)}."
+            )
 
         context = " ".join(sentence() for _ in range(rng.randint(6, 14)))
         if corpus != "dense":  # a nod to another project, as pages often make
             context += " " + sentence(OBJECTS, COMPLEMENTS)
         done = "\n".join(f"- {sentence()}" for _ in range(rng.randint(3, 8)))
-        levers = "\n".join(f"- {rng.choice(LEVERS)} {rng.choice(complements)}." for _ in range(rng.randint(2, 5)))
-        obstacles = "\n".join(f"- {rng.choice(OBSTACLES)} {rng.choice(complements)}." for _ in range(rng.randint(1, 4)))
+        levers = "\n".join(
+            f"- {rng.choice(LEVERS)} {rng.choice(complements)}." for _ in range(rng.randint(2, 5))
+        )
+        obstacles = "\n".join(
+            f"- {rng.choice(OBSTACLES)} {rng.choice(complements)}."
+            for _ in range(rng.randint(1, 4))
+        )
         replicate = " ".join(sentence() for _ in range(rng.randint(1, 3)))
         text = (
             f"---\ntype: experience\nterritory: {town}\nscale: {meta['scale']}\n"
@@ -136,9 +243,20 @@ def generate(count: int, seed: int, corpus: str = "focused"):
             f"## Leviers\n\n{levers}\n\n## Verrous\n\n{obstacles}\n\n## Pour essaimer\n\n{replicate}\n"
         )
         when = start + timedelta(hours=n * 3 + rng.randint(0, 1000))
-        page = Page(id=n, slug=f"page-{n}", title=title, type="experience", updated_at=when,
-                    territory=town, scale=meta["scale"], setting=meta["setting"], status=meta["status"])
-        page.current = Revision(id=n, page_id=n, text=text, author=rng.choice(authors), created_at=when)
+        page = Page(
+            id=n,
+            slug=f"page-{n}",
+            title=title,
+            type="experience",
+            updated_at=when,
+            territory=town,
+            scale=meta["scale"],
+            setting=meta["setting"],
+            status=meta["status"],
+        )
+        page.current = Revision(
+            id=n, page_id=n, text=text, author=rng.choice(authors), created_at=when
+        )
         page.themes = [PageTheme(page_id=n, theme=t) for t in themes]
         yield page, meta
 
@@ -214,10 +332,15 @@ def bench_whoosh(pages, workdir: Path, procs: int, limitmb: int, updates: int, r
             search_query.search(q, filters, sort, directory=str(directory))
             query_times.append(time.perf_counter() - t)
     forget_readers()
-    return {"build": build, "size": size, "update": percentiles(update_times),
-            "merge": percentiles(merge_times), "query": percentiles(query_times),
-            "after_save": percentiles(after_save),
-            "matched": statistics.median(matched) / len(pages)}
+    return {
+        "build": build,
+        "size": size,
+        "update": percentiles(update_times),
+        "merge": percentiles(merge_times),
+        "query": percentiles(query_times),
+        "after_save": percentiles(after_save),
+        "matched": statistics.median(matched) / len(pages),
+    }
 
 
 FTS_SCHEMA = """
@@ -232,8 +355,16 @@ CREATE INDEX meta_themes_id ON meta_themes(id);
 
 def _fts_row(page, meta):
     d = page_document(page)
-    return (page.id, d["title"], d["body"], d["levers"], d["obstacles"], d["replicate"],
-            d["territory"], " ".join(meta["themes"]))
+    return (
+        page.id,
+        d["title"],
+        d["body"],
+        d["levers"],
+        d["obstacles"],
+        d["replicate"],
+        d["territory"],
+        " ".join(meta["themes"]),
+    )
 
 
 def bench_fts5(pages, workdir: Path, updates: int, rounds: int) -> dict:
@@ -241,12 +372,18 @@ def bench_fts5(pages, workdir: Path, updates: int, rounds: int) -> dict:
     started = time.perf_counter()
     db = sqlite3.connect(path)
     db.executescript(FTS_SCHEMA)
-    db.executemany("INSERT INTO docs(rowid, title, body, levers, obstacles, replicate, territory, themes) "
-                   "VALUES (?,?,?,?,?,?,?,?)", (_fts_row(p, m) for p, m in pages))
-    db.executemany("INSERT INTO meta VALUES (?,?,?,?,?)",
-                   ((p.id, m["scale"], m["setting"], m["status"], p.updated_at.isoformat()) for p, m in pages))
-    db.executemany("INSERT INTO meta_themes VALUES (?,?)",
-                   ((p.id, t) for p, m in pages for t in m["themes"]))
+    db.executemany(
+        "INSERT INTO docs(rowid, title, body, levers, obstacles, replicate, territory, themes) "
+        "VALUES (?,?,?,?,?,?,?,?)",
+        (_fts_row(p, m) for p, m in pages),
+    )
+    db.executemany(
+        "INSERT INTO meta VALUES (?,?,?,?,?)",
+        ((p.id, m["scale"], m["setting"], m["status"], p.updated_at.isoformat()) for p, m in pages),
+    )
+    db.executemany(
+        "INSERT INTO meta_themes VALUES (?,?)", ((p.id, t) for p, m in pages for t in m["themes"])
+    )
     db.commit()
     build = time.perf_counter() - started
     db.execute("PRAGMA wal_checkpoint")
@@ -260,22 +397,37 @@ def bench_fts5(pages, workdir: Path, updates: int, rounds: int) -> dict:
         t = time.perf_counter()
         row = _fts_row(page, meta)
         db.execute("DELETE FROM docs WHERE rowid = ?", (page.id,))
-        db.execute("INSERT INTO docs(rowid, title, body, levers, obstacles, replicate, territory, themes) "
-                   "VALUES (?,?,?,?,?,?,?,?)", row)
+        db.execute(
+            "INSERT INTO docs(rowid, title, body, levers, obstacles, replicate, territory, themes) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            row,
+        )
         db.commit()
         update_times.append(time.perf_counter() - t)
 
     def run(match, sort):
-        order = "meta.updated DESC" if sort == "date" else "bm25(docs, 4.0, 1.0, 1.5, 1.5, 1.5, 2.0, 1.0)"
-        db.execute(f"SELECT docs.rowid, docs.title, snippet(docs, -1, '<mark>', '</mark>', '…', 20) "
-                   f"FROM docs JOIN meta ON meta.id = docs.rowid WHERE docs MATCH ? ORDER BY {order} LIMIT 20",
-                   (match,)).fetchall()
+        order = (
+            "meta.updated DESC"
+            if sort == "date"
+            else "bm25(docs, 4.0, 1.0, 1.5, 1.5, 1.5, 2.0, 1.0)"
+        )
+        db.execute(
+            f"SELECT docs.rowid, docs.title, snippet(docs, -1, '<mark>', '</mark>', '…', 20) "
+            f"FROM docs JOIN meta ON meta.id = docs.rowid WHERE docs MATCH ? ORDER BY {order} LIMIT 20",
+            (match,),
+        ).fetchall()
         db.execute("SELECT count(*) FROM docs WHERE docs MATCH ?", (match,)).fetchone()
         for column in ("scale", "setting", "status"):
-            db.execute(f"SELECT meta.{column}, count(*) FROM docs JOIN meta ON meta.id = docs.rowid "
-                       f"WHERE docs MATCH ? GROUP BY meta.{column}", (match,)).fetchall()
-        db.execute("SELECT t.theme, count(*) FROM docs JOIN meta_themes t ON t.id = docs.rowid "
-                   "WHERE docs MATCH ? GROUP BY t.theme", (match,)).fetchall()
+            db.execute(
+                f"SELECT meta.{column}, count(*) FROM docs JOIN meta ON meta.id = docs.rowid "
+                f"WHERE docs MATCH ? GROUP BY meta.{column}",
+                (match,),
+            ).fetchall()
+        db.execute(
+            "SELECT t.theme, count(*) FROM docs JOIN meta_themes t ON t.id = docs.rowid "
+            "WHERE docs MATCH ? GROUP BY t.theme",
+            (match,),
+        ).fetchall()
 
     for _q, _f, sort, match in QUERY_MIX:
         run(match, sort)
@@ -286,8 +438,12 @@ def bench_fts5(pages, workdir: Path, updates: int, rounds: int) -> dict:
             run(match, sort)
             query_times.append(time.perf_counter() - t)
     db.close()
-    return {"build": build, "size": size, "update": percentiles(update_times),
-            "query": percentiles(query_times)}
+    return {
+        "build": build,
+        "size": size,
+        "update": percentiles(update_times),
+        "query": percentiles(query_times),
+    }
 
 
 def report(size: int, whoosh: dict, fts: dict) -> None:
@@ -295,13 +451,43 @@ def report(size: int, whoosh: dict, fts: dict) -> None:
         return f"{x * 1000:.1f} ms"
 
     rows = [
-        ("full build", f"{whoosh['build']:.1f} s", f"{fts['build']:.1f} s", whoosh["build"] / fts["build"]),
-        ("index size", f"{whoosh['size'] / 2**20:.1f} MB", f"{fts['size'] / 2**20:.1f} MB", whoosh["size"] / fts["size"]),
-        ("update p50", ms(whoosh["update"][0]), ms(fts["update"][0]), whoosh["update"][0] / fts["update"][0]),
-        ("update p95", ms(whoosh["update"][1]), ms(fts["update"][1]), whoosh["update"][1] / fts["update"][1]),
+        (
+            "full build",
+            f"{whoosh['build']:.1f} s",
+            f"{fts['build']:.1f} s",
+            whoosh["build"] / fts["build"],
+        ),
+        (
+            "index size",
+            f"{whoosh['size'] / 2**20:.1f} MB",
+            f"{fts['size'] / 2**20:.1f} MB",
+            whoosh["size"] / fts["size"],
+        ),
+        (
+            "update p50",
+            ms(whoosh["update"][0]),
+            ms(fts["update"][0]),
+            whoosh["update"][0] / fts["update"][0],
+        ),
+        (
+            "update p95",
+            ms(whoosh["update"][1]),
+            ms(fts["update"][1]),
+            whoosh["update"][1] / fts["update"][1],
+        ),
         ("merge p95", ms(whoosh["merge"][1]), "-", 0.0),  # background, after the commit
-        ("query p50", ms(whoosh["query"][0]), ms(fts["query"][0]), whoosh["query"][0] / fts["query"][0]),
-        ("query p95", ms(whoosh["query"][1]), ms(fts["query"][1]), whoosh["query"][1] / fts["query"][1]),
+        (
+            "query p50",
+            ms(whoosh["query"][0]),
+            ms(fts["query"][0]),
+            whoosh["query"][0] / fts["query"][0],
+        ),
+        (
+            "query p95",
+            ms(whoosh["query"][1]),
+            ms(fts["query"][1]),
+            whoosh["query"][1] / fts["query"][1],
+        ),
         # the first query after a save: a new searcher (FTS5 has no such cost to compare)
         ("saved+q p50", ms(whoosh["after_save"][0]), "-", 0.0),
         ("saved+q p95", ms(whoosh["after_save"][1]), "-", 0.0),
@@ -319,20 +505,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--seed", type=int, default=2032)
-    parser.add_argument("--procs", type=int, default=2,
-                        help="Whoosh writer processes for the build (as `essaim search reindex`)")
+    parser.add_argument(
+        "--procs",
+        type=int,
+        default=2,
+        help="Whoosh writer processes for the build (as `essaim search reindex`)",
+    )
     parser.add_argument("--limitmb", type=int, default=256, help="Whoosh writer memory (MB)")
     parser.add_argument("--updates", type=int, default=40, help="single-page updates measured")
     parser.add_argument("--rounds", type=int, default=5, help="passes over the query mix")
-    parser.add_argument("--corpus", choices=("focused", "dense"), default="focused",
-                        help="focused: each page about its own subjects; dense: worst case")
+    parser.add_argument(
+        "--corpus",
+        choices=("focused", "dense"),
+        default="focused",
+        help="focused: each page about its own subjects; dense: worst case",
+    )
     args = parser.parse_args()
     print(f"corpus: {args.corpus}")
     for size in args.sizes:
         pages = list(generate(size, args.seed, args.corpus))
         workdir = Path(tempfile.mkdtemp(prefix=f"essaim-bench-{size}-"))
         try:
-            whoosh = bench_whoosh(pages, workdir, args.procs, args.limitmb, args.updates, args.rounds)
+            whoosh = bench_whoosh(
+                pages, workdir, args.procs, args.limitmb, args.updates, args.rounds
+            )
             pages = list(generate(size, args.seed, args.corpus))  # the same texts for FTS5
             fts = bench_fts5(pages, workdir, args.updates, args.rounds)
             report(size, whoosh, fts)

@@ -292,7 +292,10 @@ def test_plural_counts_read_as_french(client, make_page):
 def test_metadata_values_are_shown_in_the_reader_s_language(app, make_page):
     from tests.conftest import csrf_token
 
-    make_page(title="Cantine", text="---\ntype: experience\nstatus: en cours\nsetting: périurbain\n---\n# Cantine\n")
+    make_page(
+        title="Cantine",
+        text="---\ntype: experience\nstatus: en cours\nsetting: périurbain\n---\n# Cantine\n",
+    )
     client = app.test_client()
     assert ">en cours<" in client.get("/wiki/cantine").get_data(as_text=True)
     token = csrf_token(client, "/")

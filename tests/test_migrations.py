@@ -15,7 +15,16 @@ def test_alembic_upgrade_head_builds_the_schema_on_an_empty_sqlite_file(tmp_path
     with app.app_context():
         upgrade()
         tables = set(inspect(db.engine).get_table_names())
-        assert {"users", "pages", "revisions", "slug_redirects", "links", "themes", "statements", "index_queue"} <= tables
+        assert {
+            "users",
+            "pages",
+            "revisions",
+            "slug_redirects",
+            "links",
+            "themes",
+            "statements",
+            "index_queue",
+        } <= tables
         assert db.session.execute(text("select count(*) from themes")).scalar() == 12
         assert db.session.execute(text("pragma journal_mode")).scalar() == "wal"
         downgrade(revision="base")
@@ -24,7 +33,10 @@ def test_alembic_upgrade_head_builds_the_schema_on_an_empty_sqlite_file(tmp_path
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not os.environ.get("ESSAIM_TEST_POSTGRES_URL"), reason="set ESSAIM_TEST_POSTGRES_URL to run against PostgreSQL (CI does)")
+@pytest.mark.skipif(
+    not os.environ.get("ESSAIM_TEST_POSTGRES_URL"),
+    reason="set ESSAIM_TEST_POSTGRES_URL to run against PostgreSQL (CI does)",
+)
 def test_migrations_and_a_save_work_on_postgresql(tmp_path):
     from wiki.auth.service import create_user
     from wiki.pages import service
@@ -35,8 +47,16 @@ def test_migrations_and_a_save_work_on_postgresql(tmp_path):
         upgrade()
         try:
             user = create_user("camille", "un mot de passe solide")
-            page = service.save_page(slug=None, title="Énergie citoyenne", text="# Énergie\n\n- levier", author=user).page
-            second = service.save_page(slug=page.slug, title=None, text="# Énergie\n\n- levier\n- autre", author=user, base_id=page.current_id)
+            page = service.save_page(
+                slug=None, title="Énergie citoyenne", text="# Énergie\n\n- levier", author=user
+            ).page
+            second = service.save_page(
+                slug=page.slug,
+                title=None,
+                text="# Énergie\n\n- levier\n- autre",
+                author=user,
+                base_id=page.current_id,
+            )
             assert second.number == 2
             service.rename_page(page, "Énergie citoyenne en Gâtine", user)
             assert service.find_page("energie-citoyenne").redirected

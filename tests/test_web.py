@@ -13,7 +13,12 @@ def test_pages_left_queued_by_a_stopped_worker_are_indexed_after_a_restart(tmp_p
         from wiki.auth.service import create_user
         from wiki.pages.service import save_page
 
-        save_page(slug=None, title="Frigo solidaire de Nyons", text="Un frigo partagé.", author=create_user("lou", "un mot de passe solide"))
+        save_page(
+            slug=None,
+            title="Frigo solidaire de Nyons",
+            text="Un frigo partagé.",
+            author=create_user("lou", "un mot de passe solide"),
+        )
         db.engine.dispose()
 
     restarted = make_app(tmp_path)
@@ -39,5 +44,11 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     from wiki import create_app
 
     with pytest.raises(RuntimeError, match="ESSAIM_SECRET_KEY"):
-        create_app({"ENV_NAME": "production", "SECRET_KEY": None, "DATA_DIR": tmp_path,
-                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}"})
+        create_app(
+            {
+                "ENV_NAME": "production",
+                "SECRET_KEY": None,
+                "DATA_DIR": tmp_path,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
+            }
+        )

@@ -11,10 +11,16 @@ from wiki.models import User
 
 def register(client, name="Yanis", password="mon jardin est en fleurs", confirm=None, next_url=""):
     token = csrf_token(client, "/register")
-    return client.post("/register", data={
-        "csrf_token": token, "username": name, "password": password,
-        "confirm": confirm or password, "next": next_url,
-    })
+    return client.post(
+        "/register",
+        data={
+            "csrf_token": token,
+            "username": name,
+            "password": password,
+            "confirm": confirm or password,
+            "next": next_url,
+        },
+    )
 
 
 def test_register_logs_in_and_stores_a_hashed_password(client, db):
@@ -38,20 +44,36 @@ def test_register_refuses_mismatched_confirmation(client, db):
 
 def test_wrong_password_is_refused_without_saying_which_part_was_wrong(client, user):
     token = csrf_token(client, "/login")
-    response = client.post("/login", data={"csrf_token": token, "username": "camille", "password": "mauvais mot de passe"})
+    response = client.post(
+        "/login",
+        data={"csrf_token": token, "username": "camille", "password": "mauvais mot de passe"},
+    )
     assert response.status_code == 401
-    unknown = client.post("/login", data={"csrf_token": token, "username": "personne", "password": "mauvais mot de passe"})
+    unknown = client.post(
+        "/login",
+        data={"csrf_token": token, "username": "personne", "password": "mauvais mot de passe"},
+    )
     assert unknown.status_code == 401
 
 
 def test_login_without_csrf_token_is_refused(client, user):
-    response = client.post("/login", data={"username": "camille", "password": "un mot de passe solide"})
+    response = client.post(
+        "/login", data={"username": "camille", "password": "un mot de passe solide"}
+    )
     assert response.status_code == 400
 
 
 def test_remember_me_sets_a_long_lived_cookie(client, user):
     token = csrf_token(client, "/login")
-    response = client.post("/login", data={"csrf_token": token, "username": "camille", "password": "un mot de passe solide", "remember": "y"})
+    response = client.post(
+        "/login",
+        data={
+            "csrf_token": token,
+            "username": "camille",
+            "password": "un mot de passe solide",
+            "remember": "y",
+        },
+    )
     assert response.status_code == 302
     assert any("remember_token" in h for h in response.headers.getlist("Set-Cookie"))
 
@@ -65,11 +87,22 @@ def test_logout_needs_a_post_with_token(logged_in):
 
 def test_login_redirects_only_to_same_site_paths(client, user):
     token = csrf_token(client, "/login")
-    response = client.post("/login", data={"csrf_token": token, "username": "camille", "password": "un mot de passe solide", "next": "https://evil.example/"})
+    response = client.post(
+        "/login",
+        data={
+            "csrf_token": token,
+            "username": "camille",
+            "password": "un mot de passe solide",
+            "next": "https://evil.example/",
+        },
+    )
     assert response.headers["Location"] == "/"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", ""])
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", ""],
+)
 def test_safe_next_refuses_other_hosts(target):
     assert safe_next(target) == "/"
 
@@ -91,7 +124,10 @@ def test_login_is_rate_limited(tmp_path, migrated_db):
     with app.app_context():
         token = csrf_token(client, "/login")
         codes = [
-            client.post("/login", data={"csrf_token": token, "username": "camille", "password": "faux faux faux"}).status_code
+            client.post(
+                "/login",
+                data={"csrf_token": token, "username": "camille", "password": "faux faux faux"},
+            ).status_code
             for _ in range(12)
         ]
     assert codes[0] == 401
@@ -100,10 +136,22 @@ def test_login_is_rate_limited(tmp_path, migrated_db):
 
 def test_cli_creates_an_admin(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["users", "create", "admin-essaim", "--role", "admin", "--password", "un long mot de passe"])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "admin-essaim",
+            "--role",
+            "admin",
+            "--password",
+            "un long mot de passe",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert service.find_user("admin-essaim").is_admin
-    again = runner.invoke(args=["users", "create", "admin-essaim", "--password", "un long mot de passe"])
+    again = runner.invoke(
+        args=["users", "create", "admin-essaim", "--password", "un long mot de passe"]
+    )
     assert again.exit_code != 0
 
 

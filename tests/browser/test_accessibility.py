@@ -10,7 +10,11 @@ import pytest
 pytestmark = pytest.mark.browser
 
 # Installed by `make test` from the npm registry (axe-core, MPL-2.0); see the Makefile.
-AXE = Path(os.environ.get("ESSAIM_AXE_JS", Path(__file__).resolve().parents[2] / ".venv/share/axe-core/axe.min.js"))
+AXE = Path(
+    os.environ.get(
+        "ESSAIM_AXE_JS", Path(__file__).resolve().parents[2] / ".venv/share/axe-core/axe.min.js"
+    )
+)
 PASSWORD = "un mot de passe solide"
 
 
@@ -52,11 +56,17 @@ def test_main_pages_have_no_serious_accessibility_violations(audited_page, live_
     page.fill("#territory", "Raismes")
     page.fill("#insee", "59491")
     page.check("input[name=themes][value=alimentation]")
-    page.fill("#body", page.input_value("#body").replace("## Leviers\n", "## Leviers\n- Le soutien des élus\n", 1))
+    page.fill(
+        "#body",
+        page.input_value("#body").replace("## Leviers\n", "## Leviers\n- Le soutien des élus\n", 1),
+    )
     with page.expect_navigation():
         page.click(".actions button.primary")
     page.goto(f"{base}/wiki/cantine-bio/edit")
-    page.fill("#body", page.input_value("#body").replace("Le soutien des élus", "Le soutien actif des élus"))
+    page.fill(
+        "#body",
+        page.input_value("#body").replace("Le soutien des élus", "Le soutien actif des élus"),
+    )
     with page.expect_navigation():
         page.click(".actions button.primary")
 

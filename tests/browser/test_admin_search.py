@@ -45,6 +45,7 @@ def test_rebuild_from_the_admin_page_shows_its_progress_to_the_end(
     page.locator("#rebuild-figures", has_text="3 / 3").wait_for()
     page.locator("#rebuild-message", has_text="3").wait_for()
     assert page.locator("#figure-rebuild").inner_text() == page.locator(
-        "#figure-rebuild").get_attribute("data-ended")
+        "#figure-rebuild"
+    ).get_attribute("data-ended")
     assert page.request.get(f"{base}/search?q=velo").ok
     assert "Atelier 2" in page.request.get(f"{base}/search?q=velo").text()

@@ -145,10 +145,24 @@ def test_invariants_filtered_by_theme_show_only_that_theme(client, corpus):
     assert client.get("/invariants?theme=astronautique").status_code == 404
 
 
-def test_invariants_group_statements_worded_differently_around_a_shared_concept(client, make_experience):
-    make_experience("Jardin de Raismes", themes=("alimentation",), obstacles=("L’essoufflement des bénévoles après trois saisons.",))
-    make_experience("Repair café de Lyon", themes=("déchets",), obstacles=("Essoufflement du bénévole référent",))
-    make_experience("Frigo de Nyons", themes=("solidarités",), obstacles=("Les bénévoles, épuisés, s’essoufflent",))
+def test_invariants_group_statements_worded_differently_around_a_shared_concept(
+    client, make_experience
+):
+    make_experience(
+        "Jardin de Raismes",
+        themes=("alimentation",),
+        obstacles=("L’essoufflement des bénévoles après trois saisons.",),
+    )
+    make_experience(
+        "Repair café de Lyon",
+        themes=("déchets",),
+        obstacles=("Essoufflement du bénévole référent",),
+    )
+    make_experience(
+        "Frigo de Nyons",
+        themes=("solidarités",),
+        obstacles=("Les bénévoles, épuisés, s’essoufflent",),
+    )
 
     html = client.get("/invariants").get_data(as_text=True)
     overall = html.split('id="group-1"')[1].split('id="group-2"')[0]
@@ -160,7 +174,9 @@ def test_invariants_group_statements_worded_differently_around_a_shared_concept(
 
 def test_compare_table_is_paginated_and_keeps_the_filters(client, make_experience):
     for n in range(53):
-        make_experience(f"Expérience {n:02d}", themes=("alimentation",), levers=("Le soutien des élus",))
+        make_experience(
+            f"Expérience {n:02d}", themes=("alimentation",), levers=("Le soutien des élus",)
+        )
     make_experience("Covoiturage", themes=("mobilité",))
 
     first = client.get("/compare?theme=alimentation").get_data(as_text=True)

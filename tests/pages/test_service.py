@@ -37,7 +37,9 @@ def revision_count(db, page):
 
 
 def test_creating_a_page_stores_first_revision_and_slug(db, user):
-    revision = service.save_page(slug=None, title="Jardin partagé des Tilleuls à Raismes", text=TEXT, author=user)
+    revision = service.save_page(
+        slug=None, title="Jardin partagé des Tilleuls à Raismes", text=TEXT, author=user
+    )
     page = revision.page
     assert page.slug == "jardin-partage-des-tilleuls-a-raismes"
     assert revision.number == 1
@@ -49,9 +51,16 @@ def test_creating_a_page_stores_first_revision_and_slug(db, user):
 def test_saving_derives_metadata_levers_and_links(db, user):
     text = TEXT + "\nVoir aussi [[Cantine bio]] et [[Monnaie locale|la monnaie]].\n"
     page = service.save_page(slug=None, title="Jardin", text=text, author=user).page
-    assert (page.territory, page.insee, page.status, page.setting) == ("Raismes", "59491", "en cours", "périurbain")
+    assert (page.territory, page.insee, page.status, page.setting) == (
+        "Raismes",
+        "59491",
+        "en cours",
+        "périurbain",
+    )
     assert [t.theme for t in page.themes] == ["alimentation"]
-    kinds = db.session.execute(select(Statement.kind, Statement.text).where(Statement.page_id == page.id)).all()
+    kinds = db.session.execute(
+        select(Statement.kind, Statement.text).where(Statement.page_id == page.id)
+    ).all()
     assert ("lever", "Le soutien des élus") in kinds
     assert ("obstacle", "L'essoufflement des bénévoles") in kinds
     assert ("replicate", "Commencer petit : trois bacs suffisent") in kinds
@@ -62,7 +71,9 @@ def test_saving_derives_metadata_levers_and_links(db, user):
 def test_editing_adds_a_revision_and_keeps_the_old_one(db, user, make_page):
     page = make_page(text="Premier jet")
     first = page.current
-    second = service.save_page(slug=page.slug, title=None, text="Deuxième jet", author=user, base_id=first.id)
+    second = service.save_page(
+        slug=page.slug, title=None, text="Deuxième jet", author=user, base_id=first.id
+    )
     assert second.number == 2 and second.parent_id == first.id
     assert db.session.get(Revision, first.id).text == "Premier jet"
     assert page.current.text == "Deuxième jet"
@@ -70,7 +81,9 @@ def test_editing_adds_a_revision_and_keeps_the_old_one(db, user, make_page):
 
 def test_saving_unchanged_text_writes_no_revision(db, user, make_page):
     page = make_page(text="Rien ne change")
-    again = service.save_page(slug=page.slug, title=None, text="Rien ne change", author=user, base_id=page.current_id)
+    again = service.save_page(
+        slug=page.slug, title=None, text="Rien ne change", author=user, base_id=page.current_id
+    )
     assert again.id == page.current_id
     assert revision_count(db, page) == 1
 
@@ -79,7 +92,13 @@ def test_concurrent_edits_on_different_lines_are_merged(db, user, make_page):
     base_text = "Ligne un\nLigne deux\nLigne trois\nLigne quatre\n"
     page = make_page(text=base_text)
     base_id = page.current_id
-    service.save_page(slug=page.slug, title=None, text=base_text.replace("Ligne un", "Ligne UN (Yanis)"), author=user, base_id=base_id)
+    service.save_page(
+        slug=page.slug,
+        title=None,
+        text=base_text.replace("Ligne un", "Ligne UN (Yanis)"),
+        author=user,
+        base_id=base_id,
+    )
     mine = base_text.replace("Ligne quatre", "Ligne quatre (Camille)")
     merged = service.save_page(slug=page.slug, title=None, text=mine, author=user, base_id=base_id)
     assert merged.text == "Ligne UN (Yanis)\nLigne deux\nLigne trois\nLigne quatre (Camille)\n"
@@ -90,13 +109,27 @@ def test_concurrent_edits_on_different_lines_are_merged(db, user, make_page):
 def test_overlapping_edits_raise_a_conflict_holding_both_texts(db, user, make_page):
     page = make_page(text="Le budget est de 10 000 €.\n")
     base_id = page.current_id
-    service.save_page(slug=page.slug, title=None, text="Le budget est de 12 000 €.\n", author=user, base_id=base_id)
+    service.save_page(
+        slug=page.slug,
+        title=None,
+        text="Le budget est de 12 000 €.\n",
+        author=user,
+        base_id=base_id,
+    )
     with pytest.raises(service.Conflict) as caught:
-        service.save_page(slug=page.slug, title=None, text="Le budget est de 15 000 €.\n", author=user, base_id=base_id)
+        service.save_page(
+            slug=page.slug,
+            title=None,
+            text="Le budget est de 15 000 €.\n",
+            author=user,
+            base_id=base_id,
+        )
     conflict = caught.value
     assert conflict.mine == "Le budget est de 15 000 €.\n"
     assert conflict.current.text == "Le budget est de 12 000 €.\n"
-    assert "12 000" in conflict.merged and "15 000" in conflict.merged and "<<<<<<<" in conflict.merged
+    assert (
+        "12 000" in conflict.merged and "15 000" in conflict.merged and "<<<<<<<" in conflict.merged
+    )
     assert revision_count(db, page) == 2
 
 
@@ -156,7 +189,9 @@ def test_a_too_large_page_is_refused_and_nothing_is_saved(db, user, make_page):
     page = make_page(text="court")
     big = "Un texte très long. " * 110_000  # about 2 MB
     with pytest.raises(service.InvalidContent):
-        service.save_page(slug=page.slug, title=None, text=big, author=user, base_id=page.current_id)
+        service.save_page(
+            slug=page.slug, title=None, text=big, author=user, base_id=page.current_id
+        )
     assert revision_count(db, page) == 1
 
 
@@ -167,7 +202,9 @@ def test_text_with_replacement_characters_from_bad_encoding_is_refused(db, user)
 
 def test_invalid_front_matter_is_refused_with_line_number(db, user):
     with pytest.raises(service.InvalidContent) as caught:
-        service.save_page(slug=None, title="YAML", text="---\nthemes: [alimentation\n---\nCorps", author=user)
+        service.save_page(
+            slug=None, title="YAML", text="---\nthemes: [alimentation\n---\nCorps", author=user
+        )
     assert caught.value.errors and "Ligne" in caught.value.errors[0].message
 
 
@@ -183,7 +220,9 @@ def test_hidden_revision_cannot_be_the_current_one(db, user, make_page):
 
 
 def test_a_section_heading_repeated_twice_is_refused_with_its_name(db, user):
-    text = "# Cantine\n\n## Leviers\n- Les parents\n\n## Verrous\n- Le prix\n\n## Leviers\n- Le chef\n"
+    text = (
+        "# Cantine\n\n## Leviers\n- Les parents\n\n## Verrous\n- Le prix\n\n## Leviers\n- Le chef\n"
+    )
     with pytest.raises(service.InvalidContent) as caught:
         service.save_page(slug=None, title="Cantine", text=text, author=user)
     assert [e.field for e in caught.value.errors] == ["sections"]
@@ -221,4 +260,6 @@ def test_a_save_parses_the_markdown_body_once_for_sections_and_once_for_links(
     first.levers.append("ajouté")
     assert "ajouté" not in sections.extract_sections(text.split("---\n", 2)[2]).levers
     assert [s.text for s in saved.page.statements if s.kind == "lever"] == [
-        "Le soutien des élus", "Un animateur salarié à mi‑temps"]
+        "Le soutien des élus",
+        "Un animateur salarié à mi‑temps",
+    ]

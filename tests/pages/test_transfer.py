@@ -28,7 +28,9 @@ def test_import_creates_pages_updates_existing_ones_and_reports_bad_files(app, t
     (folder / "eau.md").write_text(EXPERIENCE, "utf-8")
     (folder / "frigo.md").write_text("# Frigo solidaire\n\nNouvelle version.", "utf-8")
     (folder / "latin1.md").write_bytes("# Café\n\ncaf\xe9".encode("latin-1"))
-    (folder / "mauvais-theme.md").write_text("---\nthemes: [astronautique]\n---\n# Fusées\n", "utf-8")
+    (folder / "mauvais-theme.md").write_text(
+        "---\nthemes: [astronautique]\n---\n# Fusées\n", "utf-8"
+    )
 
     result = app.test_cli_runner().invoke(args=["import", str(folder)])
 
@@ -46,13 +48,18 @@ def test_import_creates_pages_updates_existing_ones_and_reports_bad_files(app, t
     assert search("toitures").total == 1  # the imported page is in the search index
 
 
-def test_export_then_import_into_an_empty_wiki_gives_the_same_pages(app, tmp_path, make_page, db, migrated_db):
+def test_export_then_import_into_an_empty_wiki_gives_the_same_pages(
+    app, tmp_path, make_page, db, migrated_db
+):
     import shutil
 
     from tests.conftest import make_app
 
     make_page(title="Jardin partagé", text="# Jardin partagé\n\n- Le soutien des élus")
-    make_page(title="Repair café", text=EXPERIENCE.replace("Récupération des eaux de pluie à Nyons", "Repair café"))
+    make_page(
+        title="Repair café",
+        text=EXPERIENCE.replace("Récupération des eaux de pluie à Nyons", "Repair café"),
+    )
     out = tmp_path / "export"
     result = app.test_cli_runner().invoke(args=["export", str(out), "--history"])
     assert result.exit_code == 0, result.output

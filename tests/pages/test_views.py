@@ -17,8 +17,13 @@ def edit_form(client, slug, **query):
 
 def save(client, slug, text, title="", comment="", base=None):
     token, form_base = edit_form(client, slug)
-    data = {"csrf_token": token, "title": title, "text": text, "comment": comment,
-            "base_revision": form_base if base is None else base}
+    data = {
+        "csrf_token": token,
+        "title": title,
+        "text": text,
+        "comment": comment,
+        "base_revision": form_base if base is None else base,
+    }
     return client.post(f"/wiki/{slug}/edit", data=data)
 
 
@@ -30,11 +35,22 @@ def test_reading_is_public_and_editing_needs_an_account(client, make_page):
 
 
 def test_create_then_edit_a_page_through_the_forms(logged_in, db):
-    response = save(logged_in, "tiers-lieu-la-filature", "# Tiers-lieu\n\nUn lieu où l’on répare.", title="Tiers-lieu La Filature", comment="création")
+    response = save(
+        logged_in,
+        "tiers-lieu-la-filature",
+        "# Tiers-lieu\n\nUn lieu où l’on répare.",
+        title="Tiers-lieu La Filature",
+        comment="création",
+    )
     assert response.status_code == 302
     page_html = logged_in.get("/wiki/tiers-lieu-la-filature").get_data(as_text=True)
     assert "Un lieu où l’on répare." in page_html
-    response = save(logged_in, "tiers-lieu-la-filature", "# Tiers-lieu\n\nUn lieu où l’on répare et cuisine.", comment="ajout")
+    response = save(
+        logged_in,
+        "tiers-lieu-la-filature",
+        "# Tiers-lieu\n\nUn lieu où l’on répare et cuisine.",
+        comment="ajout",
+    )
     assert response.status_code == 302
     history = logged_in.get("/wiki/tiers-lieu-la-filature/history").get_data(as_text=True)
     assert "ajout" in history and "création" in history
@@ -59,8 +75,22 @@ def test_conflicting_save_shows_both_texts_with_409(logged_in, make_page, user, 
 
     page = make_page(title="Cantine bio", text="Repas servis : 200 par jour.\n")
     token, base = edit_form(logged_in, "cantine-bio")
-    service.save_page(slug="cantine-bio", title=None, text="Repas servis : 250 par jour.\n", author=user, base_id=page.current_id)
-    response = logged_in.post("/wiki/cantine-bio/edit", data={"csrf_token": token, "text": "Repas servis : 300 par jour.\n", "base_revision": base, "title": ""})
+    service.save_page(
+        slug="cantine-bio",
+        title=None,
+        text="Repas servis : 250 par jour.\n",
+        author=user,
+        base_id=page.current_id,
+    )
+    response = logged_in.post(
+        "/wiki/cantine-bio/edit",
+        data={
+            "csrf_token": token,
+            "text": "Repas servis : 300 par jour.\n",
+            "base_revision": base,
+            "title": "",
+        },
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "300 par jour" in html and "250 par jour" in html
@@ -80,10 +110,10 @@ def test_too_large_page_gets_a_clear_message_and_keeps_the_text(logged_in, make_
 def test_invalid_utf8_in_the_form_is_refused_with_a_message(logged_in, make_page):
     make_page(title="Encodage")
     token, base = edit_form(logged_in, "encodage")
-    body = (
-        f"csrf_token={token}&base_revision={base}&title=&text=caf%E9+cr%E8me".encode()
+    body = f"csrf_token={token}&base_revision={base}&title=&text=caf%E9+cr%E8me".encode()
+    response = logged_in.post(
+        "/wiki/encodage/edit", data=body, content_type="application/x-www-form-urlencoded"
     )
-    response = logged_in.post("/wiki/encodage/edit", data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
     assert "UTF-8" in response.get_data(as_text=True)
     assert "crème" not in logged_in.get("/wiki/encodage").get_data(as_text=True)
@@ -105,7 +135,10 @@ def test_title_collision_on_creation_is_refused_with_link_to_existing(logged_in,
 def test_rename_answers_old_slug_with_301(logged_in, make_page):
     make_page(title="Autopartage")
     token = csrf_token(logged_in, "/wiki/autopartage/rename")
-    response = logged_in.post("/wiki/autopartage/rename", data={"csrf_token": token, "title": "Autopartage villageois à Florac"})
+    response = logged_in.post(
+        "/wiki/autopartage/rename",
+        data={"csrf_token": token, "title": "Autopartage villageois à Florac"},
+    )
     assert response.status_code == 302
     old = logged_in.get("/wiki/autopartage")
     assert old.status_code == 301
@@ -117,7 +150,9 @@ def test_rename_onto_existing_page_is_refused_with_message(logged_in, make_page)
     make_page(title="Repair café")
     make_page(title="Ressourcerie")
     token = csrf_token(logged_in, "/wiki/repair-cafe/rename")
-    response = logged_in.post("/wiki/repair-cafe/rename", data={"csrf_token": token, "title": "Ressourcerie"})
+    response = logged_in.post(
+        "/wiki/repair-cafe/rename", data={"csrf_token": token, "title": "Ressourcerie"}
+    )
     assert response.status_code == 409
     assert logged_in.get("/wiki/repair-cafe").status_code == 200
 
@@ -128,10 +163,18 @@ def test_permalinks_survive_renames(logged_in, make_page):
     page = make_page(title="Haies bocagères")
     first_rev = page.current_id
     service.rename_page(page, "Haies bocagères du Bressuirais", None)
-    assert logged_in.get(f"/p/{page.id}").headers["Location"].endswith("/wiki/haies-bocageres-du-bressuirais")
+    assert (
+        logged_in.get(f"/p/{page.id}")
+        .headers["Location"]
+        .endswith("/wiki/haies-bocageres-du-bressuirais")
+    )
     response = logged_in.get(f"/r/{first_rev}", follow_redirects=True)
     assert response.status_code == 200
-    assert logged_in.get(f"/s/{page.short_code}").headers["Location"].endswith("/wiki/haies-bocageres-du-bressuirais")
+    assert (
+        logged_in.get(f"/s/{page.short_code}")
+        .headers["Location"]
+        .endswith("/wiki/haies-bocageres-du-bressuirais")
+    )
 
 
 def test_unknown_revision_and_revision_of_another_page(client, make_page):
@@ -148,9 +191,13 @@ def test_diff_shows_word_changes_inline_and_side_by_side(logged_in, make_page, u
 
     page = make_page(title="Budget", text="Montant : dix mille euros\n")
     first = page.current_id
-    second = service.save_page(slug="budget", title=None, text="Montant : vingt mille euros\n", author=user, base_id=first)
+    second = service.save_page(
+        slug="budget", title=None, text="Montant : vingt mille euros\n", author=user, base_id=first
+    )
     for view in ("inline", "split"):
-        html = logged_in.get(f"/wiki/budget/diff?from={first}&to={second.id}&view={view}").get_data(as_text=True)
+        html = logged_in.get(f"/wiki/budget/diff?from={first}&to={second.id}&view={view}").get_data(
+            as_text=True
+        )
         assert "<mark>dix</mark>" in html and "<mark>vingt</mark>" in html
 
 
@@ -170,15 +217,25 @@ def test_revert_through_history_brings_back_old_text(logged_in, make_page, user)
 def test_wiki_links_render_red_for_missing_pages(client, make_page):
     make_page(title="Jardin", text="Voir [[Cantine bio]] et [[Jardin|ce jardin]].")
     html = client.get("/wiki/jardin").get_data(as_text=True)
-    assert re.search(r'class="wikilink new"[^>]*href="/wiki/cantine-bio/edit', html) or re.search(r'href="/wiki/cantine-bio/edit[^"]*"[^>]*class="wikilink new"', html)
+    assert re.search(r'class="wikilink new"[^>]*href="/wiki/cantine-bio/edit', html) or re.search(
+        r'href="/wiki/cantine-bio/edit[^"]*"[^>]*class="wikilink new"', html
+    )
     assert re.search(r'href="/wiki/jardin"', html)
 
 
 def test_hostile_html_in_a_page_never_reaches_the_browser(client, make_page):
-    make_page(title="Piège", text='<script>alert(1)</script>\n\n<img src=x onerror="alert(2)">\n\n[clic](javascript:alert(3))\n\n<svg onload="alert(4)"></svg>')
+    make_page(
+        title="Piège",
+        text='<script>alert(1)</script>\n\n<img src=x onerror="alert(2)">\n\n[clic](javascript:alert(3))\n\n<svg onload="alert(4)"></svg>',
+    )
     html = client.get("/wiki/piege").get_data(as_text=True)
     content = html.split('<div class="content">', 1)[1]
-    assert "<script>alert" not in content and "onerror" not in content and "javascript:" not in content and "<svg" not in content
+    assert (
+        "<script>alert" not in content
+        and "onerror" not in content
+        and "javascript:" not in content
+        and "<svg" not in content
+    )
 
 
 def test_print_view_and_qr_code_point_to_the_short_permalink(client, make_page):
@@ -194,7 +251,9 @@ def test_recent_changes_and_feeds_list_revisions(client, make_page):
     make_page(title="Frigo solidaire")
     assert "Frigo solidaire" in client.get("/recent").get_data(as_text=True)
     feed = client.get("/feeds/recent.atom")
-    assert feed.mimetype == "application/atom+xml" and "Frigo solidaire" in feed.get_data(as_text=True)
+    assert feed.mimetype == "application/atom+xml" and "Frigo solidaire" in feed.get_data(
+        as_text=True
+    )
     assert client.get("/wiki/frigo-solidaire/history.atom").status_code == 200
 
 
@@ -203,12 +262,16 @@ def test_hidden_revision_is_refused_to_readers(client, make_page, user):
 
     page = make_page(title="Modération", text="texte injurieux")
     first = page.current
-    service.save_page(slug="moderation", title=None, text="texte propre", author=user, base_id=first.id)
+    service.save_page(
+        slug="moderation", title=None, text="texte propre", author=user, base_id=first.id
+    )
     service.set_revision_hidden(first, True)
     assert client.get(f"/wiki/moderation/revisions/{first.id}").status_code == 403
 
 
-def test_repeated_section_heading_gets_an_inline_message_and_keeps_the_text(logged_in, make_page, db):
+def test_repeated_section_heading_gets_an_inline_message_and_keeps_the_text(
+    logged_in, make_page, db
+):
     make_page(title="Cantine")
     text = "# Cantine\n\n## Verrous\n- Le prix des repas\n\n## Verrous\n- Les horaires\n"
     response = save(logged_in, "cantine", text)

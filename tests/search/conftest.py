@@ -7,9 +7,19 @@ import pytest
 from wiki.pages.service import save_page
 
 
-def experience(title, *, territory="Raismes", themes=("alimentation",), status="en cours",
-               scale="commune", setting="périurbain", context="", levers=(), obstacles=(),
-               replicate=""):
+def experience(
+    title,
+    *,
+    territory="Raismes",
+    themes=("alimentation",),
+    status="en cours",
+    scale="commune",
+    setting="périurbain",
+    context="",
+    levers=(),
+    obstacles=(),
+    replicate="",
+):
     lines = [
         "---",
         "type: experience",

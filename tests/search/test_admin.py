@@ -208,10 +208,18 @@ def test_while_a_rebuild_holds_the_lock_another_one_is_refused(admin, corpus, in
 
 
 def test_a_rebuild_whose_process_stopped_reads_as_interrupted(admin, corpus, index_dir):
-    (index_dir / index_admin.PROGRESS_FILE).write_text(json.dumps(
-        {"state": "running", "done": 200, "total": 3000, "started": "2025-03-01T10:00:00",
-         "finished": None, "error": None}
-    ))
+    (index_dir / index_admin.PROGRESS_FILE).write_text(
+        json.dumps(
+            {
+                "state": "running",
+                "done": 200,
+                "total": 3000,
+                "started": "2025-03-01T10:00:00",
+                "finished": None,
+                "error": None,
+            }
+        )
+    )
 
     progress = admin.get("/admin/search/progress.json").get_json()
 

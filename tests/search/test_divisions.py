@@ -9,8 +9,10 @@ from wiki.search import query
 
 def _experience(title, insee=None, territory="Quelque part"):
     code = f"insee: '{insee}'\n" if insee else ""
-    return (f"---\ntype: experience\nterritory: {territory}\n{code}scale: commune\n"
-            f"themes: [alimentation]\n---\n# {title}\n\n## Contexte\n\nUne cantine locale.\n")
+    return (
+        f"---\ntype: experience\nterritory: {territory}\n{code}scale: commune\n"
+        f"themes: [alimentation]\n---\n# {title}\n\n## Contexte\n\nUne cantine locale.\n"
+    )
 
 
 @pytest.fixture
@@ -44,14 +46,17 @@ def test_filtering_by_region_or_department_code(places):
     assert {v.label for v in both.facets["department"]} == {"Nord", "Corse-du-Sud"}
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ('region:"Hauts-de-France"', ["Cantine de Raismes"]),
-    ("région:corse", ["Cantine d'Ajaccio"]),
-    ("region:93", ["Cantine de Mouans"]),
-    ("departement:nord cantine", ["Cantine de Raismes"]),
-    ("département:2a", ["Cantine d'Ajaccio"]),
-    ("region:occitanie", []),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ('region:"Hauts-de-France"', ["Cantine de Raismes"]),
+        ("région:corse", ["Cantine d'Ajaccio"]),
+        ("region:93", ["Cantine de Mouans"]),
+        ("departement:nord cantine", ["Cantine de Raismes"]),
+        ("département:2a", ["Cantine d'Ajaccio"]),
+        ("region:occitanie", []),
+    ],
+)
 def test_region_and_department_prefixes_take_names_or_codes(places, typed, expected):
     assert titles(query.search(typed)) == expected
 

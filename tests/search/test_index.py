@@ -74,13 +74,23 @@ def test_a_save_waits_for_another_writer_instead_of_failing(app, save):
 def test_index_after_many_edits_equals_index_rebuilt_from_scratch(app, save, user):
     pages = []
     for n in range(6):
-        pages.append(save(f"Expérience numéro {n}", experience(
-            f"Expérience numéro {n}", themes=("energie",) if n % 2 else ("eau", "sante"),
-            levers=[f"Levier {n} : des bénévoles."], obstacles=[f"Verrou {n} : le foncier."],
-        )).page)
+        pages.append(
+            save(
+                f"Expérience numéro {n}",
+                experience(
+                    f"Expérience numéro {n}",
+                    themes=("energie",) if n % 2 else ("eau", "sante"),
+                    levers=[f"Levier {n} : des bénévoles."],
+                    obstacles=[f"Verrou {n} : le foncier."],
+                ),
+            ).page
+        )
     for n, page in enumerate(pages):
-        save(page.title, experience(page.title, status="terminé", levers=[f"Nouveau levier {n}"]),
-             slug=page.slug)
+        save(
+            page.title,
+            experience(page.title, status="terminé", levers=[f"Nouveau levier {n}"]),
+            slug=page.slug,
+        )
     service.rename_page(pages[0], "Expérience renommée", user)
     service.revert_page(pages[1], service.history(pages[1])[-1], user)
     service.set_revision_hidden(service.history(pages[2])[-1], True)
@@ -133,8 +143,9 @@ def test_check_finds_stale_and_extra_documents(app, save):
     page = save("Friperie", "# Friperie\n\nDes vêtements.\n").page
     ix = whoosh_index.open_dir(str(IndexStore(app.config["SEARCH_INDEX_DIR"]).current_path()))
     with ix.writer() as writer:
-        writer.update_document(id=str(page.id), slug=page.slug, title="Ancien titre",
-                               fingerprint="old", body="ancien")
+        writer.update_document(
+            id=str(page.id), slug=page.slug, title="Ancien titre", fingerprint="old", body="ancien"
+        )
         writer.add_document(id="9999", slug="disparue", title="Page disparue", fingerprint="x")
     drift = index.check(index.target_for(app), fix=True)
     assert (drift.missing, drift.stale, drift.extra) == ([], [page.id], [9999])
@@ -150,8 +161,12 @@ def _save_in_another_process(data_dir, prefix, barrier, errors):
             barrier.wait(timeout=30)
             for n in range(6):
                 title = f"{prefix} numéro {n}"
-                service.save_page(slug=None, title=title, author=author,
-                                  text=f"# {title}\n\nCompost partagé {prefix.lower()}.\n")
+                service.save_page(
+                    slug=None,
+                    title=title,
+                    author=author,
+                    text=f"# {title}\n\nCompost partagé {prefix.lower()}.\n",
+                )
             db.engine.dispose()
     except BaseException as error:  # reported to the parent, which asserts there is none
         errors.put(f"{prefix}: {error!r}")
@@ -163,8 +178,7 @@ def test_two_processes_saving_at_once_both_succeed_and_stay_findable(app, user, 
     context = multiprocessing.get_context("fork")
     barrier, errors = context.Barrier(2), context.Queue()
     workers = [
-        context.Process(target=_save_in_another_process,
-                        args=(tmp_path, prefix, barrier, errors))
+        context.Process(target=_save_in_another_process, args=(tmp_path, prefix, barrier, errors))
         for prefix in ("Amont", "Aval")
     ]
     for worker in workers:
@@ -189,14 +203,19 @@ def _older_schema_index(directory, pages):
     store = IndexStore(directory)
     path = store.directory / "gen-00000000T000000-old"
     path.mkdir(parents=True)
-    schema = Schema(id=ID(stored=True, unique=True), slug=STORED(), fingerprint=STORED(),
-                    title=TEXT(analyzer=french_analyzer(), stored=True),
-                    body=TEXT(analyzer=french_analyzer(), stored=True))
+    schema = Schema(
+        id=ID(stored=True, unique=True),
+        slug=STORED(),
+        fingerprint=STORED(),
+        title=TEXT(analyzer=french_analyzer(), stored=True),
+        body=TEXT(analyzer=french_analyzer(), stored=True),
+    )
     ix = whoosh_index.create_in(str(path), schema)
     with ix.writer() as writer:
         for page in pages:
-            writer.add_document(id=str(page.id), slug=page.slug, title=page.title,
-                                fingerprint="old", body="ancien")
+            writer.add_document(
+                id=str(page.id), slug=page.slug, title=page.title, fingerprint="old", body="ancien"
+            )
     store.swap(path)
     return store, path
 

@@ -55,7 +55,8 @@ def test_fielded_search_on_territory_theme_status(corpus):
     assert titles(query.search("statut:termine")) == ["Centrale solaire citoyenne"]
     assert titles(query.search("status:done")) == ["Centrale solaire citoyenne"]
     assert sorted(titles(query.search('statut:"en cours"'))) == [
-        "Jardin partagé des Tilleuls", "Monnaie locale du Cantal",
+        "Jardin partagé des Tilleuls",
+        "Monnaie locale du Cantal",
     ]
     assert len(titles(query.search("auteur:camille"))) == 3
     assert titles(query.search("echelle:departement milieu:rural")) == ["Monnaie locale du Cantal"]
@@ -102,8 +103,11 @@ def test_snippet_escapes_the_page_text(save):
 
 
 def test_sort_by_date_puts_the_latest_change_first(corpus, save):
-    save("Jardin partagé des Tilleuls",
-         corpus["jardin"].current.text + "\nMise à jour des habitants.\n", slug="jardin-partage-des-tilleuls")
+    save(
+        "Jardin partagé des Tilleuls",
+        corpus["jardin"].current.text + "\nMise à jour des habitants.\n",
+        slug="jardin-partage-des-tilleuls",
+    )
     assert titles(query.search("habitants", sort="date"))[0] == "Jardin partagé des Tilleuls"
 
 
@@ -162,14 +166,17 @@ def test_a_hit_in_verrous_shows_only_the_matching_obstacle(save):
     from tests.search.conftest import experience
 
     title = "Habitat participatif à Angers"
-    save(title, experience(
+    save(
         title,
-        obstacles=(
-            "Le foncier disponible, rare et cher : sans le lot réservé, le projet s’arrêtait.",
-            "La durée : sept ans entre la première réunion et la livraison.",
-            "Les délais administratifs.",
+        experience(
+            title,
+            obstacles=(
+                "Le foncier disponible, rare et cher : sans le lot réservé, le projet s’arrêtait.",
+                "La durée : sept ans entre la première réunion et la livraison.",
+                "Les délais administratifs.",
+            ),
         ),
-    ))
+    )
     hit = query.search("verrou:foncier").hits[0]
     assert hit.matched_in == "obstacles"
     assert "foncier" in hit.snippet_text

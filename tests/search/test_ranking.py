@@ -16,11 +16,23 @@ from wiki.search.schema import make_schema
 
 from .test_speed import _build, _documents
 
-RANKED = ["jardin", "jardins habitants", "monnaie OR solaire", "habitants -jardin",
-          "verrou:foncier", "verrou:foncier jardin", "vélos OR NOT réseau", "theme:energie",
-          "theme:energie habitants", "jardin ANDMAYBE solaire", "habitants NOT solaire NOT vélos",
-          "(jardin OR monnaie) soutien", "levier:élus OR titre:page", "inconnu",
-          "jardin^3 vélos"]
+RANKED = [
+    "jardin",
+    "jardins habitants",
+    "monnaie OR solaire",
+    "habitants -jardin",
+    "verrou:foncier",
+    "verrou:foncier jardin",
+    "vélos OR NOT réseau",
+    "theme:energie",
+    "theme:energie habitants",
+    "jardin ANDMAYBE solaire",
+    "habitants NOT solaire NOT vélos",
+    "(jardin OR monnaie) soutien",
+    "levier:élus OR titre:page",
+    "inconnu",
+    "jardin^3 vélos",
+]
 
 
 def _whoosh_ranking(s, parsed, docs):
@@ -38,8 +50,7 @@ def test_scores_and_order_equal_whoosh(tmp_path, q):
         assert parsed is not None
         docs = search_query._matching_docs(s, parsed)
         expected = _whoosh_ranking(s, parsed, docs)
-        ranked = scoring.top(s, parsed, docs, len(docs) + 5,
-                             lambda sub: search_query._docs(s, sub))
+        ranked = scoring.top(s, parsed, docs, len(docs) + 5, lambda sub: search_query._docs(s, sub))
         assert ranked is not None, "a query the ranker should handle"
         assert [docnum for _score, docnum in ranked] == [docnum for docnum, _s in expected]
         for (score, _docnum), (_d, whoosh_score) in zip(ranked, expected, strict=True):
@@ -98,14 +109,15 @@ def test_postings_read_whole_equal_whoosh_matchers(tmp_path):
                 # Deleted documents stay in the lists read whole; search() drops them once.
                 gone = postings.deleted(s)
                 assert gone
-                assert {d: w for d, w in postings.postings(s, name, term).items()
-                        if d not in gone} == {d: w for d, (w, _v) in expected.items()}
+                assert {
+                    d: w for d, w in postings.postings(s, name, term).items() if d not in gone
+                } == {d: w for d, (w, _v) in expected.items()}
                 assert postings.doc_ids(s, name, term) - gone == set(expected)
                 if s.schema[name].format.supports("positions"):
                     decode = s.schema[name].format.decoder("positions")
-                    assert {d: p for d, p in postings.positions(s, name, term).items()
-                            if d not in gone} == {
-                        d: tuple(decode(v)) for d, (_w, v) in expected.items()}
+                    assert {
+                        d: p for d, p in postings.positions(s, name, term).items() if d not in gone
+                    } == {d: tuple(decode(v)) for d, (_w, v) in expected.items()}
 
 
 def test_deleted_are_the_documents_whoosh_leaves_out(tmp_path):
@@ -120,7 +132,8 @@ def test_columns_read_whole_equal_whoosh(tmp_path):
     ix = _build(tmp_path)
     with ix.searcher() as s:
         assert postings.column(s, "updated") == list(
-            s.reader().column_reader("updated", translate=False))
+            s.reader().column_reader("updated", translate=False)
+        )
 
 
 def test_public_reader_path_gives_the_same_lists(tmp_path):
@@ -131,8 +144,9 @@ def test_public_reader_path_gives_the_same_lists(tmp_path):
             reader = sub.reader()
             for term in list(reader.lexicon("content"))[:40]:
                 for kind in ("ids", "weights", "positions"):
-                    assert postings._read(reader, "content", term, kind) == \
-                        postings._read_public(reader, "content", term, kind)
+                    assert postings._read(reader, "content", term, kind) == postings._read_public(
+                        reader, "content", term, kind
+                    )
 
 
 def test_after_a_save_the_cached_segments_give_the_new_state(tmp_path):
@@ -152,8 +166,9 @@ def test_after_a_save_the_cached_segments_give_the_new_state(tmp_path):
     changed.update(title="Page sans rapport", content="Rien à voir", body="Rien à voir")
     writer = ix.writer(**WRITER_OPTIONS)
     writer.update_document(**changed)
-    writer.add_document(**{**changed, "id": "99", "title": "Un jardin de plus",
-                           "content": "Un jardin de plus"})
+    writer.add_document(
+        **{**changed, "id": "99", "title": "Un jardin de plus", "content": "Un jardin de plus"}
+    )
     writer.commit(merge=False)
     with ix.searcher() as s:
         assert len(s.leaf_searchers()) == 2

@@ -20,22 +20,33 @@ TEXTS = [
 
 
 def _tokens(analyzer, text, **options):
-    return [(t.text, getattr(t, "pos", None), getattr(t, "startchar", None),
-             getattr(t, "endchar", None), getattr(t, "stopped", None))
-            for t in analyzer(text, **options)]
+    return [
+        (
+            t.text,
+            getattr(t, "pos", None),
+            getattr(t, "startchar", None),
+            getattr(t, "endchar", None),
+            getattr(t, "stopped", None),
+        )
+        for t in analyzer(text, **options)
+    ]
 
 
-@pytest.mark.parametrize("options", [
-    {},
-    {"positions": True, "chars": True},
-    {"positions": True, "chars": True, "removestops": False, "mode": "index"},
-    {"no_morph": True},
-    {"mode": "query"},
-])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"positions": True, "chars": True},
+        {"positions": True, "chars": True, "removestops": False, "mode": "index"},
+        {"no_morph": True},
+        {"mode": "query"},
+    ],
+)
 def test_cached_analyzer_gives_the_tokens_of_the_filter_chain(options):
     for text in TEXTS:
         assert _tokens(french_analyzer(), text, **options) == _tokens(
-            legacy_french_analyzer(), text, **options)
+            legacy_french_analyzer(), text, **options
+        )
 
 
 def _documents(count=60):
@@ -43,16 +54,21 @@ def _documents(count=60):
     words = ["jardin", "monnaie", "solaire", "vélos", "habitants", "réseau", "foncier"]
     for n in range(count):
         document = {
-            "id": str(n), "slug": f"p{n}", "title": f"Page {words[n % 7]} {n}",
-            "title_prefix": f"Page {words[n % 7]}", "title_sort": f"page {n:03d}",
+            "id": str(n),
+            "slug": f"p{n}",
+            "title": f"Page {words[n % 7]} {n}",
+            "title_prefix": f"Page {words[n % 7]}",
+            "title_sort": f"page {n:03d}",
             "body": f"Les {words[n % 7]} et les {words[(n * 3) % 7]} du quartier {n}.",
             "levers": f"Le soutien des élus {words[(n + 1) % 7]}",
             "obstacles": "Le manque de foncier" if n % 4 == 0 else "La lenteur",
-            "themes": "energie" if n % 3 else "alimentation", "status": "en-cours",
+            "themes": "energie" if n % 3 else "alimentation",
+            "status": "en-cours",
             "updated": start + timedelta(days=(n * 7) % 50),
         }
         document["content"] = "\n\n".join(
-            document[name] for name in ("title", "levers", "obstacles", "body"))
+            document[name] for name in ("title", "levers", "obstacles", "body")
+        )
         yield document
 
 
@@ -63,7 +79,7 @@ def _build(path, segments=3, delete=("5", "17")):
     size = len(documents) // segments + 1
     for first in range(0, len(documents), size):
         writer = ix.writer()
-        for document in documents[first:first + size]:
+        for document in documents[first : first + size]:
             writer.add_document(**document)
         writer.commit(merge=False)
     writer = ix.writer()
@@ -73,9 +89,19 @@ def _build(path, segments=3, delete=("5", "17")):
     return ix
 
 
-QUERIES = ["jardin", "jardins habitants", "monnaie OR solaire", "habitants -jardin",
-           "verrou:foncier", '"manque de foncier"', "vélos OR NOT réseau", "theme:energie",
-           "jardin ANDMAYBE solaire", "inconnu", "habitants NOT solaire NOT vélos"]
+QUERIES = [
+    "jardin",
+    "jardins habitants",
+    "monnaie OR solaire",
+    "habitants -jardin",
+    "verrou:foncier",
+    '"manque de foncier"',
+    "vélos OR NOT réseau",
+    "theme:energie",
+    "jardin ANDMAYBE solaire",
+    "inconnu",
+    "habitants NOT solaire NOT vélos",
+]
 
 
 @pytest.mark.parametrize("q", QUERIES)
@@ -92,11 +118,13 @@ def test_date_order_is_whoosh_sorted_order(tmp_path):
     with ix.searcher() as s:
         parsed, _notices = search_query.parse(search_query.understand("habitants"), s.schema)
         docs = search_query._matching_docs(s, parsed)
-        expected = [hit.docnum for hit in s.search(parsed, limit=None, filter=docs,
-                                                   sortedby="updated", reverse=True)]
+        expected = [
+            hit.docnum
+            for hit in s.search(parsed, limit=None, filter=docs, sortedby="updated", reverse=True)
+        ]
         for page in (1, 2):
             hits = search_query._page_of_hits(s, parsed, docs, True, "date", page, 7)
-            wanted = expected[(page - 1) * 7:page * 7]
+            wanted = expected[(page - 1) * 7 : page * 7]
             assert [h.page_id for h in hits] == [int(s.stored_fields(d)["id"]) for d in wanted]
 
 
@@ -122,13 +150,15 @@ def test_index_built_with_the_whoosh_fix_equals_one_built_without(tmp_path):
             assert list(a.lexicon(name)) == list(b.lexicon(name))
             for term in a.lexicon(name):
                 assert list(a.postings(name, term).items_as("weight")) == list(
-                    b.postings(name, term).items_as("weight"))
+                    b.postings(name, term).items_as("weight")
+                )
                 assert a.doc_frequency(name, term) == b.doc_frequency(name, term)
         assert a.doc_count() == b.doc_count()
 
 
-@pytest.mark.parametrize("q", ['"manque de foncier"', '"page jardin"', 'habitants "page vélos"',
-                               '"les jardin"'])
+@pytest.mark.parametrize(
+    "q", ['"manque de foncier"', '"page jardin"', 'habitants "page vélos"', '"les jardin"']
+)
 def test_phrase_relevance_order_is_whoosh_order(tmp_path, q):
     ix = _build(tmp_path)
     with ix.searcher() as s:

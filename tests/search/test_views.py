@@ -62,10 +62,10 @@ def test_did_you_mean_is_offered_on_a_typo(client, corpus):
         "AND OR NOT",
         "slug:jardin",
         "fingerprint:x",
-        "\"\"",
+        '""',
         "()",
         "le la les",
-        "statut:\"",
+        'statut:"',
         "theme:(",
         "l’énergie d'aujourd'hui",
         "http://exemple.fr/a:b",
@@ -113,9 +113,15 @@ def test_csv_export_has_every_result_and_the_matched_statement(client, corpus):
         assert response.mimetype == "text/csv"
         rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
         assert len(rows) == 3
-    rows = list(csv.DictReader(io.StringIO(
-        client.get("/search.csv?q=verrou:raccordement").get_data(as_text=True).lstrip("\ufeff")
-    )))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get("/search.csv?q=verrou:raccordement")
+                .get_data(as_text=True)
+                .lstrip("\ufeff")
+            )
+        )
+    )
     assert [r["title"] for r in rows] == ["Centrale solaire citoyenne"]
     assert rows[0]["territory"] == "Parthenay"
     assert rows[0]["themes"] == "energie;gouvernance"
@@ -125,7 +131,7 @@ def test_csv_export_has_every_result_and_the_matched_statement(client, corpus):
 
 
 def test_csv_export_never_starts_a_cell_with_a_formula(client, save):
-    save("=HYPERLINK(\"x\") tableur", "# Tableur\n\nUne formule de tableur.\n")
+    save('=HYPERLINK("x") tableur', "# Tableur\n\nUne formule de tableur.\n")
     text = client.get("/search.csv?q=tableur").get_data(as_text=True)
     assert "'=HYPERLINK" in text
 
@@ -138,7 +144,6 @@ def test_suggest_returns_matching_titles_as_json(client, corpus):
     ]
     assert client.get("/search/suggest?q=").json == []
     assert client.get("/search/suggest", query_string={"q": "\x00" * 5000}).json == []
-
 
 
 def test_search_box_shows_the_query_as_typed_not_as_rewritten(client, corpus):
@@ -165,7 +170,7 @@ def test_results_page_has_a_facet_sidebar_beside_labelled_hits(client, corpus):
     assert '<strong class="matched-in">Obstacle:</strong>' in html
     assert "<dt>Territory</dt>" in html and "<dt>Status</dt>" in html
     assert "css/search.css" in html and "js/search.js" in html
-    assert "style=" not in html.split('<main', 1)[1]  # the CSP forbids inline styles
+    assert "style=" not in html.split("<main", 1)[1]  # the CSP forbids inline styles
 
 
 def test_searches_and_exports_are_rate_limited_per_address(tmp_path, migrated_db):
@@ -176,8 +181,12 @@ def test_searches_and_exports_are_rate_limited_per_address(tmp_path, migrated_db
     data_dir = tmp_path / "limited"
     data_dir.mkdir()
     shutil.copy(migrated_db, data_dir / "essaim.db")
-    app = make_app(data_dir, RATELIMIT_ENABLED=True, SEARCH_RATE_LIMIT="3 per minute",
-                   EXPORT_RATE_LIMIT="2 per minute")
+    app = make_app(
+        data_dir,
+        RATELIMIT_ENABLED=True,
+        SEARCH_RATE_LIMIT="3 per minute",
+        EXPORT_RATE_LIMIT="2 per minute",
+    )
     client = app.test_client()
     searches = [client.get("/search?q=jardin").status_code for _ in range(4)]
     exports = [client.get("/search.csv?q=jardin").status_code for _ in range(3)]
@@ -196,8 +205,7 @@ def test_behind_a_proxy_each_visitor_has_their_own_limit(tmp_path, migrated_db):
     data_dir = tmp_path / "proxied"
     data_dir.mkdir()
     shutil.copy(migrated_db, data_dir / "essaim.db")
-    app = make_app(data_dir, RATELIMIT_ENABLED=True, SEARCH_RATE_LIMIT="2 per minute",
-                   PROXIES=1)
+    app = make_app(data_dir, RATELIMIT_ENABLED=True, SEARCH_RATE_LIMIT="2 per minute", PROXIES=1)
     client = app.test_client()
 
     def search(visitor):

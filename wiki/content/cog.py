@@ -88,8 +88,10 @@ def _folded_names() -> list[tuple[str, Commune]]:
 @functools.cache
 def _divisions(filename: str) -> dict[str, Division]:
     text = resources.files(__package__).joinpath(f"data/{filename}").read_text("utf-8")
-    return {row["code"]: Division(row["code"], row["name"], row.get("region", ""))
-            for row in csv.DictReader(io.StringIO(text))}
+    return {
+        row["code"]: Division(row["code"], row["name"], row.get("region", ""))
+        for row in csv.DictReader(io.StringIO(text))
+    }
 
 
 def department_list() -> list[Division]:

@@ -298,7 +298,8 @@ def _derived_version() -> tuple:
     statements = db.session.execute(select(func.count(Statement.id), func.max(Statement.id))).one()
     themes = db.session.execute(
         select(func.count(PageTheme.page_id), func.count(Theme.slug.distinct()))
-        .select_from(PageTheme).join(Theme, Theme.slug == PageTheme.theme, isouter=True)
+        .select_from(PageTheme)
+        .join(Theme, Theme.slug == PageTheme.theme, isouter=True)
     ).one()
     vocabulary = tuple(db.session.execute(select(Theme.slug, Theme.label_fr, Theme.label_en)))
     return (*statements, *themes, hash(vocabulary))

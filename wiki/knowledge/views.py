@@ -140,8 +140,9 @@ def compare():
 @configured_limit("EXPORT_RATE_LIMIT")
 def compare_csv():
     filters = service.Filters.from_mapping(request.args)
-    body = service.comparison_csv(service.experiences(filters), page_url,
-                                  spreadsheet.delimiter(request.args))
+    body = service.comparison_csv(
+        service.experiences(filters), page_url, spreadsheet.delimiter(request.args)
+    )
     return Response(
         body,
         mimetype="text/csv",

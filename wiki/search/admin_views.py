@@ -54,8 +54,14 @@ def admin_mend():
         flash(_("The index was already in step with the database."), "success")
     else:
         rewritten = len(drift.missing) + len(drift.stale) + len(drift.extra)
-        flash(ngettext("Mended: %(num)s page rewritten in the index.",
-                       "Mended: %(num)s pages rewritten in the index.", rewritten), "success")
+        flash(
+            ngettext(
+                "Mended: %(num)s page rewritten in the index.",
+                "Mended: %(num)s pages rewritten in the index.",
+                rewritten,
+            ),
+            "success",
+        )
     return redirect(url_for("search.admin_page"))
 
 
@@ -67,8 +73,9 @@ def admin_rebuild():
     try:
         admin.start_rebuild(index.target_for())
     except admin.RebuildRunning:
-        flash(_("A rebuild is already running: wait for it to end before starting another."),
-              "error")
+        flash(
+            _("A rebuild is already running: wait for it to end before starting another."), "error"
+        )
         return _page(status=409)
     return redirect(url_for("search.admin_page", _anchor="rebuild"))
 
@@ -77,29 +84,42 @@ def admin_rebuild():
 def admin_progress():
     _require_admin()
     progress = admin.read_progress(index.target_for())
-    response = jsonify({**progress.as_json(), "text": rebuild_text(progress),
-                        "message": rebuild_message(progress)})
+    response = jsonify(
+        {**progress.as_json(), "text": rebuild_text(progress), "message": rebuild_message(progress)}
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 def rebuild_text(progress: admin.Progress) -> str:
     """“1 234 / 10 000 pages”, for the progress bar and the JSON alike."""
-    return ngettext("%(done)s / %(total)s page", "%(done)s / %(total)s pages", progress.total,
-                    done=format_number(progress.done), total=format_number(progress.total))
+    return ngettext(
+        "%(done)s / %(total)s page",
+        "%(done)s / %(total)s pages",
+        progress.total,
+        done=format_number(progress.done),
+        total=format_number(progress.total),
+    )
 
 
 def rebuild_message(progress: admin.Progress) -> str:
     if progress.state == "running":
         return _("Rebuilding the index…")
     if progress.state == "done":
-        return ngettext("The last rebuild is complete: %(pages)s page indexed.",
-                        "The last rebuild is complete: %(pages)s pages indexed.",
-                        progress.total, pages=format_number(progress.total))
+        return ngettext(
+            "The last rebuild is complete: %(pages)s page indexed.",
+            "The last rebuild is complete: %(pages)s pages indexed.",
+            progress.total,
+            pages=format_number(progress.total),
+        )
     if progress.state == "failed":
-        return _("The last rebuild failed (%(error)s). The live index was kept as it was.",
-                 error=progress.error or "?")
+        return _(
+            "The last rebuild failed (%(error)s). The live index was kept as it was.",
+            error=progress.error or "?",
+        )
     if progress.state == "interrupted":
-        return _("The last rebuild stopped before its end (its server process was stopped). "
-                 "The live index was kept as it was.")
+        return _(
+            "The last rebuild stopped before its end (its server process was stopped). "
+            "The live index was kept as it was."
+        )
     return _("No rebuild was started from this page yet.")

@@ -10,8 +10,12 @@ group = click.Group("search", help="Search index: rebuild it, check it against t
 
 
 @group.command("reindex")
-@click.option("--procs", default=2, show_default=True,
-              help="Writer processes (2 halves a rebuild on two cores; 1 for a single core).")
+@click.option(
+    "--procs",
+    default=2,
+    show_default=True,
+    help="Writer processes (2 halves a rebuild on two cores; 1 for a single core).",
+)
 @click.option("--limitmb", default=256, show_default=True, help="Memory of each writer, in MB.")
 @with_appcontext
 def reindex(procs: int, limitmb: int) -> None:
@@ -25,14 +29,17 @@ def reindex(procs: int, limitmb: int) -> None:
 
     total = db.session.scalar(select(func.count(Page.id))) or 0
     with click.progressbar(length=total, label="Indexing pages", show_pos=True) as bar:
-        count = index.rebuild(index.target_for(), progress=bar.update, procs=procs,
-                              limitmb=limitmb)
+        count = index.rebuild(index.target_for(), progress=bar.update, procs=procs, limitmb=limitmb)
     click.echo(f"Index rebuilt: {count} pages.")
 
 
 @group.command("check")
-@click.option("--fix/--no-fix", default=True, show_default=True,
-              help="Mend the drift found (the default), or only list it.")
+@click.option(
+    "--fix/--no-fix",
+    default=True,
+    show_default=True,
+    help="Mend the drift found (the default), or only list it.",
+)
 @with_appcontext
 def check(fix: bool) -> None:
     """List pages missing from the index, indexed from an older state, or indexed but gone.
@@ -48,9 +55,11 @@ def check(fix: bool) -> None:
     with click.progressbar(length=total, label="Checking pages", show_pos=True) as bar:
         drift = index.check(index.target_for(), fix=fix, progress=bar.update)
     titles = dict(db.session.execute(select(Page.id, Page.title)).tuples().all())
-    for label, ids in (("missing from the index", drift.missing),
-                       ("stale in the index", drift.stale),
-                       ("in the index but not in the database", drift.extra)):
+    for label, ids in (
+        ("missing from the index", drift.missing),
+        ("stale in the index", drift.stale),
+        ("in the index but not in the database", drift.extra),
+    ):
         click.echo(f"{len(ids)} {'page' if len(ids) == 1 else 'pages'} {label}")
         for page_id in ids:
             click.echo(f"  #{page_id} {titles.get(page_id, '')}".rstrip())

@@ -73,10 +73,17 @@ def page_document(page: Page, theme_labels: dict[str, tuple[str, str]] | None = 
     themes_text = " ".join(" ".join(labels.get(t, (t, ""))) for t in themes)
     # Everything a plain word or a phrase is looked for in (see schema.TEXT_FIELDS).
     document["content"] = "\n\n".join(
-        part for part in (
-            document["title"], document["levers"], document["obstacles"],
-            document["replicate"], document["body"], document["territory"], themes_text,
-        ) if part
+        part
+        for part in (
+            document["title"],
+            document["levers"],
+            document["obstacles"],
+            document["replicate"],
+            document["body"],
+            document["territory"],
+            themes_text,
+        )
+        if part
     )
     document["fingerprint"] = fingerprint(document)
     return document
@@ -87,8 +94,10 @@ def _divisions(insee: str | None) -> dict[str, str]:
     commune = get_commune(insee) if insee else None
     department = get_department(commune.department) if commune else None
     # Lower case, as every facet value is kept (facet_key): "2a" for Corse-du-Sud.
-    return {"department": department.code.lower() if department else "",
-            "region": department.region.lower() if department else ""}
+    return {
+        "department": department.code.lower() if department else "",
+        "region": department.region.lower() if department else "",
+    }
 
 
 def page_body(text: str) -> str:
@@ -119,7 +128,8 @@ def _items(items: list[str], section_text: str | None) -> str:
 def fingerprint(document: dict) -> str:
     """Digest of what a document holds, to tell a stale index entry from a current one."""
     # The derived fields add nothing: they are made of the others.
-    fields = {k: v for k, v in document.items()
-              if k not in ("fingerprint", "title_prefix", "content")}
+    fields = {
+        k: v for k, v in document.items() if k not in ("fingerprint", "title_prefix", "content")
+    }
     data = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha1(data.encode("utf-8"), usedforsecurity=False).hexdigest()

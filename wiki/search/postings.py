@@ -124,8 +124,10 @@ def _combined(s, fieldname: str, text, kind: str):
     if found is not None:
         cache.move_to_end(key)
         return found
-    parts = [_segment_postings(sub.reader(), offset, fieldname, btext, kind)
-             for sub, offset in s.leaf_searchers()]
+    parts = [
+        _segment_postings(sub.reader(), offset, fieldname, btext, kind)
+        for sub, offset in s.leaf_searchers()
+    ]
     parts = [part for part in parts if part]
     if len(parts) == 1:
         found = parts[0]
@@ -222,9 +224,13 @@ def _read_public(reader, fieldname: str, btext: bytes, kind: str, offset: int = 
     if isinstance(matcher, FilterMatcher):
         matcher = matcher.child
     while matcher.is_active():
-        found[offset + matcher.id()] = (matcher.weight() if kind == "weights" else
-                               tuple(matcher.value_as("positions")) if kind == "positions"
-                               else None)
+        found[offset + matcher.id()] = (
+            matcher.weight()
+            if kind == "weights"
+            else tuple(matcher.value_as("positions"))
+            if kind == "positions"
+            else None
+        )
         matcher.next()
     return frozenset(found) if kind == "ids" else found
 
@@ -234,8 +240,11 @@ def deleted(s) -> frozenset[int]:
     cache = searcher_cache(s)
     if "deleted" not in cache:
         cache["deleted"] = frozenset(
-            offset + docnum for sub, offset in s.leaf_searchers()
-            if sub.reader().has_deletions() for docnum in sub.reader().deleted_docs_set)
+            offset + docnum
+            for sub, offset in s.leaf_searchers()
+            if sub.reader().has_deletions()
+            for docnum in sub.reader().deleted_docs_set
+        )
     return cache["deleted"]
 
 
@@ -250,8 +259,12 @@ def lexicon(s, fieldname: str) -> list[bytes]:
     for sub, _offset in s.leaf_searchers():
         reader = sub.reader()
         segment = reader.segment()
-        key = (segment.segment_id() if segment else None, reader.doc_count_all(), fieldname,
-               "lexicon")
+        key = (
+            segment.segment_id() if segment else None,
+            reader.doc_count_all(),
+            fieldname,
+            "lexicon",
+        )
         with _lock:
             found = _segments.get(key)
         if found is None:
@@ -315,8 +328,9 @@ def length_bytes(s, fieldname: str) -> bytes | None:
             for sub, _offset in s.leaf_searchers():
                 reader = sub.reader()
                 count = reader.doc_count_all()
-                column = reader._perdoc._cached_reader(whoosh3._lenfield(fieldname),
-                                                       whoosh3.LENGTHS_COLUMN)
+                column = reader._perdoc._cached_reader(
+                    whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN
+                )
                 if column is None:  # Whoosh's scorer then takes a length of 1
                     parts.append(bytes([length_to_byte(1)]) * count)
                     continue

@@ -71,12 +71,23 @@ KEY_FIELDS = ("themes", "status", "scale", "setting", "author", "region", "depar
 FACET_VOCABULARIES = {"scale": SCALES, "setting": SETTINGS, "status": STATUSES}
 # Other words for the values, as the front matter also accepts them ("done" for "terminé").
 VALUE_ALIASES = {
-    "status": {"idea": "idee", "ongoing": "en-cours", "done": "termine", "finished": "termine",
-               "fini": "termine", "abandoned": "abandonne"},
+    "status": {
+        "idea": "idee",
+        "ongoing": "en-cours",
+        "done": "termine",
+        "finished": "termine",
+        "fini": "termine",
+        "abandoned": "abandonne",
+    },
     "setting": {"urban": "urbain", "periurban": "periurbain", "peri-urbain": "periurbain"},
-    "scale": {"neighbourhood": "quartier", "neighborhood": "quartier",
-              "municipality": "commune", "epci": "intercommunalite",
-              "department": "departement", "region": "region"},
+    "scale": {
+        "neighbourhood": "quartier",
+        "neighborhood": "quartier",
+        "municipality": "commune",
+        "epci": "intercommunalite",
+        "department": "departement",
+        "region": "region",
+    },
 }
 
 SECTION_LABELS = {
@@ -167,8 +178,10 @@ def clean(raw: str | None) -> tuple[str, list[str]]:
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0] or text[:MAX_QUERY_CHARS]
         notices.append(
-            _l("Your search was very long: only its first %(n)s characters were used.",
-               n=MAX_QUERY_CHARS)
+            _l(
+                "Your search was very long: only its first %(n)s characters were used.",
+                n=MAX_QUERY_CHARS,
+            )
         )
     words = text.split()
     if len(words) > MAX_WORDS:
@@ -196,8 +209,12 @@ def understand(raw: str | None) -> Understood:
             return f"{name} {value}"
         if not value.strip('"()').strip():
             notices.append(
-                _l("“%(prefix)s:” needs a word after it (for example %(example)s); it was left "
-                   "out.", prefix=name, example=_EXAMPLES.get(target, f"{name}:energie"))
+                _l(
+                    "“%(prefix)s:” needs a word after it (for example %(example)s); it was left "
+                    "out.",
+                    prefix=name,
+                    example=_EXAMPLES.get(target, f"{name}:energie"),
+                )
             )
             return " "
         if target in KEY_FIELDS:
@@ -273,8 +290,9 @@ def _division_code(field_name: str, key: str) -> str:
 
 
 def _division_names(field_name: str) -> dict[str, str]:
-    return {d.code: d.name for d in (region_list() if field_name == "region"
-                                     else department_list())}
+    return {
+        d.code: d.name for d in (region_list() if field_name == "region" else department_list())
+    }
 
 
 def _theme_slug(key: str) -> str:
@@ -282,8 +300,11 @@ def _theme_slug(key: str) -> str:
     for slug, labels in themes.items():
         if key == slug or key in labels:
             return slug
-    starting = [slug for slug, labels in themes.items()
-                if slug.startswith(key) or any(label.startswith(key) for label in labels)]
+    starting = [
+        slug
+        for slug, labels in themes.items()
+        if slug.startswith(key) or any(label.startswith(key) for label in labels)
+    ]
     return starting[0] if len(starting) == 1 else key
 
 
@@ -302,8 +323,14 @@ def _theme_vocabulary() -> dict[str, tuple[str, ...]]:
 def _parser(schema) -> MultifieldParser:
     parser = MultifieldParser(list(TEXT_FIELDS), schema, group=AndGroup)
     # No wildcards, ranges, boosts, `*:*` or single quotes: French apostrophes are not quotes.
-    for plugin_type in (plugins.WildcardPlugin, plugins.RangePlugin, plugins.BoostPlugin,
-                        plugins.EveryPlugin, plugins.SingleQuotePlugin, plugins.OperatorsPlugin):
+    for plugin_type in (
+        plugins.WildcardPlugin,
+        plugins.RangePlugin,
+        plugins.BoostPlugin,
+        plugins.EveryPlugin,
+        plugins.SingleQuotePlugin,
+        plugins.OperatorsPlugin,
+    ):
         parser.remove_plugin_class(plugin_type)
     parser.add_plugin(
         plugins.OperatorsPlugin(
@@ -364,8 +391,11 @@ def search(
     directory: str | None = None,
 ) -> SearchResults:
     """One page of results for a query and facet filters, with facet counts and notices."""
-    filters = {k: [facet_key(v) for v in vs if facet_key(v)] for k, vs in (filters or {}).items()
-               if k in FACET_FIELDS}
+    filters = {
+        k: [facet_key(v) for v in vs if facet_key(v)]
+        for k, vs in (filters or {}).items()
+        if k in FACET_FIELDS
+    }
     filters = {k: vs for k, vs in filters.items() if vs}
     sort = sort if sort in SORTS else "relevance"
     per_page = min(max(int(per_page or PER_PAGE), 1), MAX_PER_PAGE)
@@ -380,8 +410,12 @@ def search(
         selected = {name: _facet_docs(s, name, keys) for name, keys in filters.items()}
         docs = _intersect(matches, selected.values())
         facets = {
-            name: _facet_values(s, name, _intersect(matches, [d for n, d in selected.items()
-                                                              if n != name]), filters.get(name))
+            name: _facet_values(
+                s,
+                name,
+                _intersect(matches, [d for n, d in selected.items() if n != name]),
+                filters.get(name),
+            )
             for name in FACET_FIELDS
         }
         total = len(docs)
@@ -398,23 +432,34 @@ def search(
         notify([])
     searched = understood.text if not understood.fallback else " ".join(understood.plain_words)
     return SearchResults(
-        query=clean(q)[0], searched=searched,
-        hits=hits, total=total, page=page, pages=pages, per_page=per_page, sort=sort,
-        filters=filters, facets=facets, notices=[str(n) for n in notices],
+        query=clean(q)[0],
+        searched=searched,
+        hits=hits,
+        total=total,
+        page=page,
+        pages=pages,
+        per_page=per_page,
+        sort=sort,
+        filters=filters,
+        facets=facets,
+        notices=[str(n) for n in notices],
         did_you_mean=suggestion,
     )
 
 
-def export(q: str | None, filters: dict[str, list[str]] | None, sort: str = "relevance",
-           directory: str | None = None) -> Iterator[Hit]:
+def export(
+    q: str | None,
+    filters: dict[str, list[str]] | None,
+    sort: str = "relevance",
+    directory: str | None = None,
+) -> Iterator[Hit]:
     """Every hit of a search (for the CSV export), with the matched lever/obstacle as text."""
     first = search(q, filters, sort, page=1, per_page=MAX_PER_PAGE, directory=directory)
     yield from first.hits
     for number in range(2, first.pages + 1):
-        yield from search(q, filters, sort, page=number, per_page=MAX_PER_PAGE,
-                          directory=directory).hits
-
-
+        yield from search(
+            q, filters, sort, page=number, per_page=MAX_PER_PAGE, directory=directory
+        ).hits
 
 
 def _matching_docs(s, q: query.Query) -> set[int]:
@@ -565,8 +610,7 @@ def _lexicon(s, name: str) -> list[str]:
     cache = searcher_cache(s)
     if ("lexicon", name) not in cache:
         cache[("lexicon", name)] = [
-            term.decode("utf-8") if isinstance(term, bytes) else term
-            for term in lexicon(s, name)
+            term.decode("utf-8") if isinstance(term, bytes) else term for term in lexicon(s, name)
         ]
     return cache[("lexicon", name)]
 
@@ -589,8 +633,9 @@ def facet_label(name: str, key: str) -> str:
     return key.replace("-", " ")
 
 
-def _page_of_hits(s, parsed, docs: set[int], filtered: bool, sort: str, page: int,
-                  per_page: int) -> list[Hit]:
+def _page_of_hits(
+    s, parsed, docs: set[int], filtered: bool, sort: str, page: int, per_page: int
+) -> list[Hit]:
     """The hits of one page, without counting the matches again (`docs` holds them all).
 
     By date (or with nothing to score), the newest of `docs` are taken from the "updated"
@@ -607,8 +652,9 @@ def _page_of_hits(s, parsed, docs: set[int], filtered: bool, sort: str, page: in
         ranked = bm25f.top(s, scoring, docs, start + per_page, lambda sub: _docs(s, sub))
         if ranked is None:  # a query part the ranker does not score: Whoosh does it
             exact = filtered or scoring != parsed  # a phrase's words also match elsewhere
-            ranked = s.search(scoring, limit=start + per_page,
-                              filter=set(docs) if exact else None).top_n
+            ranked = s.search(
+                scoring, limit=start + per_page, filter=set(docs) if exact else None
+            ).top_n
         top_n = ranked[start:]
     results = Results(s, parsed or query.Every(), top_n)
     terms = _query_words(parsed) if parsed else {}
@@ -709,7 +755,6 @@ _HTML = highlight.HtmlFormatter(tagname="mark", classname="match", between=" …
 _FRAGMENTERS = {
     # One lever or obstacle is one line: the snippet is the statement itself.
     "section": None,  # set below: LineFragmenter
-
     "body": highlight.ContextFragmenter(maxchars=240, surround=60),
 }
 
@@ -755,8 +800,9 @@ def _highlight(text: str, words: set[str], name: str, formatter) -> str:
         tokens = highlight.set_matched_filter(tokens, frozenset(words))
         tokens = highlighter._merge_matched_tokens(tokens)
         fragments = fragmenter.fragment_tokens(text, tokens)
-        fragments = highlight.top_fragments(fragments, 2, highlighter.scorer, highlighter.order,
-                                            minscore=1)
+        fragments = highlight.top_fragments(
+            fragments, 2, highlighter.scorer, highlighter.order, minscore=1
+        )
         return formatter.format(fragments)
     except Exception:
         return ""
@@ -777,8 +823,9 @@ def did_you_mean(s, understood: Understood, typed: str | None = None) -> str | N
     suggestion reads "verrou:foncier", not the parser's "obstacles:foncier".
     """
     reader = s.reader()
-    correctors = [reader.corrector(name) for name in TEXT_FIELDS
-                  if s.schema[name].separate_spelling()]
+    correctors = [
+        reader.corrector(name) for name in TEXT_FIELDS if s.schema[name].separate_spelling()
+    ]
     if not correctors:
         return None
     analyzer = s.schema["content"].analyzer
@@ -795,8 +842,11 @@ def did_you_mean(s, understood: Understood, typed: str | None = None) -> str | N
         # distance, so distance 1 is asked before distance 2.
         candidates: set[str] = set()
         for maxdist in (1, 2):
-            candidates = {c for corrector in correctors
-                          for c in corrector.suggest(folded, limit=3, maxdist=maxdist, prefix=1)}
+            candidates = {
+                c
+                for corrector in correctors
+                for c in corrector.suggest(folded, limit=3, maxdist=maxdist, prefix=1)
+            }
             if candidates:
                 break
         if candidates:
@@ -811,8 +861,9 @@ def _frequency(s, word: str) -> int:
     return sum(s.doc_frequency(name, analysed[0]) for name in TEXT_FIELDS) if analysed else 0
 
 
-def suggest(prefix: str | None, limit: int = SUGGESTIONS,
-            directory: str | None = None) -> list[dict[str, str]]:
+def suggest(
+    prefix: str | None, limit: int = SUGGESTIONS, directory: str | None = None
+) -> list[dict[str, str]]:
     """Page titles starting with what is typed ("jard parta" -> "Jardin partagé …")."""
     text, _notices = clean(prefix)
     words = [fold(w)[:20] for w in _plain_words(text)][:8]

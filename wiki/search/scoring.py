@@ -34,8 +34,9 @@ class Unsupported(Exception):
     """A query part this ranker does not score: Whoosh ranks the query instead."""
 
 
-def top(s, q: query.Query, docs: set[int], limit: int,
-        matching: Callable[[query.Query], set[int]]) -> list[tuple[float, int]] | None:
+def top(
+    s, q: query.Query, docs: set[int], limit: int, matching: Callable[[query.Query], set[int]]
+) -> list[tuple[float, int]] | None:
     """The best `limit` of `docs` for `q` as (score, docnum), best first; None if unsupported.
 
     `docs` must all match `q` (documents that do not are left out, as Whoosh's filter would);
@@ -140,6 +141,5 @@ class _Scorer:
             norms = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) for b in range(256)]
             return {d: idf * ((w * (K1 + 1)) / (w + norms[lengths[d]])) for d, w in found}
         return {
-            d: scoring.bm25(idf, w, field_length(s, d, fieldname), avgfl, B, K1)
-            for d, w in found
+            d: scoring.bm25(idf, w, field_length(s, d, fieldname), avgfl, B, K1) for d, w in found
         }

@@ -61,8 +61,11 @@ class IndexStore:
                 if name is None or not self._up_to_date(name):
                     path = self.new_generation()
                     if name is not None:
-                        log.warning("Search index %s has an older schema: replaced by an empty "
-                                    "one, every page is queued for indexing.", name)
+                        log.warning(
+                            "Search index %s has an older schema: replaced by an empty "
+                            "one, every page is queued for indexing.",
+                            name,
+                        )
                         (self.directory / REQUEUE).write_text(name)
                     self.swap(path)
                     name = path.name
@@ -187,9 +190,11 @@ def _reopen(old: Searcher, path: Path) -> Searcher:
     opened: list[SegmentReader] = []
     try:
         toc = ix._read_toc()
-        kept = {reader.segment().segment_id(): reader
-                for reader, _offset in old.reader().leaf_readers()
-                if isinstance(reader, SegmentReader) and not reader.is_closed}
+        kept = {
+            reader.segment().segment_id(): reader
+            for reader, _offset in old.reader().leaf_readers()
+            if isinstance(reader, SegmentReader) and not reader.is_closed
+        }
         readers = []
         for segment in toc.segments:
             reader = kept.pop(segment.segment_id(), None)

@@ -22,8 +22,18 @@ from wiki.search.schema import FACET_FIELDS
 bp = Blueprint("search", __name__)
 
 CSV_COLUMNS = (
-    "title", "url", "territory", "insee", "themes", "scale", "setting", "status", "author",
-    "updated", "matched_in", "matched_text",
+    "title",
+    "url",
+    "territory",
+    "insee",
+    "themes",
+    "scale",
+    "setting",
+    "status",
+    "author",
+    "updated",
+    "matched_in",
+    "matched_text",
 )
 
 
@@ -35,8 +45,12 @@ def _arguments() -> dict:
         page = int(args.get("page", "1"))
     except ValueError:
         page = 1
-    return {"q": args.get("q", ""), "filters": filters, "sort": args.get("sort", "relevance"),
-            "page": page}
+    return {
+        "q": args.get("q", ""),
+        "filters": filters,
+        "sort": args.get("sort", "relevance"),
+        "page": page,
+    }
 
 
 @bp.get("/search")
@@ -47,8 +61,9 @@ def results():
         args = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "format"}
         return redirect(url_for("search.export_csv", **args))
     found = query.search(**arguments)
-    return render_template("search/results.html", results=found,
-                           facet_titles=_facet_titles(), link=_link_to(found))
+    return render_template(
+        "search/results.html", results=found, facet_titles=_facet_titles(), link=_link_to(found)
+    )
 
 
 @bp.get("/search.csv")
@@ -58,10 +73,20 @@ def export_csv():
     arguments.pop("page")
     hits = query.export(**arguments)
     rows = (
-        [hit.title, url_for("pages.view", slug=hit.slug, _external=True), hit.territory,
-         hit.insee, ";".join(hit.themes), hit.scale, hit.setting, hit.status, hit.author,
-         hit.updated.date().isoformat() if hit.updated else "", hit.matched_label,
-         hit.snippet_text]
+        [
+            hit.title,
+            url_for("pages.view", slug=hit.slug, _external=True),
+            hit.territory,
+            hit.insee,
+            ";".join(hit.themes),
+            hit.scale,
+            hit.setting,
+            hit.status,
+            hit.author,
+            hit.updated.date().isoformat() if hit.updated else "",
+            hit.matched_label,
+            hit.snippet_text,
+        ]
         for hit in hits
     )
     document = spreadsheet.lines(CSV_COLUMNS, rows, spreadsheet.delimiter(request.args))
@@ -76,22 +101,32 @@ def export_csv():
 @limiter.limit("300 per minute")  # one request per keystroke in the search box
 def suggest():
     titles = query.suggest(request.args.get("q", ""))
-    return jsonify([
-        {"title": t["title"], "url": url_for("pages.view", slug=t["slug"])} for t in titles
-    ])
+    return jsonify(
+        [{"title": t["title"], "url": url_for("pages.view", slug=t["slug"])} for t in titles]
+    )
 
 
 def _facet_titles() -> dict[str, str]:
-    return {"themes": _("Themes"), "region": _("Region"), "department": _("Department"),
-            "scale": _("Scale"), "setting": _("Setting"), "status": _("Status")}
+    return {
+        "themes": _("Themes"),
+        "region": _("Region"),
+        "department": _("Department"),
+        "scale": _("Scale"),
+        "setting": _("Setting"),
+        "status": _("Status"),
+    }
 
 
 def _link_to(found: query.SearchResults):
     """URL of these results with one thing changed: a facet toggled, another page or sort."""
 
-    def link(toggle: tuple[str, str] | None = None, page: int | None = None,
-             sort: str | None = None, csv_export: bool = False,
-             semicolons: bool = False) -> str:
+    def link(
+        toggle: tuple[str, str] | None = None,
+        page: int | None = None,
+        sort: str | None = None,
+        csv_export: bool = False,
+        semicolons: bool = False,
+    ) -> str:
         filters = {name: list(keys) for name, keys in found.filters.items()}
         if toggle:
             name, key = toggle
@@ -102,8 +137,9 @@ def _link_to(found: query.SearchResults):
         if (sort or found.sort) != "relevance":
             params["sort"] = sort or found.sort
         if csv_export:
-            return url_for("search.export_csv", **params,
-                           **({"sep": "semicolon"} if semicolons else {}))
+            return url_for(
+                "search.export_csv", **params, **({"sep": "semicolon"} if semicolons else {})
+            )
         if page and page > 1:
             params["page"] = page
         return url_for("search.results", **params)

@@ -39,4 +39,3 @@ def revert() -> None:
 
 
 apply()
-
