@@ -38,6 +38,7 @@ from wiki.search.store import IndexStore
 log = logging.getLogger(__name__)
 
 BATCH = 100  # pages per index commit when draining the queue
+POLL_SECONDS = 5.0  # the background worker looks at the queue at least this often
 MAX_SEGMENTS = 8  # above this, small segments are merged (off the request in "thread" mode)
 
 
@@ -154,15 +155,26 @@ def _queued(session: Session, page_ids: list[int]) -> list[IndexQueue]:
 
 
 def write_pages(target: Target, session: Session, page_ids: list[int], merge: bool = True) -> None:
-    """Rewrite the documents of these pages (a page gone from the database leaves the index)."""
-    labels = theme_labels(session)
-    documents = {page.id: page_document(page, labels) for page in load_pages(session, page_ids)}
+    """Rewrite the documents of these pages (a page gone from the database leaves the index).
+
+    The pages are read from the database once the index's write lock is held, never before:
+    a writer that read a page, then waited for the lock while another wrote a newer revision,
+    would otherwise replace the newer document with the older one (issue 9, defect 3). Under
+    the lock, each writer reads what was committed before it, so the last one writes the
+    newest state; a save committed after that read has moved its queue row's `queued_at`,
+    which keeps the row for the next drain.
+    """
     store = target.store
     while True:
         path = store.current_path()
         ix = whoosh_index.open_dir(str(path))
         writer = open_writer(ix, target.lock_timeout)
         try:
+            labels = theme_labels(session)
+            documents = {
+                page.id: page_document(page, labels)
+                for page in load_pages(session, page_ids, fresh=True)
+            }
             for page_id in page_ids:
                 if page_id in documents:
                     writer.update_document(**documents[page_id])
@@ -222,17 +234,20 @@ def merge_small_in_order(writer, segments):
     return [segment for segment in segments if id(segment) in kept]
 
 
-def load_pages(session: Session, page_ids: list[int]) -> list[Page]:
-    return list(
-        session.scalars(
-            select(Page)
-            .where(Page.id.in_(page_ids))
-            .options(
-                selectinload(Page.themes),
-                joinedload(Page.current).joinedload(Revision.author),
-            )
-        ).unique()
+def load_pages(session: Session, page_ids: list[int], fresh: bool = False) -> list[Page]:
+    """The pages with what their documents need; `fresh`: as the database holds them now,
+    not as this session may have loaded them earlier."""
+    statement = (
+        select(Page)
+        .where(Page.id.in_(page_ids))
+        .options(
+            selectinload(Page.themes),
+            joinedload(Page.current).joinedload(Revision.author),
+        )
     )
+    if fresh:
+        statement = statement.execution_options(populate_existing=True)
+    return list(session.scalars(statement).unique())
 
 
 def theme_labels(session: Session) -> dict[str, tuple[str, str]]:
@@ -259,7 +274,9 @@ class _Worker:
         failures = 0
         self.event.set()  # drain whatever a previous run left in the queue
         while True:
-            self.event.wait(timeout=30.0 if not failures else min(300.0, 2.0**failures))
+            # Polling too: a row left by a process killed between its commit and its notify()
+            # is indexed within seconds, with no manual step.
+            self.event.wait(timeout=POLL_SECONDS if not failures else min(300.0, 2.0**failures))
             self.event.clear()
             try:
                 while drain(self.target, merge=False):
