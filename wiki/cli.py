@@ -49,15 +49,22 @@ def demo(force: bool) -> None:
 
     count = load_demo(force=force, echo=click.echo)
     if count:
-        # Index now: a background thread would die with this short-lived command.
-        from wiki.search import index
-
-        target = index.target_for()
-        while index.drain(target):
-            pass
+        _index_queue("Indexing")  # now: a background thread would die with this command
     click.echo(
         f"{count} demo pages loaded." if count else "The wiki already has pages: nothing loaded."
     )
+
+
+def _index_queue(label: str) -> None:
+    from sqlalchemy import func, select
+
+    from wiki.extensions import db
+    from wiki.models import IndexQueue
+    from wiki.search import index
+
+    queued = db.session.scalar(select(func.count()).select_from(IndexQueue)) or 0
+    with click.progressbar(length=queued, label=label) as bar:
+        index.drain_all(index.target_for(), bar.update)
 
 
 @click.command("import")
@@ -76,10 +83,23 @@ def import_command(folder: Path, author: str | None, comment: str) -> None:
     if author and user is None:
         raise click.ClickException(f"No account named {author}.")
     files = transfer.markdown_files(folder)
-    with click.progressbar(length=len(files), label="Importing") as bar:
-        report = transfer.import_folder(
-            folder, user, comment, current_app.config["MAX_PAGE_BYTES"], lambda _p: bar.update(1)
-        )
+    # Index after the import, in batches and before exiting: a background thread would die with
+    # this command and leave pages out of the index (issue 9, defect 6).
+    indexing = current_app.config["SEARCH_INDEXING"]
+    current_app.config["SEARCH_INDEXING"] = "off"
+    try:
+        with click.progressbar(length=len(files), label="Importing") as bar:
+            report = transfer.import_folder(
+                folder,
+                user,
+                comment,
+                current_app.config["MAX_PAGE_BYTES"],
+                lambda _p: bar.update(1),
+            )
+    finally:
+        current_app.config["SEARCH_INDEXING"] = indexing
+    if indexing != "off":
+        _index_queue("Indexing")
     click.echo(
         f"{len(report.created)} created, {len(report.updated)} updated, "
         f"{len(report.unchanged)} unchanged, {len(report.refused)} refused."

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from whoosh import index as whoosh_index
 from whoosh import writing
 from whoosh.index import LockError
+from whoosh.reading import SegmentReader
 
 from wiki.models import IndexQueue, Page, Revision, Theme, utcnow
 from wiki.search.document import THEME_LABELS, page_document
@@ -124,6 +125,21 @@ def drain(target: Target, page_ids: list[int] | None = None, merge: bool = True)
         return len(snapshot)
 
 
+def drain_all(target: Target, progress: Callable[[int], None] | None = None) -> int:
+    """Index every queued page now, then tidy the segments; return how many were indexed.
+
+    For commands (`essaim import`, `essaim demo`): a background thread would die with the
+    command and leave pages out of the index until a server happened to drain the queue.
+    """
+    done = 0
+    while count := drain(target, merge=False):
+        done += count
+        if progress:
+            progress(count)
+    merge_small_segments(whoosh_index.open_dir(str(target.store.current_path())), 60.0)
+    return done
+
+
 def requeue_outdated(target: Target, session: Session) -> int:
     """Queue every page if an index of an older schema was replaced (see store.py)."""
     store = target.store
@@ -180,7 +196,9 @@ def write_pages(target: Target, session: Session, page_ids: list[int], merge: bo
                     writer.update_document(**documents[page_id])
                 else:
                     writer.delete_by_term("id", str(page_id))
-            writer.commit(merge=False)  # merging is what makes a commit slow: done apart
+            # Merging is what makes a commit slow: below the bound nothing is merged here (the
+            # worker tidies up once the queue is empty); at the bound, this commit merges.
+            writer.commit(mergetype=merge_bounded)
         except BaseException:
             writer.cancel()
             raise
@@ -220,6 +238,27 @@ def merge_small_segments(ix, timeout: float) -> None:
     except LockError:
         return  # someone else is writing, and will merge
     writer.commit(mergetype=merge_small_in_order)
+
+
+def merge_bounded(writer, segments):
+    """Merge policy of every commit: the index never holds more than MAX_SEGMENTS + 1 segments.
+
+    Below MAX_SEGMENTS nothing is merged, so a save's commit stays fast. At the bound, the
+    smallest segments are merged into the commit's new segment until half of the bound is
+    kept: a burst of saves, an import or a busy lock (the worker's tidy-up merge gives way
+    to other writers) can no longer pile up hundreds of segments and thousands of open files.
+    The kept segments stay in their order (see merge_small_in_order).
+    """
+    if len(segments) < MAX_SEGMENTS:
+        return segments
+    smallest = sorted(segments, key=lambda segment: segment.doc_count_all())
+    merged = {id(segment) for segment in smallest[: len(segments) - MAX_SEGMENTS // 2]}
+    for segment in segments:
+        if id(segment) in merged:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+    return [segment for segment in segments if id(segment) not in merged]
 
 
 def merge_small_in_order(writer, segments):
