@@ -27,12 +27,12 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, joinedload, selectinload
 from whoosh import index as whoosh_index
-from whoosh import writing
 from whoosh.index import LockError
-from whoosh.reading import SegmentReader
 
 from wiki.models import IndexQueue, Page, Revision, Theme, utcnow
 from wiki.search.document import THEME_LABELS, page_document
+from wiki.search.engine import merge_bounded, merge_small_in_order, segment_count
+from wiki.search.engine import segments as engine_segments
 from wiki.search.queue import enqueue
 from wiki.search.store import IndexStore
 
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 100  # pages per index commit when draining the queue
 POLL_SECONDS = 5.0  # the background worker looks at the queue at least this often
-MAX_SEGMENTS = 8  # above this, small segments are merged (off the request in "thread" mode)
+MAX_SEGMENTS = engine_segments.MAX_SEGMENTS  # the worker tidies up above this; commits at it
 
 
 @dataclass
@@ -231,46 +231,13 @@ def open_writer(ix, timeout: float, **options):
 
 
 def merge_small_segments(ix, timeout: float) -> None:
-    if len(ix._segments()) <= MAX_SEGMENTS:
+    if segment_count(ix) <= MAX_SEGMENTS:
         return
     try:
         writer = open_writer(ix, min(timeout, 1.0))
     except LockError:
         return  # someone else is writing, and will merge
     writer.commit(mergetype=merge_small_in_order)
-
-
-def merge_bounded(writer, segments):
-    """Merge policy of every commit: the index never holds more than MAX_SEGMENTS + 1 segments.
-
-    Below MAX_SEGMENTS nothing is merged, so a save's commit stays fast. At the bound, the
-    smallest segments are merged into the commit's new segment until half of the bound is
-    kept: a burst of saves, an import or a busy lock (the worker's tidy-up merge gives way
-    to other writers) can no longer pile up hundreds of segments and thousands of open files.
-    The kept segments stay in their order (see merge_small_in_order).
-    """
-    if len(segments) < MAX_SEGMENTS:
-        return segments
-    smallest = sorted(segments, key=lambda segment: segment.doc_count_all())
-    merged = {id(segment) for segment in smallest[: len(segments) - MAX_SEGMENTS // 2]}
-    for segment in segments:
-        if id(segment) in merged:
-            reader = SegmentReader(writer.storage, writer.schema, segment)
-            writer.add_reader(reader)
-            reader.close()
-    return [segment for segment in segments if id(segment) not in merged]
-
-
-def merge_small_in_order(writer, segments):
-    """Whoosh's MERGE_SMALL policy, but the segments it keeps stay in their order.
-
-    MERGE_SMALL returns the kept segments sorted by size, smallest first, which moves the big
-    segments' document numbers at every merge; wiki.search.postings keeps decoded posting
-    lists numbered per segment position, so big segments must stay first. The merged segment
-    comes last, as a new segment does.
-    """
-    kept = {id(segment) for segment in writing.MERGE_SMALL(writer, segments)}
-    return [segment for segment in segments if id(segment) in kept]
 
 
 def load_pages(session: Session, page_ids: list[int], fresh: bool = False) -> list[Page]:
