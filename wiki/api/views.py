@@ -78,17 +78,6 @@ def _routing_errors_as_json():
     return None
 
 
-@bp.after_app_request
-def _json_errors_everywhere(response):
-    """The last net: an HTML error from a view of another blueprint (/api/v1/communes)."""
-    if _is_api_request() and response.status_code >= 400 and not response.is_json:
-        code = response.status_code
-        message = HTTP_STATUS_CODES.get(code, "Error")
-        response.set_data(jsonify(error={"code": code, "message": message}).get_data())
-        response.mimetype = "application/json"
-    return response
-
-
 # --- Arguments and shapes -----------------------------------------------------------------------
 
 
@@ -338,3 +327,10 @@ def themes():
             for each in knowledge.themes_with_counts()
         ]
     )
+
+
+@bp.get("/communes")
+def communes():
+    """Communes whose name or code starts with `q`, for the editor's autocomplete."""
+    typed = request.args.get("q", "")[:100]
+    return jsonify(knowledge.communes_for_autocomplete(typed, limit=10))

@@ -21,10 +21,10 @@ from sqlalchemy.orm import selectinload
 from wiki import spreadsheet
 from wiki.content.cog import Commune, get_commune, search_communes
 from wiki.content.metadata import SCALES, SETTINGS, STATUSES
+from wiki.content.slugs import slug_for
 from wiki.content.text import fold
 from wiki.extensions import db
 from wiki.models import Link, Page, PageTheme, SlugRedirect, Statement, Theme
-from wiki.pages.service import slug_for
 
 EXPERIENCE = "experience"
 LEVER, OBSTACLE, REPLICATE = "lever", "obstacle", "replicate"

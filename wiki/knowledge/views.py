@@ -7,7 +7,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     jsonify,
     redirect,
     render_template,
@@ -15,16 +14,11 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField
-from wtforms.validators import DataRequired, Length, Optional
 
 from wiki import spreadsheet
-from wiki.auth.access import ActionForm, require_admin
-from wiki.extensions import configured_limit, db
+from wiki.extensions import configured_limit
 from wiki.knowledge import service
-from wiki.models import Page, Theme
+from wiki.models import Page
 
 bp = Blueprint("knowledge", __name__)
 
@@ -74,12 +68,6 @@ def territory(key):
     if found is None:
         abort(404, _("There is no territory “%(key)s” in the wiki.", key=key))
     return render_template("knowledge/territory.html", territory=found)
-
-
-@bp.get("/api/v1/communes")
-def communes():
-    query = request.args.get("q", "")[:100]
-    return jsonify(service.communes_for_autocomplete(query, limit=10))
 
 
 # --- Map ----------------------------------------------------------------------------------
@@ -179,106 +167,3 @@ def orphans():
 @bp.get("/special/wanted")
 def wanted():
     return render_template("knowledge/wanted.html", wanted=service.wanted_pages())
-
-
-# --- Theme vocabulary (admins) --------------------------------------------------------------
-
-
-class ThemeForm(FlaskForm):
-    label_fr = StringField(_l("Label in French"), validators=[DataRequired(), Length(max=128)])
-    label_en = StringField(_l("Label in English"), validators=[DataRequired(), Length(max=128)])
-    slug = StringField(
-        _l("Address (optional, made from the French label)"),
-        validators=[Optional(), Length(max=64)],
-    )
-
-
-class ThemeLabelsForm(FlaskForm):
-    label_fr = StringField(_l("Label in French"), validators=[DataRequired(), Length(max=128)])
-    label_en = StringField(_l("Label in English"), validators=[DataRequired(), Length(max=128)])
-
-
-class MoveForm(FlaskForm):
-    direction = HiddenField()
-
-
-def _require_admin() -> None:
-    require_admin(_("Only administrators can manage the themes."))
-
-
-def _load_theme(slug: str) -> Theme:
-    theme = db.session.get(Theme, slug)
-    if theme is None:
-        abort(404, _("There is no theme “%(name)s”.", name=slug))
-    return theme
-
-
-def _admin_page(form: ThemeForm | None = None, status: int = 200, refused=None):
-    return (
-        render_template(
-            "knowledge/admin_themes.html",
-            themes=service.themes_with_counts(),
-            form=form or ThemeForm(formdata=None),
-            refused=refused,
-        ),
-        status,
-    )
-
-
-@bp.route("/admin/themes", methods=["GET", "POST"])
-def admin_themes():
-    _require_admin()
-    if request.method == "GET":
-        return _admin_page()
-    form = ThemeForm()
-    if not form.validate_on_submit():
-        return _admin_page(form, 400)
-    try:
-        theme = service.add_theme(form.label_fr.data, form.label_en.data, form.slug.data)
-    except service.ThemeError as error:
-        form.label_fr.errors = [*form.label_fr.errors, error.message]
-        return _admin_page(form, 400)
-    flash(_("Theme “%(label)s” added.", label=theme.label_fr), "success")
-    return redirect(url_for("knowledge.admin_themes"))
-
-
-@bp.post("/admin/themes/<slug>")
-def admin_theme_update(slug):
-    _require_admin()
-    theme = _load_theme(slug)
-    form = ThemeLabelsForm()
-    if not form.validate_on_submit():
-        flash(_("Both labels are needed (128 characters at most)."), "error")
-        return _admin_page(status=400)
-    try:
-        service.update_theme(theme, form.label_fr.data, form.label_en.data)
-    except service.ThemeError as error:
-        flash(error.message, "error")
-        return _admin_page(status=400)
-    flash(_("Theme “%(label)s” saved.", label=theme.label_fr), "success")
-    return redirect(url_for("knowledge.admin_themes"))
-
-
-@bp.post("/admin/themes/<slug>/move")
-def admin_theme_move(slug):
-    _require_admin()
-    theme = _load_theme(slug)
-    form = MoveForm()
-    if not form.validate_on_submit() or form.direction.data not in ("up", "down"):
-        abort(400)
-    service.move_theme(theme, -1 if form.direction.data == "up" else 1)
-    return redirect(url_for("knowledge.admin_themes", _anchor=f"theme-{theme.slug}"))
-
-
-@bp.post("/admin/themes/<slug>/delete")
-def admin_theme_delete(slug):
-    _require_admin()
-    theme = _load_theme(slug)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        service.remove_theme(theme)
-    except service.ThemeError as error:
-        return _admin_page(status=409, refused=error)
-    flash(_("Theme “%(label)s” removed.", label=theme.label_fr), "success")
-    return redirect(url_for("knowledge.admin_themes"))

@@ -8,10 +8,10 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from merge3 import Merge3
-from slugify import slugify
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from wiki.content.slugs import slug_for
 from wiki.extensions import db
 from wiki.models import Page, Revision, SlugRedirect, User
 
@@ -63,10 +63,6 @@ class Resolved:
 
     page: Page
     redirected: bool
-
-
-def slug_for(title: str) -> str:
-    return slugify(title, max_length=200, word_boundary=True, save_order=True)
 
 
 def clean_title(title: str | None) -> str:
@@ -363,3 +359,13 @@ def _after_commit(page_ids: list[int]) -> None:
     from wiki import search
 
     search.notify(page_ids)
+
+
+def template_text(kind: str) -> str | None:
+    """The text of the administrators' template page for new pages of `kind`, if there is one."""
+    from wiki.content.templates import TEMPLATE_SLUGS
+
+    resolved = find_page(TEMPLATE_SLUGS[kind]) if kind in TEMPLATE_SLUGS else None
+    if resolved is not None and resolved.page.current is not None:
+        return resolved.page.current.text
+    return None

@@ -70,8 +70,8 @@ class EditForm(FlaskForm):
     def set_choices(self) -> None:
         """Vocabularies for the selects; a value outside them stays offered, to be fixed."""
         from wiki.content.metadata import PAGE_TYPES, SCALES, SETTINGS, STATUSES
+        from wiki.labels import theme_label
         from wiki.models import Theme
-        from wiki.web import theme_label
 
         kinds = {
             "experience": _("Experience"),
@@ -253,7 +253,8 @@ def edit(slug):
             form.title.data = page.title
         else:
             form.title.data = request.args.get("title") or templates.default_title(slug)
-            text = templates.new_page_text(slug, kind, form.title.data)
+            custom = service.template_text(kind)
+            text = templates.new_page_text(slug, kind, form.title.data, custom)
         form.flag(form.show(text, themes))
         return render()
     if not form.validate_on_submit():
