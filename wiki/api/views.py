@@ -12,7 +12,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from wiki.api import service
 from wiki.extensions import configured_limit, db
-from wiki.knowledge import service as knowledge
+from wiki.knowledge import experiences, links, places, vocabulary
 from wiki.models import Page, Revision
 from wiki.pages import service as pages
 from wiki.search import query
@@ -211,9 +211,9 @@ def page_detail(slug):
         revision=_revision_summary(revision, page),
         text=revision.text,
         statements={
-            "levers": knowledge.statements_of(page, knowledge.LEVER),
-            "obstacles": knowledge.statements_of(page, knowledge.OBSTACLE),
-            "replicate": knowledge.statements_of(page, knowledge.REPLICATE),
+            "levers": experiences.statements_of(page, experiences.LEVER),
+            "obstacles": experiences.statements_of(page, experiences.OBSTACLE),
+            "replicate": experiences.statements_of(page, experiences.REPLICATE),
         },
         links=[
             {
@@ -226,7 +226,7 @@ def page_detail(slug):
             }
             for link in service.links_from(page)
         ],
-        backlinks=[_page_ref(source) for source in knowledge.backlinks(page)],
+        backlinks=[_page_ref(source) for source in links.backlinks(page)],
         revisions_url=url_for("api.page_revisions", slug=page.slug, _external=True),
     )
 
@@ -324,7 +324,7 @@ def themes():
                     "api.page_list", type="experience", theme=each.theme.slug, _external=True
                 ),
             }
-            for each in knowledge.themes_with_counts()
+            for each in vocabulary.themes_with_counts()
         ]
     )
 
@@ -333,4 +333,4 @@ def themes():
 def communes():
     """Communes whose name or code starts with `q`, for the editor's autocomplete."""
     typed = request.args.get("q", "")[:100]
-    return jsonify(knowledge.communes_for_autocomplete(typed, limit=10))
+    return jsonify(places.communes_for_autocomplete(typed, limit=10))

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from wiki.auth.access import ActionForm, require_admin
 from wiki.extensions import db
-from wiki.knowledge import service
+from wiki.knowledge import vocabulary
 from wiki.knowledge.forms import MoveForm, ThemeForm, ThemeLabelsForm
 from wiki.models import Theme
 
@@ -30,7 +30,7 @@ def _admin_page(form: ThemeForm | None = None, status: int = 200, refused=None):
     return (
         render_template(
             "knowledge/admin_themes.html",
-            themes=service.themes_with_counts(),
+            themes=vocabulary.themes_with_counts(),
             form=form or ThemeForm(formdata=None),
             refused=refused,
         ),
@@ -46,8 +46,8 @@ def themes():
     if not form.validate_on_submit():
         return _admin_page(form, 400)
     try:
-        theme = service.add_theme(form.label_fr.data, form.label_en.data, form.slug.data)
-    except service.ThemeError as error:
+        theme = vocabulary.add_theme(form.label_fr.data, form.label_en.data, form.slug.data)
+    except vocabulary.ThemeError as error:
         form.label_fr.errors = [*form.label_fr.errors, error.message]
         return _admin_page(form, 400)
     flash(_("Theme “%(label)s” added.", label=theme.label_fr), "success")
@@ -62,8 +62,8 @@ def update(slug):
         flash(_("Both labels are needed (128 characters at most)."), "error")
         return _admin_page(status=400)
     try:
-        service.update_theme(theme, form.label_fr.data, form.label_en.data)
-    except service.ThemeError as error:
+        vocabulary.update_theme(theme, form.label_fr.data, form.label_en.data)
+    except vocabulary.ThemeError as error:
         flash(error.message, "error")
         return _admin_page(status=400)
     flash(_("Theme “%(label)s” saved.", label=theme.label_fr), "success")
@@ -76,7 +76,7 @@ def move(slug):
     form = MoveForm()
     if not form.validate_on_submit() or form.direction.data not in ("up", "down"):
         abort(400)
-    service.move_theme(theme, -1 if form.direction.data == "up" else 1)
+    vocabulary.move_theme(theme, -1 if form.direction.data == "up" else 1)
     return redirect(url_for("themes_admin.themes", _anchor=f"theme-{theme.slug}"))
 
 
@@ -86,8 +86,8 @@ def delete(slug):
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        service.remove_theme(theme)
-    except service.ThemeError as error:
+        vocabulary.remove_theme(theme)
+    except vocabulary.ThemeError as error:
         return _admin_page(status=409, refused=error)
     flash(_("Theme “%(label)s” removed.", label=theme.label_fr), "success")
     return redirect(url_for("themes_admin.themes"))

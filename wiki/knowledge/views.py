@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from wiki import spreadsheet
 from wiki.extensions import configured_limit
-from wiki.knowledge import service
+from wiki.knowledge import experiences, links, places, recurrences, vocabulary
 from wiki.models import Page
 
 bp = Blueprint("knowledge", __name__)
@@ -30,7 +30,7 @@ def page_url(page: Page) -> str:
 @bp.app_template_global()
 def backlinks_of(page: Page) -> list[Page]:
     """For templates/knowledge/_backlinks.html, included by the page view."""
-    return service.backlinks(page)
+    return links.backlinks(page)
 
 
 # --- Themes and territories ---------------------------------------------------------------
@@ -38,12 +38,12 @@ def backlinks_of(page: Page) -> list[Page]:
 
 @bp.get("/themes")
 def themes():
-    return render_template("knowledge/themes.html", themes=service.themes_with_counts())
+    return render_template("knowledge/themes.html", themes=vocabulary.themes_with_counts())
 
 
 @bp.get("/themes/<name>")
 def theme(name):
-    found = service.find_theme(name)
+    found = vocabulary.find_theme(name)
     if found is None:
         abort(404, _("There is no theme “%(name)s”.", name=name))
     if found.slug != name:
@@ -51,20 +51,22 @@ def theme(name):
     return render_template(
         "knowledge/theme.html",
         theme=found,
-        experiences=service.experiences(service.Filters(theme=found.slug), statements=False),
-        levers=service.recurrences(service.LEVER, theme=found.slug, limit=10),
-        obstacles=service.recurrences(service.OBSTACLE, theme=found.slug, limit=10),
+        experiences=experiences.experiences(
+            experiences.Filters(theme=found.slug), statements=False
+        ),
+        levers=recurrences.recurrences(experiences.LEVER, theme=found.slug, limit=10),
+        obstacles=recurrences.recurrences(experiences.OBSTACLE, theme=found.slug, limit=10),
     )
 
 
 @bp.get("/territories")
 def territories():
-    return render_template("knowledge/territories.html", territories=service.territories())
+    return render_template("knowledge/territories.html", territories=places.territories())
 
 
 @bp.get("/territories/<key>")
 def territory(key):
-    found = service.find_territory(key)
+    found = places.find_territory(key)
     if found is None:
         abort(404, _("There is no territory “%(key)s” in the wiki.", key=key))
     return render_template("knowledge/territory.html", territory=found)
@@ -73,9 +75,9 @@ def territory(key):
 # --- Map ----------------------------------------------------------------------------------
 
 
-def _map_filters() -> service.Filters:
-    filters = service.Filters.from_mapping(request.args)
-    return service.Filters(theme=filters.theme, status=filters.status)
+def _map_filters() -> experiences.Filters:
+    filters = experiences.Filters.from_mapping(request.args)
+    return experiences.Filters(theme=filters.theme, status=filters.status)
 
 
 @bp.get("/map")
@@ -84,9 +86,9 @@ def map_view():
     return render_template(
         "knowledge/map.html",
         filters=filters,
-        entries=service.map_entries(filters),
-        themes=service.all_themes(),
-        statuses=service.comparison_vocabularies()["status"],
+        entries=places.map_entries(filters),
+        themes=vocabulary.all_themes(),
+        statuses=experiences.comparison_vocabularies()["status"],
         tile_url=current_app.config["MAP_TILE_URL"],
         tile_attribution=current_app.config["MAP_TILE_ATTRIBUTION"],
     )
@@ -95,8 +97,8 @@ def map_view():
 @bp.get("/map.json")
 @configured_limit("SEARCH_RATE_LIMIT")
 def map_json():
-    entries = service.map_entries(_map_filters())
-    response = jsonify(service.geojson(entries, page_url))
+    entries = places.map_entries(_map_filters())
+    response = jsonify(places.geojson(entries, page_url))
     response.mimetype = "application/geo+json"
     return response
 
@@ -107,10 +109,10 @@ def map_json():
 @bp.get("/compare")
 @configured_limit("SEARCH_RATE_LIMIT")
 def compare():
-    filters = service.Filters.from_mapping(request.args)
+    filters = experiences.Filters.from_mapping(request.args)
     per_page = 50
     number = max(request.args.get("page", 1, type=int) or 1, 1)
-    pages, total = service.experiences_page(filters, number, per_page)
+    pages, total = experiences.experiences_page(filters, number, per_page)
     return render_template(
         "knowledge/compare.html",
         filters=filters,
@@ -118,18 +120,18 @@ def compare():
         total=total,
         number=number,
         last=max(1, -(-total // per_page)),
-        themes=service.all_themes(),
-        vocabularies=service.comparison_vocabularies(),
-        statements_of=service.statements_of,
+        themes=vocabulary.all_themes(),
+        vocabularies=experiences.comparison_vocabularies(),
+        statements_of=experiences.statements_of,
     )
 
 
 @bp.get("/compare.csv")
 @configured_limit("EXPORT_RATE_LIMIT")
 def compare_csv():
-    filters = service.Filters.from_mapping(request.args)
-    body = service.comparison_csv(
-        service.experiences(filters), page_url, spreadsheet.delimiter(request.args)
+    filters = experiences.Filters.from_mapping(request.args)
+    body = experiences.comparison_csv(
+        experiences.experiences(filters), page_url, spreadsheet.delimiter(request.args)
     )
     return Response(
         body,
@@ -145,14 +147,14 @@ def compare_csv():
 @configured_limit("SEARCH_RATE_LIMIT")
 def invariants():
     name = request.args.get("theme") or None
-    chosen = service.find_theme(name) if name else None
+    chosen = vocabulary.find_theme(name) if name else None
     if name and chosen is None:
         abort(404, _("There is no theme “%(name)s”.", name=name))
     return render_template(
         "knowledge/invariants.html",
-        groups=service.invariants(chosen),
+        groups=recurrences.invariants(chosen),
         chosen=chosen,
-        themes=service.all_themes(),
+        themes=vocabulary.all_themes(),
     )
 
 
@@ -161,9 +163,9 @@ def invariants():
 
 @bp.get("/special/orphans")
 def orphans():
-    return render_template("knowledge/orphans.html", pages=service.orphans())
+    return render_template("knowledge/orphans.html", pages=links.orphans())
 
 
 @bp.get("/special/wanted")
 def wanted():
-    return render_template("knowledge/wanted.html", wanted=service.wanted_pages())
+    return render_template("knowledge/wanted.html", wanted=links.wanted_pages())
