@@ -1,4 +1,4 @@
-"""The package's structure, as docs/architecture.md describes it: no import cycles inside wiki/."""
+"""The package's structure (docs/architecture.md): no import cycles, no module over 500 lines."""
 
 from __future__ import annotations
 
@@ -108,3 +108,12 @@ def test_a_cycle_through_a_function_level_import_is_found():
         "wiki.labels": ("import wiki.pages.service\n", False),
     }
     assert cycles(import_graph(sources)) == [["wiki.pages.views", "wiki.web"]]
+
+
+def test_no_module_of_wiki_is_over_500_lines():
+    """A module past 500 lines holds several things: split it along its seams."""
+    lengths = {
+        str(path.relative_to(PACKAGE.parent)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in PACKAGE.rglob("*.py")
+    }
+    assert {path: n for path, n in lengths.items() if n > 500} == {}

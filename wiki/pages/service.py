@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from wiki.content.slugs import slug_for
 from wiki.extensions import db
-from wiki.models import Page, Revision, SlugRedirect, User
+from wiki.models import Page, Revision, SlugRedirect, Theme, User
 
 SHORT_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off a poster
 
@@ -369,3 +369,46 @@ def template_text(kind: str) -> str | None:
     if resolved is not None and resolved.page.current is not None:
         return resolved.page.current.text
     return None
+
+
+# -- reads for the page views ------------------------------------------------------------------
+
+
+def get_page(page_id: int) -> Page | None:
+    return db.session.get(Page, page_id)
+
+
+def find_by_short_code(code: str) -> Page | None:
+    return db.session.scalar(select(Page).where(Page.short_code == code.lower()))
+
+
+def all_pages() -> list[Page]:
+    return list(db.session.scalars(select(Page).order_by(Page.title)))
+
+
+def recent_experiences(limit: int) -> list[Page]:
+    return list(
+        db.session.scalars(
+            select(Page)
+            .where(Page.type == "experience")
+            .order_by(Page.updated_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def recent_revisions(limit: int, visible_only: bool = False) -> list[Revision]:
+    """The latest revisions of all pages, newest first (without hidden ones for the feed)."""
+    query = select(Revision)
+    if visible_only:
+        query = query.where(Revision.hidden.is_(False))
+    order = (Revision.created_at.desc(), Revision.id.desc())
+    return list(db.session.scalars(query.order_by(*order).limit(limit)))
+
+
+def themes_in_order() -> list[Theme]:
+    return list(db.session.scalars(select(Theme).order_by(Theme.position)))
+
+
+def theme_slugs_in_order() -> list[str]:
+    return list(db.session.scalars(select(Theme.slug).order_by(Theme.position)))
