@@ -27,7 +27,13 @@ class Config:
     SEARCH_INDEXING = _env("SEARCH_INDEXING", "thread")
     MAX_PAGE_BYTES = int(_env("MAX_PAGE_BYTES", str(1024 * 1024)))
     MAX_CONTENT_LENGTH = int(_env("MAX_REQUEST_BYTES", str(8 * 1024 * 1024)))
-    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    # Counters in the database by default, shared by every worker and host (wiki/ratelimits.py);
+    # redis://… or memcached://… (with their client installed) also work; memory:// counts per
+    # process and is only right for a single one.
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "essaim-db://")
+    # A counter that cannot be written (the database busy) lets the request through: a wiki
+    # would rather serve than answer 500.
+    RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") == "1"
     # Reverse proxies in front of Essaim (nginx: 1). Their X-Forwarded-For/-Proto/-Host headers
     # are then trusted, so that rate limits count each visitor, not the proxy, and links use

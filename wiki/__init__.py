@@ -46,6 +46,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     )
     ext.csrf.init_app(app)
     ext.babel.init_app(app, locale_selector=ext.select_locale)
+    import wiki.ratelimits  # noqa: F401 (registers the essaim-db:// rate-limit storage)
+
     ext.limiter.init_app(app)
     ext.login_manager.init_app(app)
 

@@ -173,3 +173,13 @@ class IndexQueue(db.Model):
     queued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class RateLimit(db.Model):
+    """A rate-limit counter shared by every worker and host (wiki/ratelimits.py)."""
+
+    __tablename__ = "rate_limits"
+
+    key: Mapped[str] = mapped_column(String(512), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)  # end of the window (epoch s)

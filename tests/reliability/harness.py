@@ -64,6 +64,7 @@ class Wiki:
     root: Path
     database_url: str | None = None
     code_dir: Path | None = None  # another copy of the code (bench: "before" figures)
+    rate_limits: bool = False
 
     @property
     def url(self) -> str:
@@ -75,7 +76,7 @@ class Wiki:
             "ESSAIM_DATA_DIR": str(self.root),
             "ESSAIM_DATABASE_URL": self.url,
             "ESSAIM_SECRET_KEY": "reliability-" + self.root.name,
-            "ESSAIM_RATELIMIT_ENABLED": "0",
+            "ESSAIM_RATELIMIT_ENABLED": "1" if self.rate_limits else "0",
             "ESSAIM_SEARCH_INDEXING": "thread",
         }
         if self.code_dir:
@@ -514,3 +515,21 @@ def saves_under_kills(
             thread.join(timeout=120)
     run.seconds = time.monotonic() - started
     return run
+
+
+def password_guesses(base: str, username: str, count: int) -> list[int]:
+    """`count` wrong passwords for one account, sent at once from one address."""
+    crowd = [Person(base) for _ in range(count)]
+    tokens = [person.csrf(person.request("/login")[1]) for person in crowd]
+    barrier = threading.Barrier(count)
+
+    def guess(i):
+        barrier.wait()
+        status, _body = crowd[i].request(
+            "/login",
+            {"username": username, "password": f"faux mot de passe {i}", "csrf_token": tokens[i]},
+        )
+        return status
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(guess, range(count)))

@@ -83,3 +83,18 @@ def test_acknowledged_saves_survive_kill_9_of_every_process(tmp_path):
     assert integrity.startswith("ok")
     assert harness.lost_saves(run.acknowledged, texts) == []
     assert converged is not None, f"index not equal to the database after 10 s: {drift}"
+
+
+def test_login_throttling_holds_across_4_workers(tmp_path):
+    # Before, each worker counted alone: 38 of 60 guesses got through a 10-per-minute limit.
+    wiki = harness.Wiki(tmp_path, rate_limits=True)
+    wiki.setup(ACCOUNTS[:1], [])
+    server = harness.Server(wiki, workers=4, threads=2)
+    server.start()
+    try:
+        codes = harness.password_guesses(server.base, ACCOUNTS[0], 30)
+    finally:
+        server.stop()
+
+    assert sorted(set(codes)) == [401, 429], codes
+    assert codes.count(401) <= 10
