@@ -46,4 +46,16 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # `essaim serve` (gunicorn): processes × threads answer requests at once.
+    BIND = _env("BIND", "127.0.0.1:8000")
+    WORKERS = int(_env("WORKERS", "2"))
+    THREADS = int(_env("THREADS", "4"))
+    REQUEST_TIMEOUT = int(
+        _env("REQUEST_TIMEOUT", "60")
+    )  # seconds before a stuck worker is replaced
+    # /readyz answers 503 while more changes than this wait for this host's search index.
+    READY_MAX_INDEX_LAG = int(_env("READY_MAX_INDEX_LAG", "500"))
+    # Who may read /metrics: addresses or networks (the address seen after ESSAIM_PROXIES).
+    METRICS_ALLOW = _env("METRICS_ALLOW", "127.0.0.1/8, ::1")
+    LOG_FORMAT = _env("LOG_FORMAT", "text")  # "json": one JSON object a line, requests included
     WTF_CSRF_TIME_LIMIT = None  # a volunteer may keep the editor open for hours

@@ -58,6 +58,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from wiki import web
 
     web.init_app(app)
+
+    from wiki.ops import logs, metrics
+
+    logs.init_app(app)  # before metrics: after_request hooks run last-registered first
+    metrics.init_app(app)
     return app
 
 

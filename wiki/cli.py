@@ -20,6 +20,16 @@ def main() -> None:
     """Essaim, the wiki of territoires d'expérimentation."""
 
 
+def _add_serve() -> None:
+    # On the group itself, not app.cli: `essaim serve` must not build the app in the
+    # gunicorn master (each worker builds its own).
+    from wiki.ops.serve import serve
+
+    main.add_command(serve)
+
+
+_add_serve()
+
 users = click.Group("users", help="Manage accounts.")
 
 
