@@ -13,7 +13,8 @@ def _env(name: str, default: str | None = None) -> str | None:
 class Config:
     """Read once by create_app(); tests pass overrides as a mapping instead."""
 
-    DATA_DIR = Path(_env("DATA_DIR", str(BASE_DIR / "instance"))).resolve()
+    # Relative to the working directory (the repository for `make run`; anywhere once installed).
+    DATA_DIR = Path(_env("DATA_DIR", "instance")).resolve()
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'essaim.db'}"
     SECRET_KEY = _env("SECRET_KEY")
     # Development is the default so that `make run` works out of the box; a deployment sets
