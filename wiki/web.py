@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import unquote_to_bytes
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from wiki.extensions import db, login_manager
@@ -65,6 +66,11 @@ def init_app(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_invalid_utf8)
 
     @app.before_request
+    def forget_theme_labels():
+        # Read again by each request (an administrator may have renamed a theme meanwhile).
+        g.pop("essaim_theme_labels", None)
+
+    @app.before_request
     def start_search_indexing():
         """Once per process: pages left queued by a stopped worker get indexed without waiting
         for the next save."""
@@ -96,12 +102,22 @@ def init_app(app: Flask) -> None:
 
 
 def theme_label(slug: str) -> str:
-    from wiki.models import Theme
-
-    theme = db.session.get(Theme, slug)
-    if theme is None:
+    labels = _theme_labels().get(slug)
+    if labels is None:
         return slug
-    return theme.label_en if str(get_locale()) == "en" else theme.label_fr
+    return labels[1] if str(get_locale()) == "en" else labels[0]
+
+
+def _theme_labels() -> dict[str, tuple[str, str]]:
+    """Every theme's labels, read once per request: a search page shows dozens of chips."""
+    labels = g.get("essaim_theme_labels")
+    if labels is None:
+        from wiki.models import Theme
+
+        rows = db.session.execute(select(Theme.slug, Theme.label_fr, Theme.label_en))
+        labels = {slug: (fr, en) for slug, fr, en in rows}
+        g.essaim_theme_labels = labels
+    return labels
 
 
 # The front matter's French values, as the interface shows them in each language.

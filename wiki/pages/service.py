@@ -11,6 +11,7 @@ from merge3 import Merge3
 from slugify import slugify
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer, lazyload, load_only, selectinload
 
 from wiki.extensions import db
 from wiki.models import Page, Revision, SlugRedirect, User
@@ -130,6 +131,67 @@ def history(page: Page) -> list[Revision]:
             select(Revision).where(Revision.page_id == page.id).order_by(Revision.number.desc())
         )
     )
+
+
+def _listing_options():
+    """What a list of revisions shows: sizes, authors, titles; never the full texts."""
+    return (
+        defer(Revision.text),
+        # The size change needs the parent's size only.
+        selectinload(Revision.parent).options(
+            load_only(Revision.id, Revision.size), lazyload(Revision.author)
+        ),
+    )
+
+
+def recent_changes(limit: int) -> list[Revision]:
+    """The latest revisions of every page, with their page's slug and title, in 4 queries."""
+    return list(
+        db.session.scalars(
+            select(Revision)
+            .order_by(Revision.created_at.desc(), Revision.id.desc())
+            .limit(limit)
+            .options(
+                *_listing_options(),
+                selectinload(Revision.page).load_only(Page.id, Page.slug, Page.title),
+            )
+        )
+    )
+
+
+@dataclass
+class HistoryListing:
+    revisions: list[Revision]
+    number: int  # page of the listing, from 1
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def history_listing(page: Page, number: int, per_page: int) -> HistoryListing:
+    """One page of a page's history, newest first, without the full texts."""
+    total = db.session.scalar(select(func.count(Revision.id)).where(Revision.page_id == page.id))
+    number = min(number, max(1, -(-(total or 0) // per_page)))  # past the end: the last page
+    revisions = db.session.scalars(
+        select(Revision)
+        .where(Revision.page_id == page.id)
+        .order_by(Revision.number.desc())
+        .offset((number - 1) * per_page)
+        .limit(per_page)
+        .options(*_listing_options())
+    )
+    return HistoryListing(list(revisions), number, per_page, total or 0)
 
 
 def save_page(

@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -147,7 +148,11 @@ def readable(revision: Revision) -> bool:
 @bp.get("/")
 def home():
     recent = db.session.scalars(
-        select(Page).where(Page.type == "experience").order_by(Page.updated_at.desc()).limit(12)
+        select(Page)
+        .where(Page.type == "experience")
+        .order_by(Page.updated_at.desc())
+        .limit(12)
+        .options(selectinload(Page.themes))  # the cards show their themes: one query, not 12
     ).all()
     from wiki.models import Theme
 
@@ -163,10 +168,7 @@ def index():
 
 @bp.get("/recent")
 def recent():
-    revisions = db.session.scalars(
-        select(Revision).order_by(Revision.created_at.desc(), Revision.id.desc()).limit(100)
-    ).all()
-    return render_template("pages/recent.html", revisions=revisions)
+    return render_template("pages/recent.html", revisions=service.recent_changes(100))
 
 
 @bp.get("/wiki/<slug>")
@@ -352,11 +354,21 @@ def preview():
     return render_template("pages/_preview.html", shown=shown)
 
 
+HISTORY_PER_PAGE = 50
+
+
 @bp.get("/wiki/<slug>/history")
 def history(slug):
     page = load_page(slug, "pages.history")
-    revisions = service.history(page)
-    return render_template("pages/history.html", page=page, revisions=revisions, form=ActionForm())
+    number = request.args.get("page", 1, type=int) or 1
+    listing = service.history_listing(page, max(number, 1), HISTORY_PER_PAGE)
+    return render_template(
+        "pages/history.html",
+        page=page,
+        listing=listing,
+        revisions=listing.revisions,
+        form=ActionForm(),
+    )
 
 
 @bp.get("/wiki/<slug>/diff")
