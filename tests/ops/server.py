@@ -76,7 +76,8 @@ class Server:
     def worker_count(self) -> int:
         return int(self.args[self.args.index("--workers") + 1])
 
-    def get(self, path: str, timeout: float = 10) -> tuple[int, str]:
+    def get(self, path: str, timeout: float = 60) -> tuple[int, str]:
+        # Generous: new workers import the app for seconds on a busy machine (CI, 2 cores).
         try:
             with urllib.request.urlopen(self.url + path, timeout=timeout) as response:  # noqa: S310
                 return response.status, response.read().decode()
