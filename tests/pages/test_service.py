@@ -263,3 +263,49 @@ def test_a_save_parses_the_markdown_body_once_for_sections_and_once_for_links(
         "Le soutien des élus",
         "Un animateur salarié à mi‑temps",
     ]
+
+
+def test_a_save_reads_its_text_once(db, user, monkeypatch):
+    """Front matter split, metadata parsed and sections found once, then passed down."""
+    from wiki.pages import derived
+
+    reads = {"split": 0, "sections": 0}
+    real_split, real_sections = derived.split, derived.extract_sections
+
+    def split(text):
+        reads["split"] += 1
+        return real_split(text)
+
+    def extract_sections(body):
+        reads["sections"] += 1
+        return real_sections(body)
+
+    monkeypatch.setattr(derived, "split", split)
+    monkeypatch.setattr(derived, "extract_sections", extract_sections)
+    saved = service.save_page(slug=None, title="Jardin partagé", text=TEXT, author=user)
+
+    assert reads == {"split": 1, "sections": 1}
+    assert [s.text for s in saved.revision.page.statements if s.kind == "lever"] == [
+        "Le soutien des élus",
+        "Un animateur salarié à mi‑temps",
+    ]
+
+
+def test_a_merged_save_says_so_in_its_result_not_on_the_revision(db, user, make_page):
+    base_text = "Ligne un\nLigne deux\nLigne trois\n"
+    page = make_page(text=base_text)
+    base_id = page.current_id
+    service.save_page(
+        slug=page.slug, title=None, text="Ligne UN\nLigne deux\nLigne trois\n", author=user
+    )
+    saved = service.save_page(
+        slug=page.slug,
+        title=None,
+        text="Ligne un\nLigne deux\nLigne TROIS\n",
+        author=user,
+        base_id=base_id,
+    )
+    assert saved.merged and saved.revision.text == "Ligne UN\nLigne deux\nLigne TROIS\n"
+    assert "merged" not in vars(saved.revision)
+    again = service.save_page(slug=page.slug, title=None, text=saved.revision.text, author=user)
+    assert not again.merged and again.revision.id == saved.revision.id

@@ -64,7 +64,7 @@ def import_folder(
         existing = service.find_page(service.slug_for(title)) if service.slug_for(title) else None
         before = existing.page.current_id if existing else None
         try:
-            revision = service.save_page(
+            saved = service.save_page(
                 slug=existing.page.slug if existing else None,
                 title=title,
                 text=text,
@@ -82,7 +82,7 @@ def import_folder(
         else:
             if existing is None:
                 report.created.append(title)
-            elif revision.id != before:
+            elif saved.revision.id != before:
                 report.updated.append(title)
             else:
                 report.unchanged.append(title)
