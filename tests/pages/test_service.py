@@ -285,27 +285,7 @@ def test_a_save_reads_its_text_once(db, user, monkeypatch):
     saved = service.save_page(slug=None, title="Jardin partagé", text=TEXT, author=user)
 
     assert reads == {"split": 1, "sections": 1}
-    assert [s.text for s in saved.revision.page.statements if s.kind == "lever"] == [
+    assert [s.text for s in saved.page.statements if s.kind == "lever"] == [
         "Le soutien des élus",
         "Un animateur salarié à mi‑temps",
     ]
-
-
-def test_a_merged_save_says_so_in_its_result_not_on_the_revision(db, user, make_page):
-    base_text = "Ligne un\nLigne deux\nLigne trois\n"
-    page = make_page(text=base_text)
-    base_id = page.current_id
-    service.save_page(
-        slug=page.slug, title=None, text="Ligne UN\nLigne deux\nLigne trois\n", author=user
-    )
-    saved = service.save_page(
-        slug=page.slug,
-        title=None,
-        text="Ligne un\nLigne deux\nLigne TROIS\n",
-        author=user,
-        base_id=base_id,
-    )
-    assert saved.merged and saved.revision.text == "Ligne UN\nLigne deux\nLigne TROIS\n"
-    assert "merged" not in vars(saved.revision)
-    again = service.save_page(slug=page.slug, title=None, text=saved.revision.text, author=user)
-    assert not again.merged and again.revision.id == saved.revision.id

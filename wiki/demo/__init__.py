@@ -43,7 +43,7 @@ def load_demo(force: bool = False, echo: Callable[[str], None] = lambda _m: None
             continue
         slug = None
         for entry in spec["revisions"]:
-            saved = service.save_page(
+            revision = service.save_page(
                 slug=slug,
                 title=spec["title"],
                 text=(folder / entry["file"]).read_text("utf-8"),
@@ -52,7 +52,7 @@ def load_demo(force: bool = False, echo: Callable[[str], None] = lambda _m: None
                 max_bytes=10 * 1024 * 1024,
                 when=now - timedelta(days=entry.get("days_ago", 0)),
             )
-            slug = saved.revision.page.slug
+            slug = revision.page.slug
         loaded += 1
         echo(f"  {spec['title']}")
     return loaded

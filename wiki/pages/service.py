@@ -58,20 +58,6 @@ class Conflict(Exception):
         self.merged = merged  # the text with conflict markers, to resolve by hand
 
 
-@dataclass(frozen=True)
-class Saved:
-    """What a save did: the revision now current, and whether it was merged with another edit.
-
-    It reads as that revision too (`saved.page`, `saved.number`, `saved.text`…).
-    """
-
-    revision: Revision
-    merged: bool = False
-
-    def __getattr__(self, name: str):
-        return getattr(self.revision, name)
-
-
 @dataclass
 class Resolved:
     """What a slug points to: the page, and whether the slug is an old one (redirect)."""
@@ -153,7 +139,7 @@ def save_page(
     base_id: int | None = None,
     max_bytes: int = 1024 * 1024,
     when: datetime | None = None,
-) -> Saved:
+) -> Revision:
     """Create the page at `slug` or add a revision to it, merging concurrent edits.
 
     `base_id` is the revision the user started from. When someone saved in between, non
@@ -164,7 +150,7 @@ def save_page(
     parsed = _parse_valid(text)
     resolved = find_page(slug) if slug else None
     if resolved is None:
-        return Saved(_create(title, text, author, comment, when, parsed))
+        return _create(title, text, author, comment, when, parsed)
     page = resolved.page
     for _attempt in range(5):
         try:
@@ -177,7 +163,7 @@ def save_page(
     raise PageError(_l("The page is being edited by many people at once; please try again."))
 
 
-def _save_locked(page, text, parsed, author, comment, base_id, when) -> Saved:
+def _save_locked(page, text, parsed, author, comment, base_id, when) -> Revision:
     """The compare-and-swap of a save, under the page's lock: read the current revision,
     merge with it when the edit started from an older one, number and write the new one.
 
@@ -198,10 +184,11 @@ def _save_locked(page, text, parsed, author, comment, base_id, when) -> Saved:
         text_to_save = text
     if current is not None and current.text == text_to_save:
         db.session.rollback()  # nothing to write: let go of the lock
-        return Saved(current)
+        return current
     revision = _add_revision(page, page.title, text_to_save, author, merged_comment, when)
     _publish(page, revision, parsed if text_to_save == text else None)
-    return Saved(revision, merged=merged_comment != comment)
+    revision.merged = merged_comment != comment  # transient: tells the view to say so
+    return revision
 
 
 def _lock_page(page: Page) -> None:
@@ -320,7 +307,7 @@ def rename_page(page: Page, new_title: str, author: User | None, comment: str = 
     return _publish(page, revision)
 
 
-def revert_page(page: Page, target: Revision, author: User | None) -> Saved:
+def revert_page(page: Page, target: Revision, author: User | None) -> Revision:
     """Bring back an old text as a new revision: the history between stays."""
     if target.page_id != page.id:
         raise PageError(_l("This revision belongs to another page."))

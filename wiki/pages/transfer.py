@@ -64,7 +64,7 @@ def import_folder(
         existing = service.find_page(service.slug_for(title)) if service.slug_for(title) else None
         before = existing.page.current_id if existing else None
         try:
-            saved = service.save_page(
+            revision = service.save_page(
                 slug=existing.page.slug if existing else None,
                 title=title,
                 text=text,
@@ -82,7 +82,7 @@ def import_folder(
         else:
             if existing is None:
                 report.created.append(title)
-            elif saved.revision.id != before:
+            elif revision.id != before:
                 report.updated.append(title)
             else:
                 report.unchanged.append(title)

@@ -195,7 +195,7 @@ def save(slug):
         return render(200 if form.mode.data == switch else 422)
     base = form.base_revision.data
     try:
-        saved = service.save_page(
+        revision = service.save_page(
             slug=page.slug if page else None,
             title=form.title.data,
             text=text,
@@ -216,14 +216,14 @@ def save(slug):
     except service.PageError as error:
         form.text.data = text
         return render(error.status, error=error)
-    if saved.merged:
+    if getattr(revision, "merged", False):
         flash(
             _("Someone saved this page while you were editing; your changes were merged."), "info"
         )
     else:
         flash(_("Saved."), "success")
     flash(request.path, "draft")  # the editor's draft kept in the browser is now saved
-    return redirect(url_for("pages.view", slug=saved.revision.page.slug))
+    return redirect(url_for("pages.view", slug=revision.page.slug))
 
 
 def _posted_text(form: EditForm, theme_slugs) -> str:
