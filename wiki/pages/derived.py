@@ -13,6 +13,7 @@ from wiki.content.frontmatter import FrontMatterError, split
 from wiki.content.metadata import DEFAULT_THEMES, FieldError, Metadata, parse_metadata
 from wiki.content.sections import extract_sections, normalise_item
 from wiki.extensions import db
+from wiki.files import service as file_service
 from wiki.models import Link, Page, PageTag, PageTheme, Statement, Theme
 from wiki.render import extract_wiki_links
 
@@ -102,6 +103,7 @@ def refresh(page: Page, text: str) -> None:
         if target and target not in seen:
             seen.add(target)
             db.session.add(Link(source_id=page.id, target_slug=target, target_title=title[:255]))
+    file_service.refresh_uses(page, body)
     db.session.flush()
 
 
