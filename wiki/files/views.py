@@ -51,6 +51,7 @@ def prepare_upload_request():
 
 def init_app(app) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, prepare_upload_request)
+    app.jinja_env.globals["file_licences"] = service.LICENCES
 
 
 def _wants_json() -> bool:
