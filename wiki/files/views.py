@@ -52,6 +52,12 @@ def prepare_upload_request():
 def init_app(app) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, prepare_upload_request)
     app.jinja_env.globals["file_licences"] = service.LICENCES
+    app.jinja_env.globals["files_matching"] = files_matching
+
+
+def files_matching(words: str, limit: int = 6):
+    """For the search page: files whose name, description or credit hold the words."""
+    return [display.file_ref(f, f.name) for f in service.search(words, limit=limit)]
 
 
 def _wants_json() -> bool:
