@@ -132,6 +132,21 @@ def test_duplicate_name_is_refused_with_a_free_name_suggested(app, logged_in, up
     assert db.session.query(FileVersion).count() == 1
 
 
+def test_two_uploads_racing_for_one_name_give_one_file_and_a_clear_message(
+    app, logged_in, upload, monkeypatch
+):
+    from wiki.files import service
+
+    assert upload(photo(200, 150), filename="verger.jpg").status_code == 201
+    blobs = stored_blobs(app)
+    # The second upload checked the name before the first one committed.
+    monkeypatch.setattr(service, "find", lambda name: None)
+    response = upload(photo(200, 150, color=(9, 9, 9)), filename="verger.jpg")
+    refused(response, 409, "existe déjà")
+    assert db.session.query(FileVersion).count() == 1
+    assert stored_blobs(app) == blobs  # the loser's blobs were removed
+
+
 def test_interrupted_upload_stores_nothing(app, logged_in):
     token = csrf_token(logged_in, "/files/new")
     boundary = "essaimboundary"

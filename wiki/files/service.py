@@ -10,6 +10,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from slugify import slugify
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from wiki.extensions import db
 from wiki.files import access
@@ -274,6 +275,20 @@ def upload(
         version = _add_version(file, number, examined, uploader, alt, credit, licence, comment)
         version.original_name = (filename or "")[:255]
         db.session.commit()
+    except IntegrityError:
+        # Someone took the name, or the version number, between our check and our commit.
+        db.session.rollback()
+        for key in written:
+            storage.delete(key)
+        if replace is None:
+            raise NameTaken(file.name) from None
+        raise Refused(
+            _l(
+                "Someone sent a version of this file at the same moment. Look at its history, "
+                "then send yours again if it is still needed."
+            ),
+            status=409,
+        ) from None
     except BaseException:
         db.session.rollback()
         for key in written:
