@@ -68,3 +68,17 @@ class Config:
     METRICS_ALLOW = _env("METRICS_ALLOW", "127.0.0.1/8, ::1")
     LOG_FORMAT = _env("LOG_FORMAT", "text")  # "json": one JSON object a line, requests included
     WTF_CSRF_TIME_LIMIT = None  # a volunteer may keep the editor open for hours
+    # Uploaded files (wiki.files). "local": content-addressed blobs under FILES_DIR (default
+    # <data dir>/files); "s3": a bucket of S3-compatible object storage shared by several hosts.
+    FILES_STORAGE = _env("FILES_STORAGE", "local")
+    FILES_DIR = _env("FILES_DIR")
+    FILES_S3_BUCKET = _env("FILES_S3_BUCKET")
+    FILES_S3_PREFIX = _env("FILES_S3_PREFIX", "")
+    FILES_S3_ENDPOINT = _env("FILES_S3_ENDPOINT")  # e.g. https://s3.fr-par.scw.cloud
+    FILES_S3_REGION = _env("FILES_S3_REGION")
+    FILES_S3_ACCESS_KEY = _env("FILES_S3_ACCESS_KEY")
+    FILES_S3_SECRET_KEY = _env("FILES_S3_SECRET_KEY")
+    # One upload (a phone photo is 3–8 MB), and what one account may upload per 24 hours.
+    FILES_MAX_BYTES = int(_env("FILES_MAX_BYTES", str(25 * 1000 * 1000)))
+    FILES_PER_DAY = int(_env("FILES_PER_DAY", "60"))
+    FILES_BYTES_PER_DAY = int(_env("FILES_BYTES_PER_DAY", str(300 * 1000 * 1000)))

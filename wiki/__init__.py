@@ -73,6 +73,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     from wiki.api.views import bp as api
     from wiki.auth.views import bp as auth
+    from wiki.files.views import bp as files
     from wiki.knowledge.admin_views import bp as themes_admin
     from wiki.knowledge.views import bp as knowledge
     from wiki.ops.views import bp as ops
@@ -87,11 +88,17 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(search)
     app.register_blueprint(search_admin)
     app.register_blueprint(api)
+    app.register_blueprint(files)
     app.register_blueprint(ops)
 
     from wiki import commands, errors, web
 
     web.init_app(app)
+    from wiki.files import storage as file_storage
+    from wiki.files import views as file_views
+
+    file_storage.init_app(app)
+    file_views.init_app(app)
     errors.init_app(app)
     commands.init_app(app)
 

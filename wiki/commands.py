@@ -70,6 +70,11 @@ def import_command(folder: Path, author: str | None, comment: str) -> None:
     user = find_user(author) if author else None
     if author and user is None:
         raise click.ClickException(f"No account named {author}.")
+    from wiki.files import transfer as file_transfer
+    from wiki.files.storage import storage
+
+    # Files first: the pages that show them are then rendered with them.
+    file_report = file_transfer.import_files(storage(), folder, user)
     files = transfer.markdown_files(folder)
     # Index after the import, in batches and before exiting: a background thread would die with
     # this command and leave pages out of the index (issue 9, defect 6).
@@ -94,7 +99,14 @@ def import_command(folder: Path, author: str | None, comment: str) -> None:
     )
     for name, why in report.refused:
         click.echo(f"  refused {name}: {why}", err=True)
-    if report.refused:
+    if file_report.found:
+        click.echo(
+            f"{len(file_report.created)} files created, {len(file_report.unchanged)} unchanged, "
+            f"{len(file_report.refused)} refused."
+        )
+    for name, why in file_report.refused:
+        click.echo(f"  refused {name}: {why}", err=True)
+    if report.refused or file_report.refused:
         raise SystemExit(1)
 
 
@@ -114,6 +126,12 @@ def export_command(folder: Path, history: bool) -> None:
     with click.progressbar(length=total, label="Exporting") as bar:
         count = transfer.export_folder(folder, history, lambda _p: bar.update(1))
     click.echo(f"{count} pages written to {folder}.")
+    from wiki.files import transfer as file_transfer
+    from wiki.files.storage import storage
+
+    files = file_transfer.export_files(storage(), folder)
+    if files:
+        click.echo(f"{files} files written to {folder / file_transfer.FOLDER}.")
 
 
 @click.command("backup")

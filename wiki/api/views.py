@@ -243,6 +243,15 @@ def page_revisions(slug):
     )
 
 
+@bp.get("/pages/<slug>/files")
+def page_files(slug):
+    """The photos and documents a page's current text shows, with their metadata."""
+    from wiki.files import api as files_api
+
+    page = _find(slug, "api.page_files")
+    return jsonify(files_of=_page_ref(page), items=files_api.files_of_page(page))
+
+
 @bp.get("/revisions/<int:revision_id>")
 def revision_detail(revision_id):
     revision = pages.get_revision(revision_id)

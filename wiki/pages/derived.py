@@ -16,6 +16,7 @@ from wiki.content.metadata import DEFAULT_THEMES, FieldError, Metadata, parse_me
 from wiki.content.sections import Sections, extract_sections, normalise_item
 from wiki.content.slugs import slug_for
 from wiki.extensions import db
+from wiki.files import service as file_service
 from wiki.models import Link, Page, PageTag, PageTheme, Statement, Theme
 from wiki.render import extract_wiki_links
 
@@ -118,6 +119,7 @@ def refresh(page: Page, parsed: Parsed) -> None:
         if target and target not in seen:
             seen.add(target)
             db.session.add(Link(source_id=page.id, target_slug=target, target_title=title[:255]))
+    file_service.refresh_uses(page, body)
     db.session.flush()
 
 

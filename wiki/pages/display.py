@@ -15,8 +15,11 @@ from wiki.content.metadata import Metadata, parse_metadata
 from wiki.content.sections import Sections, extract_sections
 from wiki.content.slugs import slug_for
 from wiki.extensions import db
+from wiki.files import display as file_display
+from wiki.files import service as file_service
 from wiki.models import Page, SlugRedirect
 from wiki.render import Rendered, extract_wiki_links, render_markdown
+from wiki.render.files import missing_file
 
 
 @dataclass
@@ -95,11 +98,13 @@ def show(text: str) -> Shown:
     heading, rest = _leading_heading(body)
     found = frozenset(existing_slugs(set(_link_slugs(digest, rest))))
     themes = tuple(theme_slugs())
-    key = (digest, found, themes)
+    files = file_display.resolve(file_service.references(rest))
+    key = (digest, found, themes, tuple(files.values()))
     shown = _SHOWN.get(key)
     if shown is None:
         metadata, _errors = parse_metadata(raw, themes)
-        rendered = render_markdown(rest, link_resolver(found))
+        resolve_file = lambda name: files.get(name) or missing_file(name)  # noqa: E731
+        rendered = render_markdown(rest, link_resolver(found), resolve_file)
         sections = extract_sections(body)
         shown = Shown(metadata, rendered, sections, heading, front_matter_error)
         _SHOWN.put(key, shown)

@@ -12,6 +12,7 @@ import mistune
 from slugify import slugify
 
 from wiki.render.anchors import HeadingAnchors, TocEntry
+from wiki.render.files import IMAGE_SIZES, FileRef, FileResolver, file_name, missing_file
 from wiki.render.sanitise import sanitise_html
 from wiki.render.wikilinks import (
     WIKI_LINK_PATTERN,
@@ -55,7 +56,11 @@ def default_resolve_link(title: str) -> tuple[str, bool]:
     return "/wiki/" + slugify(title), True
 
 
-def render_markdown(body: str, resolve_link: LinkResolver | None = None) -> Rendered:
+def render_markdown(
+    body: str,
+    resolve_link: LinkResolver | None = None,
+    resolve_file: FileResolver | None = None,
+) -> Rendered:
     """Render a page body to sanitised HTML, with its table of contents and wiki links.
 
     ``resolve_link(title)`` returns ``(url, exists)`` for the target of a wiki link; it is called
@@ -64,11 +69,14 @@ def render_markdown(body: str, resolve_link: LinkResolver | None = None) -> Rend
     form (``/wiki/<slug>/edit``) for missing pages. Without ``resolve_link`` every target links
     to ``/wiki/<slug>`` as if it existed. A label (``[[Title|label]]``) is shown as plain text.
 
+    ``resolve_file(name)`` returns the FileRef of a file named by ``![alt](fichier:name)`` or
+    ``[text](fichier:name)``; without it every such file renders as missing.
+
     Malformed Markdown never raises: should the parser fail, the text is shown escaped in a
     ``<pre>``. Only a failure of ``resolve_link`` itself propagates, as LinkResolutionError.
     """
     text = _UNWANTED_CHARACTERS.sub("", body)
-    renderer = _PageRenderer(resolve_link or default_resolve_link)
+    renderer = _PageRenderer(resolve_link or default_resolve_link, resolve_file or missing_file)
     try:
         unsafe_html, state = _page_markdown(renderer).parse(text)
         safe_html = sanitise_html(unsafe_html)
@@ -107,11 +115,64 @@ def _extract_wiki_links(body: str) -> tuple[str, ...]:
 class _PageRenderer(mistune.HTMLRenderer):
     """HTML renderer for one page: heading anchors, wiki links, table alignment without style."""
 
-    def __init__(self, resolve_link: LinkResolver) -> None:
+    def __init__(self, resolve_link: LinkResolver, resolve_file: FileResolver) -> None:
         super().__init__(escape=False)
         self.anchors = HeadingAnchors()
         self._resolve_link = resolve_link
+        self._resolve_file = resolve_file
         self._resolved: dict[str, tuple[str, bool]] = {}
+
+    def image(self, text: str, url: str, title: str | None = None) -> str:
+        name = file_name(url)
+        if name is None:
+            return super().image(text, url, title)
+        ref = self._file(name)
+        if ref.kind != "image":
+            return self._file_link(ref, text)
+        attrs: dict[str, object] = {
+            "src": ref.url,
+            "alt": mistune.util.striptags(text) or ref.alt,
+            "class": "file-image",
+            "loading": "lazy",
+            "decoding": "async",
+        }
+        if ref.srcset:
+            attrs["srcset"] = ", ".join(f"{u} {w}w" for u, w in ref.srcset)
+            attrs["sizes"] = IMAGE_SIZES
+        if ref.width and ref.height:
+            attrs["width"], attrs["height"] = ref.width, ref.height
+        if title or ref.title:
+            attrs["title"] = title or ref.title
+        image = "<img" + self.render_attrs(attrs) + " />"
+        link = {"class": "file-image-link", "href": ref.page_url}
+        return "<a" + self.render_attrs(link) + ">" + image + "</a>"
+
+    def link(self, text: str, url: str, title: str | None = None) -> str:
+        name = file_name(url)
+        if name is None:
+            return super().link(text, url, title)
+        return self._file_link(self._file(name), text, title)
+
+    def _file_link(self, ref: FileRef, text: str, title: str | None = None) -> str:
+        label = text or html.escape(ref.name)
+        if ref.kind == "missing":
+            attrs = {
+                "class": "file-missing",
+                "href": ref.page_url,
+                "title": f"Fichier absent : {ref.name}",
+            }
+            return "<a" + self.render_attrs(attrs) + ">" + label + "</a>"
+        attrs = {"class": "file-link", "href": ref.url, "type": ref.mime}
+        if title or ref.title:
+            attrs["title"] = title or ref.title
+        meta = f' <span class="file-meta">({html.escape(ref.label)})</span>' if ref.label else ""
+        return "<a" + self.render_attrs(attrs) + ">" + label + "</a>" + meta
+
+    def _file(self, name: str) -> FileRef:
+        try:
+            return self._resolve_file(name)
+        except Exception as exc:
+            raise LinkResolutionError(f"resolve_file failed for {name!r}") from exc
 
     def heading(self, text: str, level: int, **attrs: object) -> str:
         anchor = self.anchors.add(level, text)

@@ -33,8 +33,9 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # ``class`` is governed by ALLOWED_CLASSES.
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     **{h: {"id"} for h in _HEADINGS},
-    "a": {"href", "title", "aria-hidden"},
-    "img": {"src", "alt", "title", "width", "height"},
+    "a": {"href", "title", "aria-hidden", "type"},
+    # srcset, sizes, loading, decoding: the thumbnails of uploaded photos (wiki.render.files).
+    "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "loading", "decoding"},
     "sup": {"id"},  # footnote references
     "li": {"id"},  # footnotes
     "ol": {"start"},
@@ -65,7 +66,9 @@ CODE_LANGUAGES = frozenset(
 )  # fmt: skip
 
 ALLOWED_CLASSES: dict[str, set[str]] = {
-    "a": {"wikilink", "new", "anchor", "footnote"},
+    "a": {"wikilink", "new", "anchor", "footnote", "file-link", "file-missing", "file-image-link"},
+    "img": {"file-image"},
+    "span": {"file-meta"},
     "sup": {"footnote-ref"},
     "section": {"footnotes"},
     "li": {"task-list-item"},

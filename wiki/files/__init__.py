@@ -1,0 +1,1 @@
+"""Photos and documents: uploads, versions, storage, thumbnails and their place in pages."""
