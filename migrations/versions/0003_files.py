@@ -1,7 +1,7 @@
 """files: uploaded photos and documents, their versions and their uses by pages
 
-Revision ID: 0002_files
-Revises: 0001
+Revision ID: 0003_files
+Revises: 0002_rate_limits
 Create Date: 2026-12-01
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0002_files'
-down_revision = '0001'
+revision = '0003_files'
+down_revision = '0002_rate_limits'
 branch_labels = None
 depends_on = None
 
