@@ -27,6 +27,10 @@ class Config:
     SEARCH_INDEXING = _env("SEARCH_INDEXING", "thread")
     MAX_PAGE_BYTES = int(_env("MAX_PAGE_BYTES", str(1024 * 1024)))
     MAX_CONTENT_LENGTH = int(_env("MAX_REQUEST_BYTES", str(8 * 1024 * 1024)))
+    # Seconds a request may spend parsing user text (a normal 1 MB page takes about 3 s): past
+    # it, a page or preview is shown as plain text and a save is refused with a message.
+    RENDER_TIME_BUDGET = float(_env("RENDER_TIME_BUDGET", "10"))
+    SAVE_TIME_BUDGET = float(_env("SAVE_TIME_BUDGET", "15"))
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") == "1"
     # Reverse proxies in front of Essaim (nginx: 1). Their X-Forwarded-For/-Proto/-Host headers

@@ -24,6 +24,7 @@ from wiki import spreadsheet
 from wiki.auth.access import ActionForm, require_admin
 from wiki.extensions import configured_limit, db
 from wiki.knowledge import service
+from wiki.limits import MAX_PAGE_NUMBER, whole_number
 from wiki.models import Page, Theme
 
 bp = Blueprint("knowledge", __name__)
@@ -121,7 +122,7 @@ def map_json():
 def compare():
     filters = service.Filters.from_mapping(request.args)
     per_page = 50
-    number = max(request.args.get("page", 1, type=int) or 1, 1)
+    number = whole_number(request.args.get("page"), MAX_PAGE_NUMBER) or 1
     pages, total = service.experiences_page(filters, number, per_page)
     return render_template(
         "knowledge/compare.html",

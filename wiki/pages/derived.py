@@ -39,6 +39,7 @@ def check(text: str) -> tuple[Metadata | None, list[FieldError]]:
     except FrontMatterError as error:
         return None, [FieldError("front_matter", str(error))]
     metadata, errors = parse_metadata(meta, theme_slugs())
+    extract_wiki_links(body)  # parsed now, within the caller's time budget; refresh() reuses it
     for kind in extract_sections(body).duplicates:
         if kind in SECTION_NAMES:
             errors.append(

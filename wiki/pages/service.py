@@ -12,7 +12,10 @@ from slugify import slugify
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from wiki.content.metadata import FieldError
+from wiki.content.text import one_line
 from wiki.extensions import db
+from wiki.limits import BudgetExceeded, time_budget
 from wiki.models import Page, Revision, SlugRedirect, User
 
 SHORT_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off a poster
@@ -70,7 +73,7 @@ def slug_for(title: str) -> str:
 
 
 def clean_title(title: str | None) -> str:
-    title = " ".join((title or "").split())
+    title = one_line(title)
     if not title:
         raise PageError(_l("Give the page a title."))
     if len(title) > 200:
@@ -102,10 +105,21 @@ def clean_text(text: str | None, max_bytes: int) -> str:
     return text
 
 
-def _check_content(text: str) -> None:
+def _check_content(text: str, seconds: float | None = None) -> None:
+    """Refuse what must be fixed first. Every parse of the text a save needs happens here,
+    within `seconds`; the rest of the save reads the parsers' caches."""
     from wiki.pages import derived
 
-    _metadata, errors = derived.check(text)
+    try:
+        with time_budget(seconds):
+            _metadata, errors = derived.check(text)
+    except BudgetExceeded:
+        message = _l(
+            "This text is too long or too complex to be processed in %(seconds)s seconds. "
+            "Split it into several pages, or remove long runs of brackets or repeated headings.",
+            seconds=f"{seconds:g}",
+        )
+        raise InvalidContent(message, [FieldError("body", str(message))]) from None
     if errors:
         raise InvalidContent(derived.content_error_message(), errors)
 
@@ -142,15 +156,17 @@ def save_page(
     base_id: int | None = None,
     max_bytes: int = 1024 * 1024,
     when: datetime | None = None,
+    seconds: float | None = None,
 ) -> Revision:
     """Create the page at `slug` or add a revision to it, merging concurrent edits.
 
     `base_id` is the revision the user started from. When someone saved in between, non
     overlapping changes are merged (3-way); overlapping ones raise Conflict with both texts.
-    Saving an unchanged text returns the current revision and writes nothing.
+    Saving an unchanged text returns the current revision and writes nothing. Parsing the text
+    may take `seconds` at most (InvalidContent past it).
     """
     text = clean_text(text, max_bytes)
-    _check_content(text)
+    _check_content(text, seconds)
     resolved = find_page(slug) if slug else None
     if resolved is None:
         return _create(title, text, author, comment, when)
@@ -254,7 +270,7 @@ def _add_revision(page, title, text, author, comment, when) -> Revision:
         number=number,
         title=title,
         text=text,
-        comment=(comment or "")[:500],
+        comment=one_line(comment)[:500],
         author_id=author.id if author else None,
         parent_id=page.current_id,
         size=len(text.encode("utf-8")),

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from wiki import spreadsheet
 from wiki.extensions import configured_limit, limiter
+from wiki.limits import MAX_PAGE_NUMBER, whole_number
 from wiki.search import query
 from wiki.search.schema import FACET_FIELDS
 
@@ -41,10 +42,7 @@ def _arguments() -> dict:
     args = request.args
     filters = {name: args.getlist(name) for name in FACET_FIELDS}
     filters["themes"] = filters["themes"] + args.getlist("theme")  # /search?theme=… (DESIGN §3)
-    try:
-        page = int(args.get("page", "1"))
-    except ValueError:
-        page = 1
+    page = whole_number(args.get("page"), MAX_PAGE_NUMBER) or 1
     return {
         "q": args.get("q", ""),
         "filters": filters,
