@@ -1,5 +1,6 @@
 """Property-based tests (Hypothesis) with hostile inputs: runs of one character, deep nesting,
-repetition. Front matter, Markdown rendering, wiki links and diffs never raise, and their cost
+repetition. Front matter, Markdown rendering, wiki links, sections, the text the search index
+reads, and diffs never raise, and their cost
 grows about linearly: the time for 4n units stays well under 16 times the time for n, which is
 what a quadratic path would take.
 
@@ -13,12 +14,14 @@ from __future__ import annotations
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from wiki.content.frontmatter import FrontMatterError, split
+from wiki.content.sections import extract_sections
 from wiki.pages.diff import diff_texts
 from wiki.render import extract_wiki_links, render_markdown
+from wiki.search.document import plain
 
 # Linear is 4; quadratic is 16 (12 or more once fixed costs are counted).
 MAX_RATIO = 9
@@ -81,6 +84,8 @@ def read_front_matter(text: str) -> None:
 
 @PROPERTY
 @given(unit=yaml_units)
+@example(unit="[")
+@example(unit="- ")
 def test_front_matter_of_repeated_yaml_pieces_is_read_or_refused_in_linear_time(unit):
     n = max(1, CHARS // len(unit))
     assert_about_linear(lambda k: "---\nx: " + unit * k + "\n---\nTexte\n", read_front_matter, n)
@@ -95,6 +100,9 @@ def test_front_matter_nesting_never_raises_anything_but_a_message(unit, depth):
 
 @PROPERTY
 @given(unit=markdown_units)
+@example(unit="## a\n")  # heading anchors were quadratic on repeated headings
+@example(unit="[")  # mistune < 3.3 was quadratic on runs of "["
+@example(unit="*a")
 def test_markdown_of_repeated_pieces_renders_in_linear_time(unit):
     n = max(1, CHARS // len(unit))
 
@@ -107,6 +115,8 @@ def test_markdown_of_repeated_pieces_renders_in_linear_time(unit):
 
 @PROPERTY
 @given(unit=markdown_units)
+@example(unit="[")
+@example(unit="[[a|")
 def test_wiki_links_of_repeated_pieces_are_found_in_linear_time(unit):
     n = max(1, CHARS // len(unit))
     # A different text each call: extract_wiki_links keeps its last answers.
@@ -114,6 +124,26 @@ def test_wiki_links_of_repeated_pieces_are_found_in_linear_time(unit):
     assert_about_linear(
         lambda k: unit * k, lambda text: extract_wiki_links(text + str(next(counter))), n
     )
+
+
+@PROPERTY
+@given(unit=markdown_units)
+@example(unit="[")  # the indexer's wiki-link pattern scanned to the end from every "["
+@example(unit="](")
+@example(unit="[[a|")
+def test_search_text_of_repeated_pieces_is_extracted_in_linear_time(unit):
+    n = max(1, 4 * CHARS // len(unit))  # regular expressions only: cheap, so more of them
+    assert_about_linear(lambda k: unit * k, plain, n)
+
+
+@PROPERTY
+@given(unit=markdown_units)
+@example(unit="## a\n")
+@example(unit="## Leviers\n- [[a|")
+def test_sections_of_repeated_pieces_are_found_in_linear_time(unit):
+    n = max(1, CHARS // len(unit))
+    counter = iter(range(10**9))  # extract_sections keeps its last answers
+    assert_about_linear(lambda k: unit * k, lambda t: extract_sections(t + str(next(counter))), n)
 
 
 @PROPERTY
@@ -129,6 +159,7 @@ def test_deeply_nested_markdown_renders_without_an_exception(depth, unit):
     other=st.sampled_from(["autre", "", "b", "## b", "c"]),
     every=st.integers(min_value=2, max_value=7),
 )
+@example(line="texte", other="autre", every=2)  # difflib was quadratic on these
 def test_diff_of_repetitive_texts_with_a_few_changes_is_linear(line, other, every):
     def texts(n):
         old = [line if i % every else "" for i in range(n)]

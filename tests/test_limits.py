@@ -162,3 +162,24 @@ def test_a_stored_page_over_the_time_budget_is_readable_as_plain_text(app, clien
     response = client.get(f"/wiki/{page.slug}")
     assert response.status_code == 200
     assert "affiché en texte brut" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/search", "/api/v1/search", "/search/suggest", "/search.csv"])
+def test_a_megabyte_search_is_cut_before_parsing_and_answered(client, make_page, url):
+    import time
+
+    make_page()
+    words = " ".join(f"jardin{i} habitants" for i in range(60_000))  # ~1 MB, 120,000 words
+    start = time.process_time()
+    response = client.get(url, query_string={"q": words})
+    assert response.status_code == 200
+    assert time.process_time() - start < 10  # CPU seconds; parsing 120,000 words would not be
+
+
+def test_a_long_search_says_only_its_beginning_was_used(client, make_page):
+    make_page()
+    response = client.get("/search", query_string={"q": "jardin " * 5000})
+    assert response.status_code == 200
+    assert "seuls ses 500 premiers caractères" in response.get_data(as_text=True).replace(
+        "\u00a0", " "
+    )

@@ -14,6 +14,10 @@ from werkzeug.routing import IntegerConverter
 MAX_ID = 2**63 - 1
 # No listing has a billion pages; past this an offset would overflow the same way.
 MAX_PAGE_NUMBER = 1_000_000
+# Characters of a search read from a request. The search module has its own, finer cap (and
+# tells the user); this one holds whatever the query language becomes: a 1 MB query string is
+# cut here before any parsing, so a search request's cost stays bounded.
+MAX_QUERY_CHARS = 1000
 
 
 class IdConverter(IntegerConverter):
@@ -22,6 +26,11 @@ class IdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+def search_words(raw: str | None) -> str:
+    """The search text of a request, at most MAX_QUERY_CHARS characters."""
+    return (raw or "")[:MAX_QUERY_CHARS]
 
 
 def whole_number(raw: str | None, maximum: int = MAX_ID) -> int | None:

@@ -75,8 +75,9 @@ _ALIASES = sorted(
 )
 # "3.", "3)", "III -", "A." before the words of a heading.
 _NUMBERING = re.compile(r"^\s*(?:\d+|[ivxlc]+|[a-z])\s*[.)\-–—:]\s*", re.IGNORECASE)
-_PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-_WIKI_LINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
+# Classes exclude their own opener, so that runs of "(" or "[" cost linear time.
+_PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]")
 
 # Words that carry no meaning when comparing items across pages. Negations ("pas", "sans",
 # "non", "ne") stay: "pas de soutien des élus" is the opposite of "soutien des élus".

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from wiki import spreadsheet
 from wiki.extensions import configured_limit, limiter
-from wiki.limits import MAX_PAGE_NUMBER, whole_number
+from wiki.limits import MAX_PAGE_NUMBER, search_words, whole_number
 from wiki.search import query
 from wiki.search.schema import FACET_FIELDS
 
@@ -44,7 +44,7 @@ def _arguments() -> dict:
     filters["themes"] = filters["themes"] + args.getlist("theme")  # /search?theme=… (DESIGN §3)
     page = whole_number(args.get("page"), MAX_PAGE_NUMBER) or 1
     return {
-        "q": args.get("q", ""),
+        "q": search_words(args.get("q")),
         "filters": filters,
         "sort": args.get("sort", "relevance"),
         "page": page,
@@ -98,7 +98,7 @@ def export_csv():
 @bp.get("/search/suggest")
 @limiter.limit("300 per minute")  # one request per keystroke in the search box
 def suggest():
-    titles = query.suggest(request.args.get("q", ""))
+    titles = query.suggest(search_words(request.args.get("q")))
     return jsonify(
         [{"title": t["title"], "url": url_for("pages.view", slug=t["slug"])} for t in titles]
     )
