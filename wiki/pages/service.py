@@ -18,6 +18,7 @@ from wiki.content.text import one_line
 from wiki.extensions import db
 from wiki.limits import BudgetExceeded, time_budget
 from wiki.models import Page, Revision, SlugRedirect, Theme, User
+from wiki.pages import derived
 
 SHORT_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off a poster
 
@@ -102,14 +103,12 @@ def clean_text(text: str | None, max_bytes: int) -> str:
     return text
 
 
-def _check_content(text: str, seconds: float | None = None) -> None:
-    """Refuse what must be fixed first. Every parse of the text a save needs happens here,
-    within `seconds`; the rest of the save reads the parsers' caches."""
-    from wiki.pages import derived
-
+def _parse_valid(text: str, seconds: float | None = None) -> derived.Parsed:
+    """The text read once (wiki.pages.derived.Parsed); InvalidContent if the writer must fix it,
+    or if reading it takes more than `seconds` (every parse a save needs happens here)."""
     try:
         with time_budget(seconds):
-            _metadata, errors = derived.check(text)
+            parsed = derived.parse(text)
     except BudgetExceeded:
         message = _l(
             "This text is too long or too complex to be processed in %(seconds)s seconds. "
@@ -117,8 +116,9 @@ def _check_content(text: str, seconds: float | None = None) -> None:
             seconds=f"{seconds:g}",
         )
         raise InvalidContent(message, [FieldError("body", str(message))]) from None
-    if errors:
-        raise InvalidContent(derived.content_error_message(), errors)
+    if parsed.errors:
+        raise InvalidContent(derived.content_error_message(), parsed.errors)
+    return parsed
 
 
 def find_page(slug: str) -> Resolved | None:
@@ -209,14 +209,14 @@ def save_page(
     may take `seconds` at most (InvalidContent past it).
     """
     text = clean_text(text, max_bytes)
-    _check_content(text, seconds)
+    parsed = _parse_valid(text, seconds)
     resolved = find_page(slug) if slug else None
     if resolved is None:
-        return _create(title, text, author, comment, when)
+        return _create(title, text, author, comment, when, parsed)
     page = resolved.page
     for _attempt in range(5):
         try:
-            return _save_locked(page, text, author, comment, base_id, when)
+            return _save_locked(page, text, parsed, author, comment, base_id, when)
         except IntegrityError:
             # The lock makes this unexpected (a revision number taken by a writer that did not
             # lock the page): start again from what the database holds, never answer 500.
@@ -225,7 +225,7 @@ def save_page(
     raise PageError(_l("The page is being edited by many people at once; please try again."))
 
 
-def _save_locked(page, text, author, comment, base_id, when) -> Revision:
+def _save_locked(page, text, parsed, author, comment, base_id, when) -> Revision:
     """The compare-and-swap of a save, under the page's lock: read the current revision,
     merge with it when the edit started from an older one, number and write the new one.
 
@@ -248,7 +248,7 @@ def _save_locked(page, text, author, comment, base_id, when) -> Revision:
         db.session.rollback()  # nothing to write: let go of the lock
         return current
     revision = _add_revision(page, page.title, text_to_save, author, merged_comment, when)
-    _publish(page, revision)
+    _publish(page, revision, parsed if text_to_save == text else None)
     revision.merged = merged_comment != comment  # transient: tells the view to say so
     return revision
 
@@ -278,7 +278,7 @@ def merge_texts(page: Page, base: Revision, current: Revision, mine: str) -> str
     return merged
 
 
-def _create(title, text, author, comment, when) -> Revision:
+def _create(title, text, author, comment, when, parsed) -> Revision:
     title = clean_title(title)
     slug = slug_for(title)
     existing = find_page(slug)
@@ -299,9 +299,9 @@ def _create(title, text, author, comment, when) -> Revision:
         db.session.flush()
     except IntegrityError:  # created by someone else at the same instant: now TitleTaken
         db.session.rollback()
-        return _create(title, text, author, comment, when)
+        return _create(title, text, author, comment, when, parsed)
     revision = _add_revision(page, title, text, author, comment or str(_l("Page created")), when)
-    return _publish(page, revision)
+    return _publish(page, revision, parsed)
 
 
 def _add_revision(page, title, text, author, comment, when) -> Revision:
@@ -325,12 +325,15 @@ def _add_revision(page, title, text, author, comment, when) -> Revision:
     return revision
 
 
-def _publish(page: Page, revision: Revision) -> Revision:
-    """Make the revision the page's current one, recompute derived data, commit, then index."""
+def _publish(page: Page, revision: Revision, parsed: derived.Parsed | None = None) -> Revision:
+    """Make the revision the page's current one, recompute derived data, commit, then index.
+
+    `parsed` is the revision's text already read by the save (None: read it here).
+    """
     page.current_id = revision.id
     page.updated_at = revision.created_at
     db.session.flush()
-    _refresh(page, revision)
+    _refresh(page, revision, parsed)
     db.session.commit()
     _after_commit([page.id])
     return revision
@@ -404,11 +407,9 @@ def _new_short_code() -> str:
             return code
 
 
-def _refresh(page: Page, revision: Revision) -> None:
+def _refresh(page: Page, revision: Revision, parsed: derived.Parsed | None = None) -> None:
     """Recompute what is derived from the text (metadata, links, levers) and queue the index."""
-    from wiki.pages import derived
-
-    derived.refresh(page, revision.text)
+    derived.refresh(page, parsed if parsed is not None else derived.parse(revision.text))
     _queue_index(page.id)
 
 

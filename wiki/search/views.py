@@ -41,7 +41,7 @@ CSV_COLUMNS = (
 def _arguments() -> dict:
     args = request.args
     filters = {name: args.getlist(name) for name in FACET_FIELDS}
-    filters["themes"] = filters["themes"] + args.getlist("theme")  # /search?theme=… (DESIGN §3)
+    filters["themes"] = filters["themes"] + args.getlist("theme")  # /search?theme=… (a public URL)
     page = whole_number(args.get("page"), MAX_PAGE_NUMBER) or 1
     return {
         "q": search_words(args.get("q")),
