@@ -5,20 +5,30 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test test-wheel install install-dev translations lint bench clean
+.PHONY: run test test-wheel install install-dev translations lint bench clean lock
+
+# Exact versions of every package, direct or not, tested together (`make lock` refreshes it).
+CONSTRAINTS := constraints.txt
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Essaim needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+$(VENV)/.installed: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[dev]'
 	touch $@ $(VENV)/.installed
+
+# Re-resolve every dependency from pyproject.toml to the newest allowed versions, for all
+# platforms and Python >= 3.11; then run `make test` and commit constraints.txt.
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet 'uv>=0.5'
+	$(BIN)/uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 \
+	  --upgrade --quiet -o $(CONSTRAINTS)
 
 install: $(VENV)/.installed translations
 

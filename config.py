@@ -35,6 +35,10 @@ class Config:
     # A counter that cannot be written (the database busy) lets the request through: a wiki
     # would rather serve than answer 500.
     RATELIMIT_SWALLOW_ERRORS = True
+    # Seconds a request may spend parsing user text (a normal 1 MB page takes about 3 s): past
+    # it, a page or preview is shown as plain text and a save is refused with a message.
+    RENDER_TIME_BUDGET = float(_env("RENDER_TIME_BUDGET", "10"))
+    SAVE_TIME_BUDGET = float(_env("SAVE_TIME_BUDGET", "15"))
     RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") == "1"
     # Reverse proxies in front of Essaim (nginx: 1). Their X-Forwarded-For/-Proto/-Host headers
     # are then trusted, so that rate limits count each visitor, not the proxy, and links use

@@ -71,6 +71,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         hops = int(app.config["PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    from wiki.limits import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     from wiki.api.views import bp as api
     from wiki.auth.views import bp as auth
     from wiki.files.views import bp as files

@@ -30,7 +30,8 @@
       body.append("csrf_token", csrfToken(form));
       fetch(preview.dataset.previewUrl, { method: "POST", body: body, credentials: "same-origin",
                                           headers: { "X-CSRFToken": csrfToken(form) } })
-        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        // 413: the server explains in the fragment that the text is too long to preview.
+        .then(function (r) { return r.ok || r.status === 413 ? r.text() : Promise.reject(r.status); })
         .then(function (html) { previewPanel.innerHTML = html; })
         .catch(function () { previewPanel.textContent = "⚠"; });
     }

@@ -79,3 +79,23 @@ def test_export_then_import_into_an_empty_wiki_gives_the_same_pages(
             assert service.find_page(slug).page.current.text == text
         db.session.remove()
         db.engine.dispose()
+
+
+def test_import_refuses_symbolic_links_and_says_so(app, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", "utf-8")
+    folder = tmp_path / "import"
+    folder.mkdir()
+    (folder / "passwd.md").symlink_to(secret)
+    (folder / "ailleurs.md").symlink_to(tmp_path / "absent.md")  # a dangling link too
+    (folder / "eau.md").write_text(EXPERIENCE, "utf-8")
+
+    result = app.test_cli_runner().invoke(args=["import", str(folder)])
+
+    assert result.exit_code == 1
+    assert "1 created, 0 updated, 0 unchanged, 2 refused" in result.output
+    assert "refused passwd.md: symbolic link, not followed" in result.output
+    assert "refused ailleurs.md: symbolic link" in result.output
+    assert service.find_page("passwd") is None
+    texts = [p.current.text for p in app.extensions["sqlalchemy"].session.scalars(select(Page))]
+    assert not any("root:x:0:0" in t for t in texts)

@@ -13,6 +13,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from wiki.api import service
 from wiki.extensions import configured_limit, db
 from wiki.knowledge import experiences, links, places, vocabulary
+from wiki.limits import search_words
 from wiki.models import Page, Revision
 from wiki.pages import service as pages
 from wiki.search import query
@@ -275,7 +276,7 @@ def search():
     filters = {name: request.args.getlist(name) for name in FACET_FIELDS}
     filters["themes"] += request.args.getlist("theme")  # as /search?theme=… (a public URL)
     found = query.search(
-        q=request.args.get("q", ""),
+        q=search_words(request.args.get("q")),
         filters=filters,
         sort=request.args.get("sort", "relevance"),
         page=number,

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 import mistune
 from mistune.core import BlockState
 
+from wiki.limits import budgeted
+
 from .text import fold
 
 __all__ = ["KINDS", "Sections", "extract_sections", "heading_kind", "normalise_item"]
@@ -73,8 +75,9 @@ _ALIASES = sorted(
 )
 # "3.", "3)", "III -", "A." before the words of a heading.
 _NUMBERING = re.compile(r"^\s*(?:\d+|[ivxlc]+|[a-z])\s*[.)\-–—:]\s*", re.IGNORECASE)
-_PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-_WIKI_LINK = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
+# Classes exclude their own opener, so that runs of "(" or "[" cost linear time.
+_PARENTHESES = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]+)(?:\|([^\[\]\n]+))?\]\]")
 
 # Words that carry no meaning when comparing items across pages. Negations ("pas", "sans",
 # "non", "ne") stay: "pas de soutien des élus" is the opposite of "soutien des élus".
@@ -104,7 +107,7 @@ class _PositionedState(BlockState):
             self.tokens[-1].setdefault("_start", self.cursor)
 
 
-_markdown = mistune.create_markdown(renderer=None, plugins=["strikethrough", "table"])
+_markdown = budgeted(mistune.create_markdown(renderer=None, plugins=["strikethrough", "table"]))
 _markdown.block.state_cls = _PositionedState
 
 
@@ -200,6 +203,7 @@ def extract_sections(body: str) -> Sections:
     A save checks the text, then stores its statements, then indexes it: the same body is
     asked for three times in a row, and parsing it is the costly part (~3 ms for 10 kB, seconds
     for a hostile 1 MB). The last few answers are kept; each caller gets its own copy.
+    Raises wiki.limits.BudgetExceeded past the current deadline.
     """
     return copy.deepcopy(_extract_sections(body))
 

@@ -17,3 +17,15 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", str(text).translate(_LIGATURES))
     ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     return _NOT_WORD.sub(" ", ascii_text).strip()
+
+
+# Control characters (C0, C1), lone surrogates, and the bidirectional embeddings, overrides and
+# isolates that can make a title or comment read backwards ("Trojan source" spoofing). XML
+# (the Atom feeds) cannot carry most of them at all.
+_NOT_PRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str | None) -> str:
+    """Printable single-line text for titles and comments: controls become spaces, runs of
+    spaces one space, outer spaces gone."""
+    return " ".join(_NOT_PRINTABLE.sub(" ", text or "").split())

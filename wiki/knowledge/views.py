@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from wiki import spreadsheet
 from wiki.extensions import configured_limit
 from wiki.knowledge import experiences, links, places, recurrences, vocabulary
+from wiki.limits import MAX_PAGE_NUMBER, whole_number
 from wiki.models import Page
 
 bp = Blueprint("knowledge", __name__)
@@ -111,7 +112,7 @@ def map_json():
 def compare():
     filters = experiences.Filters.from_mapping(request.args)
     per_page = 50
-    number = max(request.args.get("page", 1, type=int) or 1, 1)
+    number = whole_number(request.args.get("page"), MAX_PAGE_NUMBER) or 1
     pages, total = experiences.experiences_page(filters, number, per_page)
     return render_template(
         "knowledge/compare.html",

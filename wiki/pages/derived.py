@@ -62,6 +62,7 @@ def parse(text: str) -> Parsed:
         )
     metadata, errors = parse_metadata(meta, themes)
     sections = extract_sections(body)
+    extract_wiki_links(body)  # parsed now, within the caller's time budget; refresh() reuses it
     for kind in sections.duplicates:
         if kind in SECTION_NAMES:
             errors.append(

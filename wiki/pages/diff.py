@@ -106,9 +106,10 @@ def _opcodes(a: list[str], b: list[str], budget: _Budget) -> list[tuple[str, int
         return "".join(out)
 
     matcher = diff_match_patch()
-    left = budget.left()
-    matcher.Diff_Timeout = max(left, 0.001)
-    deadline = time.time() + matcher.Diff_Timeout
+    # Diff_Timeout 0 turns off the "half match" shortcut, quadratic on repetitive texts; the
+    # deadline passed below still bounds the search itself.
+    matcher.Diff_Timeout = 0
+    deadline = time.time() + max(budget.left(), 0.001)
     pieces = matcher.diff_main(encode(a), encode(b), checklines=False, deadline=deadline)
     if time.time() >= deadline:
         budget.exceeded = True

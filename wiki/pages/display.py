@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import current_app, url_for
 from sqlalchemy import select
 
 from wiki.content.frontmatter import FrontMatterError, split
@@ -17,9 +18,11 @@ from wiki.content.slugs import slug_for
 from wiki.extensions import db
 from wiki.files import display as file_display
 from wiki.files import service as file_service
+from wiki.limits import BudgetExceeded, time_budget
 from wiki.models import Page, SlugRedirect
 from wiki.render import Rendered, extract_wiki_links, render_markdown
 from wiki.render.files import missing_file
+from wiki.render.markdown import scan_wiki_links
 
 
 @dataclass
@@ -29,6 +32,12 @@ class Shown:
     sections: Sections
     heading: str | None  # the body's leading "# " heading, shown as the page's h1
     front_matter_error: str | None = None  # why the metadata block could not be read
+    made_at: float = 0.0  # time.monotonic() when rendered
+
+    @property
+    def over_budget(self) -> bool:
+        """Formatting took longer than RENDER_TIME_BUDGET: the text is shown plain."""
+        return self.rendered.over_budget
 
 
 def existing_slugs(slugs: set[str]) -> set[str]:
@@ -64,12 +73,19 @@ class _LRU:
 
 _LINK_SLUGS = _LRU(512)
 _SHOWN = _LRU(128)
+# A rendering cut short by the time budget is kept this long, then tried again (the server may
+# just have been busy); meanwhile readers of a hostile page cost nothing.
+RETRY_OVER_BUDGET_AFTER = 300.0
 
 
 def _link_slugs(digest: bytes, body: str) -> frozenset[str]:
     slugs = _LINK_SLUGS.get(digest)
     if slugs is None:
-        slugs = frozenset(filter(None, (slug_for(t) for t in extract_wiki_links(body))))
+        try:
+            titles = extract_wiki_links(body)
+        except BudgetExceeded:
+            return frozenset(filter(None, (slug_for(t) for t in scan_wiki_links(body))))
+        slugs = frozenset(filter(None, (slug_for(t) for t in titles)))
         _LINK_SLUGS.put(digest, slugs)
     return slugs
 
@@ -86,7 +102,13 @@ def link_resolver(found: frozenset[str]):
 
 def show(text: str) -> Shown:
     """What readers see of a text. Cached by text and by which of its links exist, so a new
-    page turning a red link blue, or a theme added by an admin, gives a fresh rendering."""
+    page turning a red link blue, or a theme added by an admin, gives a fresh rendering.
+    Parsing runs under RENDER_TIME_BUDGET seconds; past it the text is shown plain."""
+    with time_budget(current_app.config.get("RENDER_TIME_BUDGET")):
+        return _show(text)
+
+
+def _show(text: str) -> Shown:
     from wiki.pages.derived import theme_slugs
 
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest()
@@ -101,12 +123,20 @@ def show(text: str) -> Shown:
     files = file_display.resolve(file_service.references(rest))
     key = (digest, found, themes, tuple(files.values()))
     shown = _SHOWN.get(key)
+    if shown is not None and shown.over_budget:
+        if time.monotonic() - shown.made_at > RETRY_OVER_BUDGET_AFTER:
+            shown = None
     if shown is None:
         metadata, _errors = parse_metadata(raw, themes)
         resolve_file = lambda name: files.get(name) or missing_file(name)  # noqa: E731
         rendered = render_markdown(rest, link_resolver(found), resolve_file)
-        sections = extract_sections(body)
-        shown = Shown(metadata, rendered, sections, heading, front_matter_error)
+        try:
+            sections = extract_sections(body) if not rendered.over_budget else Sections()
+        except BudgetExceeded:
+            sections = Sections()
+        shown = Shown(
+            metadata, rendered, sections, heading, front_matter_error, made_at=time.monotonic()
+        )
         _SHOWN.put(key, shown)
     return shown
 

@@ -14,8 +14,11 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import defer, lazyload, load_only, selectinload
 
+from wiki.content.metadata import FieldError
 from wiki.content.slugs import slug_for
+from wiki.content.text import one_line
 from wiki.extensions import db
+from wiki.limits import BudgetExceeded, time_budget
 from wiki.models import Page, Revision, SlugRedirect, Theme, User
 from wiki.pages import derived
 
@@ -70,7 +73,7 @@ class Resolved:
 
 
 def clean_title(title: str | None) -> str:
-    title = " ".join((title or "").split())
+    title = one_line(title)
     if not title:
         raise PageError(_l("Give the page a title."))
     if len(title) > 200:
@@ -102,9 +105,19 @@ def clean_text(text: str | None, max_bytes: int) -> str:
     return text
 
 
-def _parse_valid(text: str) -> derived.Parsed:
-    """The text read once (wiki.pages.derived.Parsed); InvalidContent if the writer must fix it."""
-    parsed = derived.parse(text)
+def _parse_valid(text: str, seconds: float | None = None) -> derived.Parsed:
+    """The text read once (wiki.pages.derived.Parsed); InvalidContent if the writer must fix it,
+    or if reading it takes more than `seconds` (every parse a save needs happens here)."""
+    try:
+        with time_budget(seconds):
+            parsed = derived.parse(text)
+    except BudgetExceeded:
+        message = _l(
+            "This text is too long or too complex to be processed in %(seconds)s seconds. "
+            "Split it into several pages, or remove long runs of brackets or repeated headings.",
+            seconds=f"{seconds:g}",
+        )
+        raise InvalidContent(message, [FieldError("body", str(message))]) from None
     if parsed.errors:
         raise InvalidContent(derived.content_error_message(), parsed.errors)
     return parsed
@@ -188,15 +201,17 @@ def save_page(
     base_id: int | None = None,
     max_bytes: int = 1024 * 1024,
     when: datetime | None = None,
+    seconds: float | None = None,
 ) -> Revision:
     """Create the page at `slug` or add a revision to it, merging concurrent edits.
 
     `base_id` is the revision the user started from. When someone saved in between, non
     overlapping changes are merged (3-way); overlapping ones raise Conflict with both texts.
-    Saving an unchanged text returns the current revision and writes nothing.
+    Saving an unchanged text returns the current revision and writes nothing. Parsing the text
+    may take `seconds` at most (InvalidContent past it).
     """
     text = clean_text(text, max_bytes)
-    parsed = _parse_valid(text)
+    parsed = _parse_valid(text, seconds)
     resolved = find_page(slug) if slug else None
     if resolved is None:
         return _create(title, text, author, comment, when, parsed)
@@ -323,7 +338,7 @@ def _add_revision(page, title, text, author, comment, when) -> Revision:
         number=number,
         title=title,
         text=text,
-        comment=(comment or "")[:500],
+        comment=one_line(comment)[:500],
         author_id=author.id if author else None,
         parent_id=page.current_id,
         size=len(text.encode("utf-8")),

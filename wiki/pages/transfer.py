@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +27,22 @@ class ImportReport:
 
 def markdown_files(folder: Path) -> list[Path]:
     # Top level only: an export made with --history keeps old revisions in sub-folders.
-    return sorted(p for p in folder.glob("*.md") if p.is_file() and not p.name.startswith("."))
+    # Symbolic links are listed (to be refused by name), never followed.
+    return sorted(
+        p
+        for p in folder.glob("*.md")
+        if (p.is_symlink() or p.is_file()) and not p.name.startswith(".")
+    )
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """The bytes of a regular file; OSError for a symbolic link, even one swapped in after the
+    folder was listed (O_NOFOLLOW), or for anything that is not a plain file."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise OSError(f"{path.name} is not a regular file")
+        return file.read()
 
 
 def title_of(text: str, path: Path) -> str:
@@ -54,10 +71,19 @@ def import_folder(
     report = ImportReport()
     for path in markdown_files(folder):
         name = str(path.relative_to(folder))
+        if path.is_symlink():
+            # A link could bring in any file the command can read (/etc/passwd, keys...).
+            report.refused.append((name, "symbolic link, not followed: copy the file instead"))
+            progress(path)
+            continue
         try:
-            text = path.read_bytes().decode("utf-8")
+            text = _read_regular_file(path).decode("utf-8")
         except UnicodeDecodeError:
             report.refused.append((name, "not UTF-8 text"))
+            progress(path)
+            continue
+        except OSError as error:
+            report.refused.append((name, f"not a regular file ({error.strerror or error})"))
             progress(path)
             continue
         title = title_of(text, path)

@@ -25,7 +25,9 @@ from flask_login import current_user, login_required
 from wiki.auth.access import ActionForm
 from wiki.content import templates
 from wiki.content.frontmatter import FrontMatterError
+from wiki.content.text import one_line
 from wiki.extensions import configured_limit, db, limiter
+from wiki.limits import whole_number
 from wiki.models import Page, Revision
 from wiki.pages import display, editor, service
 from wiki.pages.derived import theme_slugs
@@ -201,8 +203,9 @@ def save(slug):
             text=text,
             author=current_user,
             comment=form.comment.data or "",
-            base_id=int(base) if base and base.isdigit() else None,
+            base_id=whole_number(base),
             max_bytes=current_app.config["MAX_PAGE_BYTES"],
+            seconds=current_app.config["SAVE_TIME_BUDGET"],
         )
     except service.Conflict as conflict:
         form.text.data = text
@@ -268,6 +271,15 @@ def _json_errors(errors) -> list[dict]:
 @limiter.limit("120 per minute")
 def preview():
     text = request.form.get("text", "")
+    size, limit = len(text.encode("utf-8", "surrogatepass")), current_app.config["MAX_PAGE_BYTES"]
+    if size > limit:
+        message = _(
+            "The page is too long: %(size)s kB for %(max)s kB allowed. "
+            "Split it into several pages.",
+            size=size // 1024,
+            max=limit // 1024,
+        )
+        return render_template("pages/_preview.html", shown=None, too_long=message), 413
     shown = display.show(text)
     return render_template("pages/_preview.html", shown=shown)
 
@@ -293,9 +305,9 @@ def history(slug):
 @configured_limit("DIFF_RATE_LIMIT")
 def diff(slug):
     page = load_page(slug, "pages.diff")
-    to_id = request.args.get("to", type=int) or page.current_id
+    to_id = whole_number(request.args.get("to")) or page.current_id
     newer = load_revision(page, to_id)
-    from_id = request.args.get("from", type=int)
+    from_id = whole_number(request.args.get("from"))
     if from_id is None:
         older = newer.parent if newer.parent and newer.parent.page_id == page.id else None
         if older is None:
@@ -443,6 +455,12 @@ def history_feed(slug):
     revisions = [r for r in service.history(page)[:50] if not r.hidden]
     title = _("History of “%(title)s”", title=page.title)
     return _atom(title, url_for("pages.history", slug=page.slug, _external=True), revisions)
+
+
+@bp.app_template_filter("one_line")
+def _one_line(text) -> str:
+    """Titles and comments saved before they were cleaned may hold characters XML refuses."""
+    return one_line(str(text or ""))
 
 
 def _atom(title: str, link: str, revisions) -> Response:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import mistune
 from slugify import slugify
 
+from wiki.limits import BudgetExceeded, budgeted, time_budget
 from wiki.render.anchors import HeadingAnchors, TocEntry
 from wiki.render.files import IMAGE_SIZES, FileRef, FileResolver, file_name, missing_file
 from wiki.render.sanitise import sanitise_html
@@ -45,6 +46,7 @@ class Rendered:
     html: str  # sanitised HTML, safe to insert with |safe
     toc: list[TocEntry]  # h2..h4 headings in order (h1 excluded)
     links: list[str]  # wiki link target titles in order of appearance, de-duplicated
+    over_budget: bool = False  # formatting took longer than allowed: shown as plain text
 
 
 class LinkResolutionError(RuntimeError):
@@ -60,6 +62,7 @@ def render_markdown(
     body: str,
     resolve_link: LinkResolver | None = None,
     resolve_file: FileResolver | None = None,
+    seconds: float | None = None,
 ) -> Rendered:
     """Render a page body to sanitised HTML, with its table of contents and wiki links.
 
@@ -73,23 +76,34 @@ def render_markdown(
     ``[text](fichier:name)``; without it every such file renders as missing.
 
     Malformed Markdown never raises: should the parser fail, the text is shown escaped in a
-    ``<pre>``. Only a failure of ``resolve_link`` itself propagates, as LinkResolutionError.
+    ``<pre>``. So it is when parsing takes more than ``seconds``, or runs past the deadline of
+    the request (wiki.limits.time_budget): ``over_budget`` is then True, for the page to say so.
+    Only a failure of ``resolve_link`` itself propagates, as LinkResolutionError.
     """
     text = _UNWANTED_CHARACTERS.sub("", body)
     renderer = _PageRenderer(resolve_link or default_resolve_link, resolve_file or missing_file)
     try:
-        unsafe_html, state = _page_markdown(renderer).parse(text)
+        with time_budget(seconds):
+            unsafe_html, state = _page_markdown(renderer).parse(text)
         safe_html = sanitise_html(unsafe_html)
     except LinkResolutionError:
         raise
+    except BudgetExceeded:
+        logger.warning("Markdown rendering ran out of time, showing plain text")
+        return _plain_text(text, over_budget=True)
     except Exception:
         logger.warning("Markdown rendering failed, showing the page as plain text", exc_info=True)
-        return Rendered(
-            html="<pre>" + html.escape(text, quote=False) + "</pre>",
-            toc=[],
-            links=extract_wiki_links(text),
-        )
+        return _plain_text(text)
     return Rendered(html=safe_html, toc=renderer.anchors.toc, links=wiki_link_titles(state.env))
+
+
+def _plain_text(text: str, over_budget: bool = False) -> Rendered:
+    return Rendered(
+        html="<pre>" + html.escape(text, quote=False) + "</pre>",
+        toc=[],
+        links=scan_wiki_links(text),
+        over_budget=over_budget,
+    )
 
 
 def extract_wiki_links(body: str) -> list[str]:
@@ -97,6 +111,8 @@ def extract_wiki_links(body: str) -> list[str]:
 
     The body is parsed but no HTML is produced, so ``[[...]]`` inside code is ignored exactly as
     when rendering. The last few answers are kept (a save asks for the same body more than once).
+    Raises wiki.limits.BudgetExceeded past the current deadline (``scan_wiki_links`` is then
+    the rough answer).
     """
     return list(_extract_wiki_links(body))
 
@@ -106,9 +122,11 @@ def _extract_wiki_links(body: str) -> tuple[str, ...]:
     text = _UNWANTED_CHARACTERS.sub("", body)
     try:
         _, state = _LINK_FINDER.parse(text)
+    except BudgetExceeded:
+        raise  # not cached: another caller may have more time
     except Exception:
         logger.warning("Markdown parsing failed, scanning for wiki links roughly", exc_info=True)
-        return tuple(_scan_wiki_links(text))
+        return tuple(scan_wiki_links(text))
     return tuple(wiki_link_titles(state.env))
 
 
@@ -206,14 +224,14 @@ def _page_markdown(renderer: _PageRenderer) -> mistune.Markdown:
     # One instance per render: the renderer holds the page's anchors and resolved links.
     md = mistune.create_markdown(escape=False, renderer=renderer, plugins=PLUGINS)
     wiki_links(md)
-    return md
+    return budgeted(md)
 
 
 def _link_finder() -> mistune.Markdown:
     # No renderer: parsing yields tokens only. Safe to share, the parse state is per call.
     md = mistune.create_markdown(renderer="ast", plugins=PLUGINS)
     wiki_links(md)
-    return md
+    return budgeted(md)
 
 
 _LINK_FINDER = _link_finder()
@@ -222,8 +240,9 @@ _FENCED_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1|\Z)", re.M | re.
 _CODE_SPAN = re.compile(r"(`+).*?\1", re.S)
 
 
-def _scan_wiki_links(text: str) -> list[str]:
-    """Find wiki links without a Markdown parser: the last resort when parsing fails."""
+def scan_wiki_links(text: str) -> list[str]:
+    """Find wiki links without a Markdown parser: the last resort when parsing fails or runs
+    out of time (links inside code are counted too)."""
     text = _CODE_SPAN.sub("", _FENCED_CODE.sub("", text))
     titles = (normalise_title(m.group("wiki_title")) for m in re.finditer(WIKI_LINK_PATTERN, text))
     return list(dict.fromkeys(t for t in titles if t))

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from wiki import spreadsheet
 from wiki.extensions import configured_limit, limiter
+from wiki.limits import MAX_PAGE_NUMBER, search_words, whole_number
 from wiki.search import query
 from wiki.search.schema import FACET_FIELDS
 
@@ -41,12 +42,9 @@ def _arguments() -> dict:
     args = request.args
     filters = {name: args.getlist(name) for name in FACET_FIELDS}
     filters["themes"] = filters["themes"] + args.getlist("theme")  # /search?theme=… (a public URL)
-    try:
-        page = int(args.get("page", "1"))
-    except ValueError:
-        page = 1
+    page = whole_number(args.get("page"), MAX_PAGE_NUMBER) or 1
     return {
-        "q": args.get("q", ""),
+        "q": search_words(args.get("q")),
         "filters": filters,
         "sort": args.get("sort", "relevance"),
         "page": page,
@@ -100,7 +98,7 @@ def export_csv():
 @bp.get("/search/suggest")
 @limiter.limit("300 per minute")  # one request per keystroke in the search box
 def suggest():
-    titles = query.suggest(request.args.get("q", ""))
+    titles = query.suggest(search_words(request.args.get("q")))
     return jsonify(
         [{"title": t["title"], "url": url_for("pages.view", slug=t["slug"])} for t in titles]
     )
