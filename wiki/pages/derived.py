@@ -120,7 +120,7 @@ def refresh(page: Page, parsed: Parsed) -> None:
         if target and target not in seen:
             seen.add(target)
             db.session.add(Link(source_id=page.id, target_slug=target, target_title=title[:255]))
-    file_service.refresh_uses(page, body)
+    file_service.refresh_uses(page, parsed.body)
     db.session.flush()
 
 
