@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import threading
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +19,7 @@ from wiki.extensions import db
 from wiki.limits import BudgetExceeded, time_budget
 from wiki.models import Page, Revision, SlugRedirect, Theme, User
 from wiki.pages import derived
+from wiki.pages.turns import writers_in_turn
 
 SHORT_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off a poster
 
@@ -218,7 +217,7 @@ def save_page(
     page = resolved.page
     for _attempt in range(5):
         try:
-            with _writers_in_turn():
+            with writers_in_turn():
                 return _save_locked(page, text, parsed, author, comment, base_id, when)
         except IntegrityError:
             # The lock makes this unexpected (a revision number taken by a writer that did not
@@ -233,21 +232,6 @@ def save_page(
             db.session.rollback()
             page = db.session.get(Page, page.id)
     raise PageError(_l("The page is being edited by many people at once; please try again."))
-
-
-_sqlite_writer = threading.Lock()
-
-
-def _writers_in_turn():
-    """On SQLite, one save at a time per process before asking for the database's write lock.
-
-    SQLite's lock is one for the whole database and its waiters are not served in order: with
-    16 threads asking at once, some waited more than busy_timeout and failed. Taking turns in
-    the process first leaves one waiter per process. PostgreSQL locks rows: nothing to do.
-    """
-    if db.session.get_bind().dialect.name == "sqlite":
-        return _sqlite_writer
-    return nullcontext()
 
 
 def _save_locked(page, text, parsed, author, comment, base_id, when) -> Revision:
