@@ -7,6 +7,11 @@ workers running the code and settings on disk while the old ones finish their re
 import os
 import shutil
 
+# Imported here, once, before any worker is forked: imported inside child_exit (a SIGCHLD
+# handler), a fork during the import left new workers with a half-built prometheus_client
+# ("cannot import name 'Collector' from partially initialized module") after a HUP.
+from prometheus_client import multiprocess
+
 # The request log is the application's own in JSON mode (one object with duration and endpoint).
 if os.environ.get("ESSAIM_LOG_FORMAT") == "json":
     from pythonjsonlogger.json import JsonFormatter  # noqa: F401  (fails early if missing)
@@ -49,8 +54,6 @@ def on_starting(server):
 def child_exit(server, worker):
     """A dead worker's gauges leave the metrics (its counters and histograms are kept)."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_client import multiprocess
-
         multiprocess.mark_process_dead(worker.pid)
 
 
