@@ -39,6 +39,7 @@ def make_app(data_dir: Path, **overrides):
         from flask_babel import refresh
 
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)  # Flask-WTF's per-request cache of the session's token
         refresh()
 
     return app

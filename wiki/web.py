@@ -11,12 +11,15 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from wiki.extensions import db, login_manager
+from wiki.models import utcnow
 
 
 def init_app(app: Flask) -> None:
+    from wiki.admin.views import bp as admin_bp
     from wiki.api.views import bp as api_bp
     from wiki.auth.views import bp as auth_bp
     from wiki.knowledge.views import bp as knowledge_bp
+    from wiki.moderation.views import bp as moderation_bp
     from wiki.pages.views import bp as pages_bp
     from wiki.search.views import bp as search_bp
 
@@ -25,23 +28,29 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(knowledge_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(moderation_bp)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to edit pages.")
     login_manager.login_message_category = "info"
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from wiki.models import User
+    from wiki.auth.sessions import load_user
 
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    login_manager.user_loader(load_user)
 
     @app.context_processor
     def template_helpers():
-        return {"current_locale": str(get_locale()), "theme_label": theme_label}
+        return {
+            "current_locale": str(get_locale()),
+            "theme_label": theme_label,
+            "role_label": role_label,
+        }
 
     # A global, not a context value: imported macros (knowledge/_macros.html) see it too.
     app.jinja_env.globals["value_label"] = value_label
+    app.jinja_env.globals["sees_hidden"] = sees_hidden
+    app.jinja_env.globals["now_utc"] = utcnow
 
     def refuse_invalid_utf8():
         """Werkzeug keeps undecodable bytes as %XX escapes; say so rather than save them."""
@@ -93,6 +102,13 @@ def init_app(app: Flask) -> None:
     cli.init_app(app)
 
 
+def sees_hidden() -> bool:
+    """Moderators see the parts of revisions they hid (marked as hidden); others do not."""
+    from flask_login import current_user
+
+    return bool(getattr(current_user, "is_authenticated", False) and current_user.is_moderator)
+
+
 def theme_label(slug: str) -> str:
     from wiki.models import Theme
 
@@ -118,6 +134,17 @@ VALUE_LABELS = {
     "périurbain": _l("peri-urban"),
     "rural": _l("rural"),
 }
+
+
+ROLE_LABELS = {
+    "contributor": _l("contributor"),
+    "moderator": _l("moderator"),
+    "administrator": _l("administrator"),
+}
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
 
 
 def value_label(value: str | None) -> str:

@@ -45,7 +45,7 @@ def _count(query) -> int:
 
 def pages(filters: PageFilters, number: int, per_page: int = PER_PAGE) -> tuple[list[Page], int]:
     """One slice of the pages matching the filters, in slug order (stable across requests)."""
-    query = select(Page)
+    query = select(Page).where(Page.public.is_(True))
     if filters.theme:
         query = query.where(
             Page.id.in_(select(PageTheme.page_id).where(PageTheme.theme == filters.theme))

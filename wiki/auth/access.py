@@ -1,4 +1,4 @@
-"""What views need to guard an action: the administrator check and a CSRF-only form."""
+"""What views need to guard an action: role checks and a CSRF-only form."""
 
 from __future__ import annotations
 
@@ -11,9 +11,20 @@ class ActionForm(FlaskForm):
     """A button that changes something: only its CSRF token."""
 
 
-def require_admin(message: str) -> None:
-    """Send a visitor to the login page, and refuse anyone but an administrator with `message`."""
+def _require_login() -> None:
     if not current_user.is_authenticated:
         abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))
+
+
+def require_admin(message: str) -> None:
+    """Send a visitor to the login page, and refuse anyone but an administrator with `message`."""
+    _require_login()
     if not current_user.is_admin:
+        abort(403, message)
+
+
+def require_moderator(message: str) -> None:
+    """Send a visitor to the login page, and refuse anyone below moderator with `message`."""
+    _require_login()
+    if not current_user.is_moderator:
         abort(403, message)

@@ -42,6 +42,56 @@ class TitleTaken(PageError):
     status = 409
 
 
+class NotAllowed(PageError):
+    """The author's role may not write this page (template, protected, deleted)."""
+
+    status = 403
+
+
+class Gone(PageError):
+    """The page was deleted by a moderator."""
+
+    status = 410
+
+
+def protection(page: Page | None, slug: str | None = None) -> str | None:
+    """Who may write a page: "administrator" (templates), "moderator" (protected), or None."""
+    from wiki.content import templates
+
+    if templates.is_template_slug(page.slug if page else slug or ""):
+        return "administrator"
+    if page is None:
+        return None
+    if page.type == "template":
+        return "administrator"
+    if page.protected_until is not None and page.protected_until > utcnow():
+        return "moderator"
+    return None
+
+
+def check_write(author: User | None, page: Page | None, slug: str | None = None) -> None:
+    """Refuse a change the author's role does not allow, whatever the route it comes by.
+
+    `author` None is the command line (import, demo): the operator of the site.
+    """
+    if author is None:
+        return
+    if page is not None and page.deleted_at is not None:
+        raise Gone(_l("This page was deleted by a moderator; a moderator can restore it."))
+    level = protection(page, slug)
+    if level == "administrator" and not author.is_admin:
+        raise NotAllowed(_l("Only administrators can change the templates of new pages."))
+    if level == "moderator" and not author.is_moderator:
+        until = page.protected_until
+        raise NotAllowed(
+            _l(
+                "This page is protected until %(until)s UTC: only moderators can change it. "
+                "Suggest your change on a related page or contact the moderators.",
+                until=until.strftime("%d/%m/%Y"),
+            )
+        )
+
+
 class Conflict(Exception):
     """Someone saved in between and the changes overlap: both texts go back to the user."""
 
@@ -154,6 +204,7 @@ def save_page(
     if resolved is None:
         return _create(title, text, author, comment, when)
     page = resolved.page
+    check_write(author, page)
     for _attempt in range(5):
         current = page.current
         merged_comment = comment
@@ -194,6 +245,7 @@ def merge_texts(page: Page, base: Revision, current: Revision, mine: str) -> str
 def _create(title, text, author, comment, when) -> Revision:
     title = clean_title(title)
     slug = slug_for(title)
+    check_write(author, None, slug)
     existing = find_page(slug)
     if existing is not None:
         raise TitleTaken(
@@ -229,6 +281,8 @@ def _add_revision(page, title, text, author, comment, when) -> Revision:
     )
     if when:
         revision.created_at = when
+    if author is None or author.is_moderator:  # the command line and moderators: checked
+        revision.patrolled_at = revision.created_at or utcnow()
     db.session.add(revision)
     db.session.flush()
     return revision
@@ -267,6 +321,8 @@ def rename_page(page: Page, new_title: str, author: User | None, comment: str = 
     """Give the page a new title and slug; the old slug answers with a 301 forever."""
     new_title = clean_title(new_title)
     new_slug = slug_for(new_title)
+    check_write(author, page)
+    check_write(author, None, new_slug)
     if new_title == page.title:
         raise PageError(_l("The new title is the same as the current one."))
     if new_slug != page.slug:
@@ -309,17 +365,11 @@ def revert_page(page: Page, target: Revision, author: User | None) -> Revision:
     )
 
 
-def set_revision_hidden(revision: Revision, hidden: bool) -> None:
-    """Moderation: hide a revision's text from readers (it is kept, never deleted)."""
-    page = db.session.get(Page, revision.page_id)
-    if hidden and page.current_id == revision.id:
-        raise PageError(
-            _l("The current revision cannot be hidden: revert to an earlier one first.")
-        )
-    revision.hidden = hidden
-    _queue_index(page.id)
-    db.session.commit()
-    _after_commit([page.id])
+def set_revision_hidden(revision: Revision, hidden: bool, actor: User | None = None) -> None:
+    """Hide or show a revision's text (see wiki.moderation.service for comment and author)."""
+    from wiki.moderation import service as moderation
+
+    moderation.set_visibility(actor, revision, {"text": hidden})
 
 
 def _new_short_code() -> str:

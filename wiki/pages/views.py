@@ -27,7 +27,7 @@ from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from wiki.auth.access import ActionForm
-from wiki.extensions import db, limiter
+from wiki.extensions import configured_account_limit, configured_limit, db
 from wiki.models import Page, Revision
 from wiki.pages import display, editor, service
 from wiki.pages.diff import diff_texts
@@ -128,7 +128,18 @@ def load_page(slug: str, endpoint: str = "pages.view", **values) -> Page:
     if resolved.redirected:
         args = {**request.args.to_dict(), **values}
         abort(redirect(url_for(endpoint, slug=resolved.page.slug, **args), 301))
+    refuse_if_removed(resolved.page)
     return resolved.page
+
+
+def is_moderator() -> bool:
+    return current_user.is_authenticated and current_user.is_moderator
+
+
+def refuse_if_removed(page: Page) -> None:
+    """A deleted page, or one whose only text is hidden, is gone for all but moderators."""
+    if not page.public and not is_moderator():
+        abort(410, _("This page was removed by the moderators."))
 
 
 def load_revision(page: Page, revision_id: int) -> Revision:
@@ -141,13 +152,16 @@ def load_revision(page: Page, revision_id: int) -> Revision:
 
 
 def readable(revision: Revision) -> bool:
-    return not revision.hidden or (current_user.is_authenticated and current_user.is_admin)
+    return not revision.hidden or is_moderator()
 
 
 @bp.get("/")
 def home():
     recent = db.session.scalars(
-        select(Page).where(Page.type == "experience").order_by(Page.updated_at.desc()).limit(12)
+        select(Page)
+        .where(Page.type == "experience", Page.public.is_(True))
+        .order_by(Page.updated_at.desc())
+        .limit(12)
     ).all()
     from wiki.models import Theme
 
@@ -157,16 +171,19 @@ def home():
 
 @bp.get("/pages")
 def index():
-    pages = db.session.scalars(select(Page).order_by(Page.title)).all()
+    pages = db.session.scalars(select(Page).where(Page.public.is_(True)).order_by(Page.title)).all()
     return render_template("pages/index.html", pages=pages)
 
 
 @bp.get("/recent")
 def recent():
+    query = select(Revision).join(Page, Page.id == Revision.page_id)
+    if not is_moderator():
+        query = query.where(Page.public.is_(True))
     revisions = db.session.scalars(
-        select(Revision).order_by(Revision.created_at.desc(), Revision.id.desc()).limit(100)
+        query.order_by(Revision.created_at.desc(), Revision.id.desc()).limit(100)
     ).all()
-    return render_template("pages/recent.html", revisions=revisions)
+    return render_template("pages/recent.html", revisions=revisions, form=ActionForm())
 
 
 @bp.get("/wiki/<slug>")
@@ -177,6 +194,7 @@ def view(slug):
     if resolved.redirected:
         return redirect(url_for("pages.view", slug=resolved.page.slug), 301)
     page = resolved.page
+    refuse_if_removed(page)
     shown = display.show(page.current.text)
     return render_template("pages/view.html", page=page, revision=page.current, shown=shown)
 
@@ -217,7 +235,8 @@ def short_link(code):
 
 @bp.route("/wiki/<slug>/edit", methods=["GET", "POST"])
 @login_required
-@limiter.limit("30 per minute", methods=["POST"])
+@configured_limit("EDIT_RATE_LIMIT", methods=["POST"])
+@configured_account_limit("EDIT_ACCOUNT_RATE_LIMIT", methods=["POST"])
 def edit(slug):
     from wiki.content import templates
     from wiki.content.frontmatter import FrontMatterError
@@ -227,8 +246,12 @@ def edit(slug):
     if resolved is not None and resolved.redirected:
         return redirect(url_for("pages.edit", slug=resolved.page.slug), 301)
     page = resolved.page if resolved else None
-    if templates.is_template_slug(page.slug if page else slug) and not current_user.is_admin:
-        abort(403, _("Only administrators can change the templates of new pages."))
+    if page is not None:
+        refuse_if_removed(page)
+    try:
+        service.check_write(current_user, page, None if page else slug)
+    except service.PageError as error:
+        abort(error.status, str(error.message))
     form = EditForm()
     themes = theme_slugs()
     kind = request.args.get("type", "page")
@@ -312,7 +335,7 @@ def _posted_text(form: EditForm, theme_slugs) -> str:
 
 @bp.post("/editor/sync")
 @login_required
-@limiter.limit("240 per minute")
+@configured_limit("EDITOR_SYNC_RATE_LIMIT")
 def editor_sync():
     """JSON for the editor's script: raw text → fields and body, or fields and body → text."""
     from wiki.content.frontmatter import FrontMatterError
@@ -345,7 +368,7 @@ def _json_errors(errors) -> list[dict]:
 
 @bp.post("/preview")
 @login_required
-@limiter.limit("120 per minute")
+@configured_limit("PREVIEW_RATE_LIMIT")
 def preview():
     text = request.form.get("text", "")
     shown = display.show(text)
@@ -398,23 +421,6 @@ def revert(slug, rev):
         return redirect(url_for("pages.history", slug=page.slug))
     flash(_("The page is back to revision %(n)s; the history is kept.", n=target.number), "success")
     return redirect(url_for("pages.view", slug=page.slug))
-
-
-@bp.post("/wiki/<slug>/revisions/<int:rev>/hide")
-@login_required
-def hide(slug, rev):
-    if not current_user.is_admin:
-        abort(403)
-    page = load_page(slug)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    revision = load_revision(page, rev)
-    try:
-        service.set_revision_hidden(revision, not revision.hidden)
-    except service.PageError as error:
-        flash(str(error.message), "error")
-    return redirect(url_for("pages.history", slug=page.slug))
 
 
 @bp.route("/wiki/<slug>/rename", methods=["GET", "POST"])
@@ -503,7 +509,8 @@ def new():
 def recent_feed():
     revisions = db.session.scalars(
         select(Revision)
-        .where(Revision.hidden.is_(False))
+        .join(Page, Page.id == Revision.page_id)
+        .where(Revision.hidden.is_(False), Page.public.is_(True))
         .order_by(Revision.created_at.desc(), Revision.id.desc())
         .limit(50)
     ).all()
