@@ -63,6 +63,8 @@ class Config:
     # Registration needs a confirmed e-mail address before the first edit.
     REQUIRE_EMAIL_CONFIRMATION = _env("REQUIRE_EMAIL_CONFIRMATION", "0") == "1"
     PASSWORD_RESET_HOURS = float(_env("PASSWORD_RESET_HOURS", "2"))
+    # Comparing two revisions costs up to the diff's time budget (2 s) the first time.
+    DIFF_RATE_LIMIT = _env("DIFF_RATE_LIMIT", "60 per minute")
     MAP_TILE_URL = _env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
     MAP_TILE_ATTRIBUTION = _env("MAP_TILE_ATTRIBUTION", "&copy; contributeurs OpenStreetMap")
     # Cookies only over HTTPS in production (a deployment behind TLS); off for `make run`.
