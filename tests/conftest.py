@@ -18,6 +18,10 @@ BASE_CONFIG = {
     "RATELIMIT_ENABLED": False,
     "SEARCH_INDEXING": "sync",
     "SERVER_NAME": "essaim.test",
+    # Tests post forms at once: the minimum fill time is tested by the tests that set it.
+    "SPAM_MIN_FILL_SECONDS": 0,
+    # Nor do test accounts count as new: tests/moderation/test_review.py sets it back.
+    "NEW_ACCOUNT_EDITS": 0,
 }
 
 

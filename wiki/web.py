@@ -51,6 +51,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["value_label"] = value_label
     app.jinja_env.globals["sees_hidden"] = sees_hidden
     app.jinja_env.globals["now_utc"] = utcnow
+    from wiki.antispam import form_stamp
+
+    app.jinja_env.globals["form_stamp"] = form_stamp
 
     def refuse_invalid_utf8():
         """Werkzeug keeps undecodable bytes as %XX escapes; say so rather than save them."""

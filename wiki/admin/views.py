@@ -1,7 +1,8 @@
-"""/admin/users, /admin/log: accounts and the audit log (moderators and administrators)."""
+"""/admin: accounts, the audit log, the review queue (moderators) and anti-spam (administrators)."""
 
 from __future__ import annotations
 
+import difflib
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -13,11 +14,14 @@ from sqlalchemy import select
 from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from wiki import antispam
 from wiki.auth import service
-from wiki.auth.access import ActionForm, require_moderator
+from wiki.auth.access import ActionForm, require_admin, require_moderator
 from wiki.extensions import db
-from wiki.models import PendingEdit, Revision, User
+from wiki.models import Page, PendingEdit, Revision, User
 from wiki.moderation import audit
+from wiki.moderation import review as queue
+from wiki.pages.service import PageError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -111,6 +115,8 @@ def _act(target: User, action, form=None, **forms):
 
 @bp.post("/users/<int:user_id>/role")
 def change_role(user_id):
+    if not current_user.is_admin:
+        abort(403, _("Only administrators can change roles."))
     target = _load_user(user_id)
     form = RoleForm()
     form.role.choices = [(r, r) for r in service.ROLES]
@@ -187,3 +193,100 @@ def log():
     action = request.args.get("action") or None
     entries = audit.entries(action=action, limit=500)
     return render_template("admin/log.html", entries=entries, action=action, form=ActionForm())
+
+
+REVIEW_REASONS = {
+    "flagged": _l("account under review"),
+    "new-account-links": _l("new account adding links to other sites"),
+}
+
+
+def _review_rows(edits):
+    """What a moderator needs to decide: the added links and the changed lines."""
+    for edit in edits:
+        page = db.session.get(Page, edit.page_id) if edit.page_id else None
+        old = page.current.text if page and page.current else ""
+        edit.links = sorted(antispam.added_links(old, edit.text))
+        edit.diff = _changed_lines(old, edit.text) if page else None
+    return edits
+
+
+def _changed_lines(old: str, new: str) -> list[tuple[str, str]]:
+    lines = []
+    diff = difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=1)
+    for line in list(diff)[2:]:
+        if line.startswith("@@"):
+            lines.append(("hunk", "…"))
+        else:
+            kind = {"+": "insert", "-": "delete"}.get(line[:1], "equal")
+            lines.append((kind, line[1:]))
+    return lines
+
+
+@bp.get("/review")
+def review():
+    return review_queue()
+
+
+def review_queue(status=200, error=None):
+    edits = _review_rows(queue.waiting())
+    return render_template(
+        "admin/review.html",
+        edits=edits,
+        form=ActionForm(),
+        error=error,
+        reason_label=lambda r: str(REVIEW_REASONS.get(r, r)),
+    ), status
+
+
+@bp.post("/review/<int:edit_id>")
+def decide(edit_id):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    edit = db.session.get(PendingEdit, edit_id)
+    if edit is None:
+        abort(404, _("This edit does not exist."))
+    decision = request.form.get("decision")
+    reason = (request.form.get("reason") or "")[:500]
+    try:
+        if decision == "approve":
+            revision = queue.approve(current_user, edit, reason)
+            flash(_("Published as revision %(n)s.", n=revision.number), "success")
+        elif decision == "reject":
+            queue.reject(current_user, edit, reason)
+            flash(_("Rejected. Its author will see your note."), "success")
+        else:
+            abort(400)
+    except PageError as error:
+        db.session.rollback()
+        return review_queue(error.status, error.message)
+    return redirect(url_for("admin.review"))
+
+
+class SpamForm(FlaskForm):
+    question = StringField(_l("Question asked at registration"), validators=[Length(max=300)])
+    answers = TextAreaField(_l("Accepted answers"), validators=[Length(max=2000)])
+    blocked_terms = TextAreaField(_l("Blocked words and domains"), validators=[Length(max=20000)])
+
+
+@bp.route("/spam", methods=["GET", "POST"])
+def spam():
+    require_admin(_("Only administrators can change the anti-spam settings."))
+    if request.method == "GET":
+        form = SpamForm(
+            formdata=None,
+            question=antispam.setting("challenge_question"),
+            answers=antispam.setting("challenge_answers"),
+            blocked_terms=antispam.setting("blocked_terms"),
+        )
+        return render_template("admin/spam.html", form=form)
+    form = SpamForm()
+    if not form.validate_on_submit():
+        return render_template("admin/spam.html", form=form), 400
+    antispam.set_setting("challenge_question", (form.question.data or "").strip())
+    antispam.set_setting("challenge_answers", form.answers.data or "")
+    antispam.set_setting("blocked_terms", form.blocked_terms.data or "")
+    audit.record(current_user, "settings.spam", "settings", None, "anti-spam")
+    db.session.commit()
+    flash(_("Anti-spam settings saved."), "success")
+    return redirect(url_for("admin.spam"))

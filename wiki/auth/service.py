@@ -106,6 +106,15 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.username) == name))
 
 
+def find_user_by_email(email: str) -> User | None:
+    address = (email or "").strip().lower()
+    if not address:
+        return None
+    return db.session.scalars(
+        select(User).where(func.lower(User.email) == address).order_by(User.id)
+    ).first()
+
+
 def _look_alike(name: str, ignore_id: int | None = None) -> User | None:
     """An account whose login or display name looks like `name` (few accounts: a scan)."""
     wanted = skeleton(name)

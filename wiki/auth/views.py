@@ -7,6 +7,7 @@ from urllib.parse import unquote, urlsplit
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     g,
     redirect,
@@ -22,9 +23,11 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from wiki.auth import service, sessions
+from wiki import antispam, mail
+from wiki.auth import service, sessions, tokens
 from wiki.auth.access import ActionForm
 from wiki.extensions import configured_limit, db
+from wiki.models import utcnow
 
 bp = Blueprint("auth", __name__)
 
@@ -50,7 +53,20 @@ class RegisterForm(FlaskForm):
         _l("Password again"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
+    challenge = StringField(_l("Answer"), validators=[Length(max=200)])
     next = HiddenField()
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField(_l("E-mail address of your account"), validators=[DataRequired()])
+
+
+class ResetForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)])
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
 
 
 class DisplayNameForm(FlaskForm):
@@ -131,22 +147,148 @@ def login():
 @configured_limit("REGISTER_RATE_LIMIT", methods=["POST"])
 def register():
     form = RegisterForm(next=request.args.get("next", ""))
-    if form.validate_on_submit():
-        try:
-            user = service.create_user(
-                form.username.data,
-                form.password.data,
-                form.email.data,
-                display_name=form.display_name.data,
-            )
-        except service.AccountError as error:
-            getattr(form, error.field or "username").errors.append(str(error.message))
-            return render_template("auth/register.html", form=form), error.status
-        _start_session(user, remember=False)
+    asked = antispam.challenge()
+
+    def render(status=200):
+        return render_template("auth/register.html", form=form, challenge=asked), status
+
+    if not form.validate_on_submit():
+        return render(400 if request.method == "POST" else 200)
+    needs_email = current_app.config["REQUIRE_EMAIL_CONFIRMATION"]
+    if needs_email and not form.email.data:
+        form.email.errors.append(_("This wiki confirms each account by e-mail: give an address."))
+        return render(400)
+    try:
+        antispam.check_form(request.form)
+        antispam.check_challenge(form.challenge.data)
+        antispam.check_terms(form.username.data, form.display_name.data, form.email.data)
+        user = service.create_user(
+            form.username.data,
+            form.password.data,
+            form.email.data,
+            display_name=form.display_name.data,
+        )
+    except antispam.Refused as refused:
+        getattr(form, refused.field or "username").errors.append(str(refused.message))
+        return render(refused.status)
+    except service.AccountError as error:
+        getattr(form, error.field or "username").errors.append(str(error.message))
+        return render(error.status)
+    _start_session(user, remember=False)
+    if needs_email:
+        _send_confirmation(user)
+        flash(
+            _(
+                "Your account is ready. We sent you an e-mail: open its link to confirm your "
+                "address, then you can write."
+            ),
+            "success",
+        )
+    else:
         flash(_("Your account is ready. You can now write and edit pages."), "success")
-        return redirect(safe_next(form.next.data, url_for("pages.home")))
-    status = 400 if request.method == "POST" else 200
-    return render_template("auth/register.html", form=form), status
+    return redirect(safe_next(form.next.data, url_for("pages.home")))
+
+
+def _send_confirmation(user) -> bool:
+    link = url_for("auth.confirm_email", token=tokens.confirm_token(user), _external=True)
+    body = _(
+        "Hello %(name)s,\n\nTo confirm the address of your Essaim account, open this link:\n"
+        "%(link)s\n\nIf you did not create this account, ignore this message.",
+        name=user.name,
+        link=link,
+    )
+    try:
+        mail.send(user.email, _("Confirm your e-mail address"), body)
+    except mail.MailError:
+        return False
+    return True
+
+
+@bp.route("/account/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token):
+    try:
+        user = tokens.user_for_confirmation(token)
+    except tokens.InvalidToken as invalid:
+        return _invalid_link(invalid)
+    if request.method == "GET":  # a page with a button: mail scanners follow links
+        return render_template("auth/confirm.html", form=ActionForm(), user=user)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    user.email_confirmed_at = utcnow()
+    db.session.commit()
+    flash(_("Thank you: your address is confirmed."), "success")
+    return redirect(url_for("pages.home"))
+
+
+@bp.post("/account/confirm")
+@login_required
+@configured_limit("PASSWORD_RESET_RATE_LIMIT")
+def resend_confirmation():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if current_user.email and current_user.email_confirmed_at is None:
+        if _send_confirmation(current_user):
+            flash(_("We sent the link again to %(email)s.", email=current_user.email), "info")
+        else:
+            flash(_("The e-mail could not be sent just now. Try again in a few minutes."), "error")
+    return redirect(url_for("auth.account"))
+
+
+def _invalid_link(invalid: tokens.InvalidToken):
+    if invalid.expired:
+        message = _("This link has expired. Ask for a new one.")
+    else:
+        message = _("This link is not valid, or it was used already. Ask for a new one.")
+    return render_template("auth/invalid_link.html", message=message), 400
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@configured_limit("PASSWORD_RESET_RATE_LIMIT", methods=["POST"])
+def forgot_password():
+    form = ForgotForm()
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("auth/forgot.html", form=form), status
+    user = service.find_user_by_email(form.email.data)
+    if user is not None and not user.is_blocked:
+        link = url_for("auth.reset_password", token=tokens.reset_token(user), _external=True)
+        hours = current_app.config["PASSWORD_RESET_HOURS"]
+        body = _(
+            "Hello %(name)s,\n\nSomeone (you, we hope) asked to choose a new password for the "
+            "Essaim account %(login)s. Open this link within %(hours)s hours; it works once:\n"
+            "%(link)s\n\nIf you did not ask for it, ignore this message: your password stays "
+            "as it is.",
+            name=user.name,
+            login=user.username,
+            hours=f"{hours:g}",
+            link=link,
+        )
+        try:
+            mail.send(user.email, _("Choose a new password"), body)
+        except mail.MailError:
+            pass  # logged; the answer stays the same so that it reveals no address
+    # The same answer whether an account has this address or not.
+    return render_template("auth/forgot.html", form=form, sent=True)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    try:
+        user = tokens.user_for_reset(token)
+    except tokens.InvalidToken as invalid:
+        return _invalid_link(invalid)
+    form = ResetForm()
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("auth/reset.html", form=form, user=user), status
+    try:
+        service.change_password(user, None, form.password.data, check_current=False)
+    except service.AccountError as error:
+        form.password.errors.append(str(error.message))
+        return render_template("auth/reset.html", form=form, user=user), 400
+    sessions.end_all(user)
+    flash(_("Your new password is saved. You can log in with it."), "success")
+    return redirect(url_for("auth.login"))
 
 
 @bp.post("/logout")

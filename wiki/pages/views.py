@@ -26,9 +26,11 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, 
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from wiki import antispam
 from wiki.auth.access import ActionForm
 from wiki.extensions import configured_account_limit, configured_limit, db
 from wiki.models import Page, Revision
+from wiki.moderation import review
 from wiki.pages import display, editor, service
 from wiki.pages.diff import MAX_ROWS, cached_diff
 
@@ -190,13 +192,20 @@ def recent():
 def view(slug):
     resolved = service.find_page(slug)
     if resolved is None:
-        return render_template("pages/missing.html", slug=slug), 404
+        pending = review.mine(current_user, slug=slug)
+        return render_template("pages/missing.html", slug=slug, pending_mine=pending), 404
     if resolved.redirected:
         return redirect(url_for("pages.view", slug=resolved.page.slug), 301)
     page = resolved.page
     refuse_if_removed(page)
     shown = display.show(page.current.text)
-    return render_template("pages/view.html", page=page, revision=page.current, shown=shown)
+    return render_template(
+        "pages/view.html",
+        page=page,
+        revision=page.current,
+        shown=shown,
+        pending_mine=review.mine(current_user, page),
+    )
 
 
 @bp.get("/wiki/<slug>/revisions/<int:rev>")
@@ -242,6 +251,7 @@ def edit(slug):
     from wiki.content.frontmatter import FrontMatterError
     from wiki.pages.derived import theme_slugs
 
+    _require_confirmed_email()
     resolved = service.find_page(slug)
     if resolved is not None and resolved.redirected:
         return redirect(url_for("pages.edit", slug=resolved.page.slug), 301)
@@ -295,6 +305,15 @@ def edit(slug):
         return render(200 if form.mode.data == switch else 422)
     base = form.base_revision.data
     try:
+        antispam.check_form(request.form)
+        antispam.check_terms(form.title.data or "", text, form.comment.data or "")
+        why = review.why_review(current_user, page.current.text if page else "", text)
+    except antispam.Refused as refused:
+        form.text.data = text
+        return render(refused.status, error=refused)
+    if why:
+        return _submit_for_review(form, page, slug, text, base, why, render)
+    try:
         revision = service.save_page(
             slug=page.slug if page else None,
             title=form.title.data,
@@ -324,6 +343,57 @@ def edit(slug):
         flash(_("Saved."), "success")
     flash(request.path, "draft")  # the editor's draft kept in the browser is now saved
     return redirect(url_for("pages.view", slug=revision.page.slug))
+
+
+def _submit_for_review(form, page, slug, text, base, why, render):
+    """The edit waits in the review queue; its author is told so, kindly."""
+    title = form.title.data if page is None else page.title
+    try:
+        edit = review.submit(
+            current_user,
+            page,
+            title,
+            text,
+            form.comment.data or "",
+            int(base) if base and base.isdigit() else None,
+            why,
+        )
+    except service.InvalidContent as error:
+        form.text.data = text
+        form.flag(error.errors)
+        return render(error.status, error=error, errors=error.errors)
+    except service.PageError as error:
+        form.text.data = text
+        return render(error.status, error=error)
+    flash(
+        _(
+            "Thank you! Your edit is awaiting review: a moderator will publish it soon. "
+            "Until then, only you are told about it."
+        ),
+        "info",
+    )
+    flash(request.path, "draft")
+    return redirect(url_for("pages.view", slug=edit.slug))
+
+
+def _require_confirmed_email() -> None:
+    """With REQUIRE_EMAIL_CONFIRMATION, an account writes once its address is confirmed."""
+    if not current_app.config["REQUIRE_EMAIL_CONFIRMATION"]:
+        return
+    if current_user.email_confirmed_at is None and not current_user.is_moderator:
+        abort(
+            403,
+            _(
+                "Confirm your e-mail address first: open the link we sent you (your account "
+                "page can send it again)."
+            ),
+        )
+
+
+def _refuse_flagged() -> None:
+    """Edits of an account under review go through the queue; renames and reverts cannot."""
+    if current_user.flagged and not current_user.is_moderator:
+        abort(403, _("Your edits are reviewed by a moderator for now: edit the page instead."))
 
 
 def _posted_text(form: EditForm, theme_slugs) -> str:
@@ -416,6 +486,8 @@ def diff(slug):
 @bp.post("/wiki/<slug>/revert/<int:rev>")
 @login_required
 def revert(slug, rev):
+    _require_confirmed_email()
+    _refuse_flagged()
     page = load_page(slug)
     form = ActionForm()
     if not form.validate_on_submit():
@@ -433,6 +505,8 @@ def revert(slug, rev):
 @bp.route("/wiki/<slug>/rename", methods=["GET", "POST"])
 @login_required
 def rename(slug):
+    _require_confirmed_email()
+    _refuse_flagged()
     page = load_page(slug, "pages.rename")
     form = RenameForm()
     if request.method == "GET":
