@@ -63,7 +63,7 @@ RULES: dict[tuple[str, str], frozenset | tuple[frozenset, int]] = {
     ("knowledge.territory", "GET"): PUBLIC,
     ("knowledge.themes", "GET"): PUBLIC,
     ("knowledge.theme", "GET"): PUBLIC,
-    ("knowledge.communes", "GET"): PUBLIC,
+    ("api.communes", "GET"): PUBLIC,
     ("api.openapi", "GET"): PUBLIC,
     ("api.page_list", "GET"): PUBLIC,
     ("api.page_detail", "GET"): PUBLIC,
@@ -91,7 +91,7 @@ RULES: dict[tuple[str, str], frozenset | tuple[frozenset, int]] = {
     ("auth.resend_confirmation", "POST"): ACCOUNT,
     # Writing: any account (templates and protected pages are checked by the page rules).
     ("pages.edit", "GET"): ACCOUNT,
-    ("pages.edit", "POST"): ACCOUNT,
+    ("pages.save", "POST"): ACCOUNT,
     ("pages.new", "GET"): ACCOUNT,
     ("pages.new", "POST"): ACCOUNT,
     ("pages.rename", "GET"): ACCOUNT,
@@ -119,16 +119,16 @@ RULES: dict[tuple[str, str], frozenset | tuple[frozenset, int]] = {
     # Administration.
     ("admin.spam", "GET"): ADMIN,
     ("admin.spam", "POST"): ADMIN,
-    ("search.admin_page", "GET"): ADMIN,
-    ("search.admin_progress", "GET"): ADMIN,
-    ("search.admin_check", "POST"): ADMIN,
-    ("search.admin_mend", "POST"): ADMIN,
-    ("search.admin_rebuild", "POST"): ADMIN,
-    ("knowledge.admin_themes", "GET"): ADMIN,
-    ("knowledge.admin_themes", "POST"): ADMIN,
-    ("knowledge.admin_theme_update", "POST"): ADMIN,
-    ("knowledge.admin_theme_delete", "POST"): ADMIN,
-    ("knowledge.admin_theme_move", "POST"): ADMIN,
+    ("search_admin.page", "GET"): ADMIN,
+    ("search_admin.progress_json", "GET"): ADMIN,
+    ("search_admin.check", "POST"): ADMIN,
+    ("search_admin.mend", "POST"): ADMIN,
+    ("search_admin.rebuild", "POST"): ADMIN,
+    ("themes_admin.themes", "GET"): ADMIN,
+    ("themes_admin.themes", "POST"): ADMIN,
+    ("themes_admin.update", "POST"): ADMIN,
+    ("themes_admin.delete", "POST"): ADMIN,
+    ("themes_admin.move", "POST"): ADMIN,
 }
 
 # Routes that answer something else than 200 to an allowed GET in the test's world are given
@@ -147,9 +147,9 @@ VALUES = {
     "token": "not-a-valid-token",
 }
 ENDPOINT_VALUES = {
-    "knowledge.admin_theme_update": {"slug": "alimentation"},
-    "knowledge.admin_theme_delete": {"slug": "alimentation"},
-    "knowledge.admin_theme_move": {"slug": "alimentation"},
+    "themes_admin.update": {"slug": "alimentation"},
+    "themes_admin.delete": {"slug": "alimentation"},
+    "themes_admin.move": {"slug": "alimentation"},
 }
 SKIPPED_ENDPOINTS = {"static"}
 

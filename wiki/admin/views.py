@@ -96,7 +96,7 @@ def _render_user(target: User, status=200, block_form=None, role_form=None, erro
 
 
 def _role_label(role: str) -> str:
-    from wiki.web import role_label
+    from wiki.labels import role_label
 
     return role_label(role)
 

@@ -81,6 +81,11 @@ def set_visibility(
         _after_commit([page.id])
 
 
+def set_revision_hidden(revision: Revision, hidden: bool, actor: User | None = None) -> None:
+    """Hide or show a revision's text only (the first version's single switch)."""
+    set_visibility(actor, revision, {"text": hidden})
+
+
 def delete_page(actor: User, page: Page, reason: str) -> None:
     reason = " ".join((reason or "").split())
     if not reason:
