@@ -71,6 +71,10 @@ RULES: dict[tuple[str, str], frozenset | tuple[frozenset, int]] = {
     ("api.revision_detail", "GET"): PUBLIC,
     ("api.search", "GET"): PUBLIC,
     ("api.themes", "GET"): PUBLIC,
+    # Operations: health for load balancers; metrics by address (ESSAIM_METRICS_ALLOW), not role.
+    ("ops.healthz", "GET"): PUBLIC,
+    ("ops.readyz", "GET"): PUBLIC,
+    ("ops.prometheus_metrics", "GET"): PUBLIC,
     # Accounts.
     ("auth.login", "GET"): PUBLIC,
     ("auth.login", "POST"): PUBLIC,

@@ -207,3 +207,19 @@ def test_moderator_marks_an_edit_as_checked_on_recent_changes(
     db.session.refresh(page.current)
     assert page.current.patrolled_by_id == moderator.id
     assert "unpatrolled" not in client.get("/recent").get_data(as_text=True)
+
+
+def test_a_deleted_experience_leaves_themes_compare_map_and_backlinks(
+    client, make_page, moderator, user, db
+):
+    text = (
+        '---\ntype: experience\nthemes: [alimentation]\nterritory: Raismes\ninsee: "59491"\n'
+        "---\n# Cantine retirée\n\n[[Jardin]]\n"
+    )
+    page = make_page(title="Cantine retirée", text=text)
+    make_page(title="Jardin", text="# Jardin")
+    urls = ["/themes/alimentation", "/compare", "/map.json", "/wiki/jardin", "/special/orphans"]
+    assert all("Cantine retirée" in client.get(u).get_data(as_text=True) for u in urls[:4])
+    moderation.delete_page(moderator, page, "doublon")
+    for url in urls:
+        assert "Cantine retirée" not in client.get(url).get_data(as_text=True), url

@@ -10,10 +10,12 @@ from flask_babel import lazy_gettext as _l
 from merge3 import Merge3
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer, lazyload, load_only, selectinload
 
 from wiki.content.slugs import slug_for
 from wiki.extensions import db
 from wiki.models import Page, Revision, SlugRedirect, Theme, User, utcnow
+from wiki.moderation import protection
 
 SHORT_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off a poster
 
@@ -55,21 +57,6 @@ class Gone(PageError):
     status = 410
 
 
-def protection(page: Page | None, slug: str | None = None) -> str | None:
-    """Who may write a page: "administrator" (templates), "moderator" (protected), or None."""
-    from wiki.content import templates
-
-    if templates.is_template_slug(page.slug if page else slug or ""):
-        return "administrator"
-    if page is None:
-        return None
-    if page.type == "template":
-        return "administrator"
-    if page.protected_until is not None and page.protected_until > utcnow():
-        return "moderator"
-    return None
-
-
 def check_write(author: User | None, page: Page | None, slug: str | None = None) -> None:
     """Refuse a change the author's role does not allow, whatever the route it comes by.
 
@@ -79,16 +66,15 @@ def check_write(author: User | None, page: Page | None, slug: str | None = None)
         return
     if page is not None and page.deleted_at is not None:
         raise Gone(_l("This page was deleted by a moderator; a moderator can restore it."))
-    level = protection(page, slug)
+    level = protection.level(page, slug)
     if level == "administrator" and not author.is_admin:
         raise NotAllowed(_l("Only administrators can change the templates of new pages."))
     if level == "moderator" and not author.is_moderator:
-        until = page.protected_until
         raise NotAllowed(
             _l(
                 "This page is protected until %(until)s UTC: only moderators can change it. "
                 "Suggest your change on a related page or contact the moderators.",
-                until=until.strftime("%d/%m/%Y"),
+                until=page.protected_until.strftime("%d/%m/%Y"),
             )
         )
 
@@ -176,6 +162,52 @@ def history(page: Page) -> list[Revision]:
             select(Revision).where(Revision.page_id == page.id).order_by(Revision.number.desc())
         )
     )
+
+
+def _listing_options():
+    """What a list of revisions shows: sizes, authors, titles; never the full texts."""
+    return (
+        defer(Revision.text),
+        # The size change needs the parent's size only.
+        selectinload(Revision.parent).options(
+            load_only(Revision.id, Revision.size), lazyload(Revision.author)
+        ),
+    )
+
+
+@dataclass
+class HistoryListing:
+    revisions: list[Revision]
+    number: int  # page of the listing, from 1
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def history_listing(page: Page, number: int, per_page: int) -> HistoryListing:
+    """One page of a page's history, newest first, without the full texts."""
+    total = db.session.scalar(select(func.count(Revision.id)).where(Revision.page_id == page.id))
+    number = min(number, max(1, -(-(total or 0) // per_page)))  # past the end: the last page
+    revisions = db.session.scalars(
+        select(Revision)
+        .where(Revision.page_id == page.id)
+        .order_by(Revision.number.desc())
+        .offset((number - 1) * per_page)
+        .limit(per_page)
+        .options(*_listing_options())
+    )
+    return HistoryListing(list(revisions), number, per_page, total or 0)
 
 
 def save_page(
@@ -437,6 +469,7 @@ def recent_experiences(limit: int) -> list[Page]:
             .where(Page.type == "experience", Page.public.is_(True))
             .order_by(Page.updated_at.desc())
             .limit(limit)
+            .options(selectinload(Page.themes))  # the cards show their themes: one query
         )
     )
 
@@ -444,11 +477,12 @@ def recent_experiences(limit: int) -> list[Page]:
 def recent_revisions(
     limit: int, visible_only: bool = False, with_removed: bool = False
 ) -> list[Revision]:
-    """The latest revisions of all pages, newest first (without hidden ones for the feed).
-
-    Revisions of removed pages (deleted, or whose text is hidden) only for moderators.
-    """
-    query = select(Revision)
+    """The latest revisions, newest first (no hidden ones for the feed; removed pages' ones
+    only `with_removed`, for moderators), with page slug/title and parent size, in 4 queries."""
+    query = select(Revision).options(
+        *_listing_options(),
+        selectinload(Revision.page).load_only(Page.id, Page.slug, Page.title, Page.public),
+    )
     if not with_removed:
         query = query.join(Page, Page.id == Revision.page_id).where(Page.public.is_(True))
     if visible_only:

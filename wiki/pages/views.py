@@ -279,13 +279,8 @@ def _submit_for_review(form, page, text, base, why, render):
     except service.PageError as error:
         form.text.data = text
         return render(error.status, error=error)
-    flash(
-        _(
-            "Thank you! Your edit is awaiting review: a moderator will publish it soon. "
-            "Until then, only you are told about it."
-        ),
-        "info",
-    )
+    message = _("Thank you! Your edit is awaiting review: a moderator will publish it soon.")
+    flash(message, "info")
     flash(request.path, "draft")
     return redirect(url_for("pages.view", slug=edit.slug))
 
@@ -336,11 +331,21 @@ def preview():
     return render_template("pages/_preview.html", shown=shown)
 
 
+HISTORY_PER_PAGE = 50
+
+
 @bp.get("/wiki/<slug>/history")
 def history(slug):
     page = load_page(slug, "pages.history")
-    revisions = service.history(page)
-    return render_template("pages/history.html", page=page, revisions=revisions, form=ActionForm())
+    number = request.args.get("page", 1, type=int) or 1
+    listing = service.history_listing(page, max(number, 1), HISTORY_PER_PAGE)
+    return render_template(
+        "pages/history.html",
+        page=page,
+        listing=listing,
+        revisions=listing.revisions,
+        form=ActionForm(),
+    )
 
 
 @bp.get("/wiki/<slug>/diff")
