@@ -74,17 +74,21 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from wiki.limits import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
+    from wiki.admin.views import bp as accounts_admin
     from wiki.api.views import bp as api
     from wiki.auth.views import bp as auth
     from wiki.files.views import bp as files
     from wiki.knowledge.admin_views import bp as themes_admin
     from wiki.knowledge.views import bp as knowledge
+    from wiki.moderation.views import bp as moderation
     from wiki.ops.views import bp as ops
+    from wiki.pages.feeds import bp as feeds
     from wiki.pages.views import bp as pages
     from wiki.search.admin_views import bp as search_admin
     from wiki.search.views import bp as search
 
     app.register_blueprint(pages)
+    app.register_blueprint(feeds)
     app.register_blueprint(auth)
     app.register_blueprint(knowledge)
     app.register_blueprint(themes_admin)
@@ -92,6 +96,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(search_admin)
     app.register_blueprint(api)
     app.register_blueprint(files)
+    app.register_blueprint(accounts_admin)
+    app.register_blueprint(moderation)
     app.register_blueprint(ops)
 
     from wiki import commands, errors, web

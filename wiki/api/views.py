@@ -163,8 +163,9 @@ def _revision_summary(revision: Revision, page: Page) -> dict:
         "id": revision.id,
         "number": revision.number,
         "created_at": _time(revision.created_at),
-        "author": revision.author.username if revision.author else None,
-        "comment": revision.comment,
+        # Parts a moderator hid are hidden here too (the API is read without an account).
+        "author": None if revision.author_hidden or not revision.author else revision.author.name,
+        "comment": "" if revision.comment_hidden else revision.comment,
         "size": revision.size,
         "hidden": revision.hidden,
         "current": revision.id == page.current_id,
@@ -180,6 +181,8 @@ def _find(slug: str, endpoint: str) -> Page:
         abort(404, f"There is no page “{slug[:200]}”.")
     if resolved.redirected:
         abort(redirect(_this_url(endpoint, external=False, slug=resolved.page.slug), 301))
+    if not resolved.page.public:
+        abort(410, "This page was removed by the moderators.")
     return resolved.page
 
 
@@ -261,6 +264,8 @@ def revision_detail(revision_id):
     if revision.hidden:  # as the HTML view answers readers who are not moderators
         abort(403, "This revision has been hidden by a moderator.")
     page = revision.page
+    if not page.public:
+        abort(410, "This page was removed by the moderators.")
     return jsonify(
         **_revision_summary(revision, page),
         page=_page_ref(page),

@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from wiki import spreadsheet
-from wiki.extensions import configured_limit, limiter
+from wiki.extensions import configured_limit
 from wiki.limits import MAX_PAGE_NUMBER, search_words, whole_number
 from wiki.search import query
 from wiki.search.schema import FACET_FIELDS
@@ -96,7 +96,7 @@ def export_csv():
 
 
 @bp.get("/search/suggest")
-@limiter.limit("300 per minute")  # one request per keystroke in the search box
+@configured_limit("SUGGEST_RATE_LIMIT")  # one request per keystroke in the search box
 def suggest():
     titles = query.suggest(search_words(request.args.get("q")))
     return jsonify(
