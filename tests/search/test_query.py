@@ -123,7 +123,7 @@ def test_pagination_splits_results_and_clamps_the_page_number(save):
 
 
 def test_did_you_mean_offers_the_nearest_word(corpus):
-    results = query.search("coperative")
+    results = query.search("cooparative")
     assert results.total == 0
     assert results.did_you_mean == "cooperative"
     assert query.search(results.did_you_mean).total == 1
@@ -135,8 +135,8 @@ def test_did_you_mean_prefers_the_nearer_word_to_the_more_frequent(save):
     save("Ruches", experience("Ruches", context="Une ruche sur le toit de la mairie."))
     for n in range(3):
         save(f"Falaise {n}", experience(f"Falaise {n}", context="La roche calcaire du coteau."))
-    # "ruchr" is one letter from "ruche" (1 page), two from "roche" (3 pages).
-    assert query.search("ruchr").did_you_mean == "ruche"
+    # "ruxhe" is one letter from "ruche" (1 page), two from "roche" (3 pages).
+    assert query.search("ruxhe").did_you_mean == "ruche"
     assert query.search("rocje").did_you_mean == "roche"
 
 

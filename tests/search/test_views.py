@@ -35,7 +35,7 @@ def test_theme_parameter_of_the_public_url_filters_by_theme(client, corpus):
 
 
 def test_did_you_mean_is_offered_on_a_typo(client, corpus):
-    html = client.get("/search?q=coperative").get_data(as_text=True)
+    html = client.get("/search?q=cooparative").get_data(as_text=True)
     assert "cooperative" in html
 
 
@@ -156,8 +156,8 @@ def test_search_box_shows_the_query_as_typed_not_as_rewritten(client, corpus):
 def test_did_you_mean_keeps_the_prefix_as_typed(client, corpus):
     from wiki.search import query
 
-    found = query.search("verrou:raccordement coperative")
-    assert found.query == "verrou:raccordement coperative"
+    found = query.search("verrou:raccordement cooparative")
+    assert found.query == "verrou:raccordement cooparative"
     assert found.searched.startswith("obstacles:raccordement")
     if found.did_you_mean:
         assert found.did_you_mean.startswith("verrou:raccordement")

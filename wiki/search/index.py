@@ -228,6 +228,7 @@ def load_pages(session: Session, page_ids: list[int]) -> list[Page]:
             .where(Page.id.in_(page_ids))
             .options(
                 selectinload(Page.themes),
+                selectinload(Page.tags),
                 joinedload(Page.current).joinedload(Revision.author),
             )
         ).unique()

@@ -56,6 +56,8 @@ FIELD_PREFIXES = {
     "obstacles": ("verrou", "verrous", "obstacle", "obstacles", "frein", "freins"),
     "replicate": ("essaimer", "essaimage", "replicate"),
     "themes": ("theme", "themes"),
+    "tags": ("tag", "tags", "motcle", "mot-cle", "mots-cles"),
+    "actors": ("acteur", "acteurs", "actor", "actors"),
     "territory": ("territoire", "territory"),
     "region": ("region", "regions"),
     "department": ("departement", "departements", "department", "dept"),
@@ -66,7 +68,7 @@ FIELD_PREFIXES = {
     "title": ("titre", "title"),
 }
 PREFIX_FIELDS = {alias: name for name, aliases in FIELD_PREFIXES.items() for alias in aliases}
-KEY_FIELDS = ("themes", "status", "scale", "setting", "author", "region", "department")
+KEY_FIELDS = ("themes", "tags", "status", "scale", "setting", "author", "region", "department")
 
 FACET_VOCABULARIES = {"scale": SCALES, "setting": SETTINGS, "status": STATUSES}
 # Other words for the values, as the front matter also accepts them ("done" for "terminé").
@@ -235,6 +237,8 @@ def understand(raw: str | None) -> Understood:
 
 _EXAMPLES = {
     "themes": "theme:energie",
+    "tags": "tag:compost",
+    "actors": "acteur:mairie",
     "status": "statut:termine",
     "scale": "echelle:commune",
     "setting": "milieu:rural",
@@ -595,12 +599,14 @@ def _facet_values(s, name: str, docs: set[int], selected: list[str] | None) -> l
     selected = selected or []
     values = []
     matches = bitmap(docs)  # counted as bitmaps: one C operation a value (see postings)
+    labels = tag_labels() if name == "tags" else None
     for key in _lexicon(s, name):
         if not key:  # pages without a value (no scale given): not a choice to offer
             continue
         count = (matches & facet_bits(s, name, key)).bit_count()
         if count or key in selected:
-            values.append(FacetValue(key, facet_label(name, key), count, key in selected))
+            label = labels.get(key, key) if labels is not None else facet_label(name, key)
+            values.append(FacetValue(key, label, count, key in selected))
     values.sort(key=lambda v: (not v.selected, -v.count, v.label))
     return values[:FACET_VALUES_SHOWN]
 
@@ -613,6 +619,23 @@ def _lexicon(s, name: str) -> list[str]:
             term.decode("utf-8") if isinstance(term, bytes) else term for term in lexicon(s, name)
         ]
     return cache[("lexicon", name)]
+
+
+def tag_labels() -> dict[str, str]:
+    """Facet key -> tag as written ("circuits-courts" -> "circuits courts"), from the database."""
+    from flask import has_app_context
+
+    if not has_app_context():
+        return {}
+    from sqlalchemy import select
+
+    from wiki.extensions import db
+    from wiki.models import PageTag
+
+    labels: dict[str, str] = {}
+    for tag in db.session.scalars(select(PageTag.tag).distinct().order_by(PageTag.tag)):
+        labels.setdefault(facet_key(tag), tag)
+    return labels
 
 
 def facet_label(name: str, key: str) -> str:

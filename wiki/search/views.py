@@ -109,6 +109,7 @@ def suggest():
 def _facet_titles() -> dict[str, str]:
     return {
         "themes": _("Themes"),
+        "tags": _("Tags"),
         "region": _("Region"),
         "department": _("Department"),
         "scale": _("Scale"),

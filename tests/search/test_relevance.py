@@ -1,0 +1,44 @@
+"""Relevance keeps its floor on the judged queries of bench/relevance.py.
+
+The benchmark prints the figures (`.venv/bin/python bench/relevance.py`); this test only keeps a
+floor under them, so that no later change quietly loses relevance. Raise the floors when the
+figures rise; never lower them without saying why in the commit.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "relevance.py"
+
+# Overall floors (the measured figures, rounded down), and per class nDCG@10 against FTS5.
+FLOORS = {"mrr": 0.64, "ndcg": 0.59, "top3": 0.64}
+ZERO_RESULTS_AT_MOST = 27
+
+
+@pytest.fixture(scope="module")
+def figures():
+    spec = importlib.util.spec_from_file_location("relevance_bench", BENCH)
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench  # its dataclasses look their module up
+    spec.loader.exec_module(bench)
+    return bench.run()
+
+
+@pytest.fixture(autouse=True)
+def english_pages():
+    """Overrides the folder's fixture: the benchmark makes its own application."""
+
+
+def test_overall_figures_keep_their_floor(figures):
+    essaim, _fts5 = figures
+    overall = essaim["all"]
+    assert overall.count >= 60
+    assert overall.mrr >= FLOORS["mrr"]
+    assert overall.ndcg >= FLOORS["ndcg"]
+    assert overall.top3 >= FLOORS["top3"]
+    assert overall.zero <= ZERO_RESULTS_AT_MOST
