@@ -18,7 +18,8 @@ rankings are scored by the same code; printed per class, side by side:
 - zero: queries that returned nothing (every query here has an answer in the corpus).
 
 With --verbose, every query whose first relevant page is not in the top 3 is listed with what came
-first, for both engines.
+first, for both engines; with --per-query, each query's nDCG@10 for both (and Essaim's top 5
+where it is below FTS5).
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ class Scores:
     zero: int = 0
     count: int = 0
     misses: list[tuple[Judged, list[str]]] = field(default_factory=list)
+    per_query: list[tuple[Judged, float, list[str]]] = field(default_factory=list)
 
 
 # -- the corpus -----------------------------------------------------------------------------------
@@ -241,6 +243,7 @@ def score(queries: list[Judged], ranking: Callable[[str], list[str]]) -> dict[st
             s.zero += 0 if ranked else 1
         if first is None or first >= 3:
             result["all"].misses.append((judged_query, ranked[:3]))
+        result["all"].per_query.append((judged_query, dcg / idcg if idcg else 0.0, ranked))
     for s in result.values():
         if s.count:
             s.mrr, s.ndcg = s.mrr / s.count, s.ndcg / s.count
@@ -266,7 +269,7 @@ def table(essaim: dict[str, Scores], fts5: dict[str, Scores]) -> str:
     return "\n".join(lines)
 
 
-def run(verbose: bool = False, only: str | None = None) -> tuple[dict, dict]:
+def run(verbose: bool = False, only: str | None = None, per_query: bool = False):
     # In memory when the machine has a tmpfs: ~100 commits, each an fsync on a disk.
     shm = Path("/dev/shm")
     where = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
@@ -281,6 +284,14 @@ def run(verbose: bool = False, only: str | None = None) -> tuple[dict, dict]:
             from wiki.extensions import db
 
             db.engine.dispose()
+    if per_query:
+        print(f"\n{'nDCG Essaim':>11} {'FTS5':>5}  query")
+        pairs = zip(essaim["all"].per_query, fts5["all"].per_query, strict=True)
+        for (judged_query, mine, ranked), (_q, theirs, _r) in pairs:
+            flag = " <" if mine < theirs else ""
+            print(f"{mine:>11.3f} {theirs:>5.3f}  [{judged_query.kind}] {judged_query.q}{flag}")
+            if flag:
+                print(f"{'':18}Essaim: {ranked[:5]}")
     if verbose:
         for name, scores in (("Essaim", essaim), ("FTS5", fts5)):
             print(f"\n{name}: first relevant page not in the top 3")
@@ -294,8 +305,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="list the queries missed")
     parser.add_argument("--only", choices=CLASSES, help="one class of queries")
+    parser.add_argument("--per-query", action="store_true", help="nDCG@10 of each query")
     args = parser.parse_args()
-    essaim, fts5 = run(args.verbose, args.only)
+    essaim, fts5 = run(args.verbose, args.only, args.per_query)
     print(table(essaim, fts5))
 
 

@@ -18,12 +18,14 @@ def init_app(app: Flask) -> None:
     from wiki.auth.views import bp as auth_bp
     from wiki.knowledge.views import bp as knowledge_bp
     from wiki.pages.views import bp as pages_bp
+    from wiki.search.synonyms_views import bp as synonyms_bp
     from wiki.search.views import bp as search_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(knowledge_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(synonyms_bp)
     app.register_blueprint(api_bp)
 
     login_manager.login_view = "auth.login"

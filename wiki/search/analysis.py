@@ -54,7 +54,12 @@ QUESTION_WORDS = frozenset(
 # The list is accented ("été", "étaient"). A word typed with accents is a stop word only if it
 # is one as written, so that "maïs" is not taken for "mais"; without accents, if its folded form
 # is one ("etaient").
-ACCENTED_STOP_WORDS = frozenset(stopwords_for_language("fr")) | QUESTION_WORDS
+# Function words the list lacks ("les"!), which would otherwise match almost every page.
+MORE_STOP_WORDS = frozenset(
+    "les cet cette ceux celle celles celui dont comme très tout tous toute toutes sans sous "
+    "entre vers chez lors puis ainsi aussi alors donc car si ni".split()
+)
+ACCENTED_STOP_WORDS = frozenset(stopwords_for_language("fr")) | QUESTION_WORDS | MORE_STOP_WORDS
 STOP_WORDS = frozenset(fold(word) for word in ACCENTED_STOP_WORDS)
 
 
