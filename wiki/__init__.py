@@ -49,15 +49,39 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     ext.limiter.init_app(app)
     ext.login_manager.init_app(app)
 
+    from wiki.auth import login
+
+    login.configure(ext.login_manager)
+
     if app.config.get("PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = int(app.config["PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from wiki import web
+    from wiki.api.views import bp as api
+    from wiki.auth.views import bp as auth
+    from wiki.knowledge.admin_views import bp as themes_admin
+    from wiki.knowledge.views import bp as knowledge
+    from wiki.pages.views import bp as pages
+    from wiki.search.admin_views import bp as search_admin
+    from wiki.search.synonyms_views import bp as search_synonyms
+    from wiki.search.views import bp as search
+
+    app.register_blueprint(pages)
+    app.register_blueprint(auth)
+    app.register_blueprint(knowledge)
+    app.register_blueprint(themes_admin)
+    app.register_blueprint(search)
+    app.register_blueprint(search_admin)
+    app.register_blueprint(search_synonyms)
+    app.register_blueprint(api)
+
+    from wiki import commands, errors, web
 
     web.init_app(app)
+    errors.init_app(app)
+    commands.init_app(app)
     return app
 
 

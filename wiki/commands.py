@@ -1,0 +1,107 @@
+"""The commands of `essaim` (registered on app.cli): thin shells over the services."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+users = click.Group("users", help="Manage accounts.")
+
+
+@users.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["editor", "admin"]), default="editor")
+@click.option("--email", default=None)
+@click.password_option(help="Prompted for (twice) when not given.")
+@with_appcontext
+def users_create(name: str, role: str, email: str | None, password: str) -> None:
+    """Create an account (use --role admin for an administrator)."""
+    from wiki.auth import service
+
+    try:
+        user = service.create_user(name, password, email=email, role=role)
+    except service.AccountError as error:
+        raise click.ClickException(str(error.message)) from error
+    click.echo(f"Created {user.username} ({user.role}).")
+
+
+@click.command("demo")
+@click.option("--force", is_flag=True, help="Load even if pages already exist.")
+@with_appcontext
+def demo(force: bool) -> None:
+    """Load the demo experiences (once: does nothing when the wiki has pages)."""
+    from wiki.demo import load_demo
+
+    count = load_demo(force=force, echo=click.echo)
+    if count:
+        # Index now: a background thread would die with this short-lived command.
+        from wiki.search import index
+
+        target = index.target_for()
+        while index.drain(target):
+            pass
+    click.echo(
+        f"{count} demo pages loaded." if count else "The wiki already has pages: nothing loaded."
+    )
+
+
+@click.command("import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--author", default=None, help="Account the revisions are credited to.")
+@click.option("--comment", default="Import", show_default=True)
+@with_appcontext
+def import_command(folder: Path, author: str | None, comment: str) -> None:
+    """Import every Markdown file of FOLDER as a page (or a new revision of it)."""
+    from flask import current_app
+
+    from wiki.auth.service import find_user
+    from wiki.pages import transfer
+
+    user = find_user(author) if author else None
+    if author and user is None:
+        raise click.ClickException(f"No account named {author}.")
+    files = transfer.markdown_files(folder)
+    with click.progressbar(length=len(files), label="Importing") as bar:
+        report = transfer.import_folder(
+            folder, user, comment, current_app.config["MAX_PAGE_BYTES"], lambda _p: bar.update(1)
+        )
+    click.echo(
+        f"{len(report.created)} created, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged, {len(report.refused)} refused."
+    )
+    for name, why in report.refused:
+        click.echo(f"  refused {name}: {why}", err=True)
+    if report.refused:
+        raise SystemExit(1)
+
+
+@click.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--history", is_flag=True, help="Also write every visible revision.")
+@with_appcontext
+def export_command(folder: Path, history: bool) -> None:
+    """Write every page to FOLDER as Markdown, with an index.json."""
+    from sqlalchemy import func, select
+
+    from wiki.extensions import db
+    from wiki.models import Page
+    from wiki.pages import transfer
+
+    total = db.session.scalar(select(func.count(Page.id)))
+    with click.progressbar(length=total, label="Exporting") as bar:
+        count = transfer.export_folder(folder, history, lambda _p: bar.update(1))
+    click.echo(f"{count} pages written to {folder}.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(demo)
+    app.cli.add_command(import_command)
+    app.cli.add_command(export_command)
+    from wiki.search import cli as search_cli
+
+    if hasattr(search_cli, "group"):
+        app.cli.add_command(search_cli.group)
