@@ -9,8 +9,18 @@ from typing import Any
 
 from flask import Flask
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def site_path(name: str) -> Path:
+    """templates/, static/ or migrations/: inside the package once installed from a wheel
+    (setup.py copies them into wiki/_bundled), at the top of the repository in a clone."""
+    bundled = PACKAGE_DIR / "_bundled" / name
+    return bundled if bundled.is_dir() else PACKAGE_DIR.parent / name
+
+
+TEMPLATE_DIR = site_path("templates")
+STATIC_DIR = site_path("static")
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -41,7 +51,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     ext.migrate.init_app(
         app,
         ext.db,
-        directory=str(Path(__file__).parent.parent / "migrations"),
+        directory=str(site_path("migrations")),
         render_as_batch=True,
     )
     ext.csrf.init_app(app)
@@ -63,6 +73,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from wiki.auth.views import bp as auth
     from wiki.knowledge.admin_views import bp as themes_admin
     from wiki.knowledge.views import bp as knowledge
+    from wiki.ops.views import bp as ops
     from wiki.pages.views import bp as pages
     from wiki.search.admin_views import bp as search_admin
     from wiki.search.synonyms_views import bp as search_synonyms
@@ -76,12 +87,18 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(search_admin)
     app.register_blueprint(search_synonyms)
     app.register_blueprint(api)
+    app.register_blueprint(ops)
 
     from wiki import commands, errors, web
 
     web.init_app(app)
     errors.init_app(app)
     commands.init_app(app)
+
+    from wiki.ops import logs, metrics
+
+    logs.init_app(app)  # before metrics: after_request hooks run last-registered first
+    metrics.init_app(app)
     return app
 
 

@@ -96,11 +96,61 @@ def export_command(folder: Path, history: bool) -> None:
     click.echo(f"{count} pages written to {folder}.")
 
 
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(file: Path) -> None:
+    """Write a backup of the database and the uploaded files to FILE (.tar.gz).
+
+    Saves may go on meanwhile: the archive holds every save acknowledged before it started.
+    The search index is not saved: `essaim restore` rebuilds it.
+    """
+    from flask import current_app
+
+    from wiki.extensions import db
+    from wiki.ops import backup
+
+    try:
+        manifest = backup.backup(db.engine, current_app.config["DATA_DIR"], file)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {file} ({manifest.database}, {manifest.files} files).")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(file: Path) -> None:
+    """Restore FILE (made by `essaim backup`) into an empty database and data dir, then
+    bring the schema up to date and rebuild the search index."""
+    from flask import current_app
+    from flask_migrate import upgrade
+
+    from wiki.extensions import db
+    from wiki.ops import backup
+    from wiki.search import index
+
+    try:
+        manifest = backup.restore(db.engine, current_app.config["DATA_DIR"], file)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.remove()
+    db.engine.dispose()
+    upgrade()
+    count = index.rebuild(index.target_for())
+    click.echo(
+        f"Restored the backup of {manifest.created_at} ({manifest.files} files); "
+        f"search index rebuilt: {count} pages."
+    )
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
     app.cli.add_command(import_command)
     app.cli.add_command(export_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     from wiki.search import cli as search_cli
 
     if hasattr(search_cli, "group"):

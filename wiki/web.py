@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from wiki.errors import render_error
-from wiki.labels import theme_label, value_label
+from wiki.labels import forget_theme_labels, theme_label, value_label
 
 
 def init_app(app: Flask) -> None:
@@ -22,6 +22,8 @@ def init_app(app: Flask) -> None:
 
     # First of all hooks: CSRF protection parses the form, after which the raw body is gone.
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_invalid_utf8)
+
+    app.before_request(forget_theme_labels)
 
     @app.before_request
     def start_search_indexing():

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from merge3 import Merge3
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer, lazyload, load_only, selectinload
 
 from wiki.content.slugs import slug_for
 from wiki.extensions import db
@@ -126,6 +127,52 @@ def history(page: Page) -> list[Revision]:
             select(Revision).where(Revision.page_id == page.id).order_by(Revision.number.desc())
         )
     )
+
+
+def _listing_options():
+    """What a list of revisions shows: sizes, authors, titles; never the full texts."""
+    return (
+        defer(Revision.text),
+        # The size change needs the parent's size only.
+        selectinload(Revision.parent).options(
+            load_only(Revision.id, Revision.size), lazyload(Revision.author)
+        ),
+    )
+
+
+@dataclass
+class HistoryListing:
+    revisions: list[Revision]
+    number: int  # page of the listing, from 1
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def history_listing(page: Page, number: int, per_page: int) -> HistoryListing:
+    """One page of a page's history, newest first, without the full texts."""
+    total = db.session.scalar(select(func.count(Revision.id)).where(Revision.page_id == page.id))
+    number = min(number, max(1, -(-(total or 0) // per_page)))  # past the end: the last page
+    revisions = db.session.scalars(
+        select(Revision)
+        .where(Revision.page_id == page.id)
+        .order_by(Revision.number.desc())
+        .offset((number - 1) * per_page)
+        .limit(per_page)
+        .options(*_listing_options())
+    )
+    return HistoryListing(list(revisions), number, per_page, total or 0)
 
 
 def save_page(
@@ -393,13 +440,17 @@ def recent_experiences(limit: int) -> list[Page]:
             .where(Page.type == "experience")
             .order_by(Page.updated_at.desc())
             .limit(limit)
+            .options(selectinload(Page.themes))  # the cards show their themes: one query
         )
     )
 
 
 def recent_revisions(limit: int, visible_only: bool = False) -> list[Revision]:
-    """The latest revisions of all pages, newest first (without hidden ones for the feed)."""
-    query = select(Revision)
+    """The latest revisions of all pages, newest first (without hidden ones for the feed),
+    with their page's slug and title and their parent's size, in 4 queries, texts left out."""
+    query = select(Revision).options(
+        *_listing_options(), selectinload(Revision.page).load_only(Page.id, Page.slug, Page.title)
+    )
     if visible_only:
         query = query.where(Revision.hidden.is_(False))
     order = (Revision.created_at.desc(), Revision.id.desc())

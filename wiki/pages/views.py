@@ -272,11 +272,21 @@ def preview():
     return render_template("pages/_preview.html", shown=shown)
 
 
+HISTORY_PER_PAGE = 50
+
+
 @bp.get("/wiki/<slug>/history")
 def history(slug):
     page = load_page(slug, "pages.history")
-    revisions = service.history(page)
-    return render_template("pages/history.html", page=page, revisions=revisions, form=ActionForm())
+    number = request.args.get("page", 1, type=int) or 1
+    listing = service.history_listing(page, max(number, 1), HISTORY_PER_PAGE)
+    return render_template(
+        "pages/history.html",
+        page=page,
+        listing=listing,
+        revisions=listing.revisions,
+        form=ActionForm(),
+    )
 
 
 @bp.get("/wiki/<slug>/diff")
