@@ -132,9 +132,9 @@ def build(data_dir: Path):
     return app, keys
 
 
-def judged(keys: dict[str, str]) -> list[Judged]:
-    """The queries of queries.toml, their page names resolved to slugs (checked: unambiguous)."""
-    spec = tomllib.loads(QUERIES_FILE.read_text("utf-8"))
+def judged(keys: dict[str, str], path: Path = QUERIES_FILE) -> list[Judged]:
+    """The queries of a judgments file, page names resolved to slugs (checked: unambiguous)."""
+    spec = tomllib.loads(path.read_text("utf-8"))
     queries = []
     for entry in spec["query"]:
         grades = {}
@@ -269,13 +269,18 @@ def table(essaim: dict[str, Scores], fts5: dict[str, Scores]) -> str:
     return "\n".join(lines)
 
 
-def run(verbose: bool = False, only: str | None = None, per_query: bool = False):
+def run(
+    verbose: bool = False,
+    only: str | None = None,
+    per_query: bool = False,
+    queries_file: Path = QUERIES_FILE,
+):
     # In memory when the machine has a tmpfs: ~100 commits, each an fsync on a disk.
     shm = Path("/dev/shm")
     where = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
     with tempfile.TemporaryDirectory(prefix="essaim-relevance-", dir=where) as tmp:
         app, keys = build(Path(tmp))
-        queries = [q for q in judged(keys) if only is None or q.kind == only]
+        queries = [q for q in judged(keys, queries_file) if only is None or q.kind == only]
         baseline = baseline_for(app)
         with app.app_context(), app.test_request_context():
             essaim = score(queries, essaim_ranking)
@@ -306,8 +311,14 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="list the queries missed")
     parser.add_argument("--only", choices=CLASSES, help="one class of queries")
     parser.add_argument("--per-query", action="store_true", help="nDCG@10 of each query")
+    parser.add_argument(
+        "--queries",
+        type=Path,
+        default=QUERIES_FILE,
+        help="judgments file (bench/relevance/heldout.toml: queries never used for tuning)",
+    )
     args = parser.parse_args()
-    essaim, fts5 = run(args.verbose, args.only, args.per_query)
+    essaim, fts5 = run(args.verbose, args.only, args.per_query, args.queries)
     print(table(essaim, fts5))
 
 

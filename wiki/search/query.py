@@ -182,7 +182,9 @@ def search(
         facets=facets,
         notices=[str(n) for n in notices],
         did_you_mean=suggestion,
-        corrected=_corrected(typed, plan.reading.corrections) if plan and total else None,
+        corrected=_corrected(typed, _as_written(plan.reading.corrections, hits))
+        if plan and total
+        else None,
         missing=plan.reading.missing if plan else [],
         exact=exact,
         complete=semantics.complete(plan.coordination, docs)
@@ -241,6 +243,29 @@ def _plan(s, understood: Understood, typed: str, exact: bool) -> _Plan | None:
         coordination,
         notices,
     )
+
+
+def _as_written(corrections: dict[str, str], hits: list[Hit]) -> dict[str, str]:
+    """Corrections with their accents as the pages write them ("photovoltaique" -> "…aïque").
+
+    The spelling words of the index are folded; the hits shown hold the word as written.
+    """
+    written = {}
+    for typed, folded in corrections.items():
+        written[typed] = folded
+        for hit in hits:
+            found = next(
+                (
+                    w
+                    for w in re.findall(r"\w+", f"{hit.title} {hit.snippet_text}")
+                    if fold(w) == folded
+                ),
+                None,
+            )
+            if found:
+                written[typed] = found.lower() if not typed[:1].isupper() else found
+                break
+    return written
 
 
 def _corrected(typed: str, corrections: dict[str, str]) -> str | None:
