@@ -34,9 +34,11 @@ def test_theme_parameter_of_the_public_url_filters_by_theme(client, corpus):
     assert "Centrale solaire citoyenne" in html and "Jardin partagé" not in html
 
 
-def test_did_you_mean_is_offered_on_a_typo(client, corpus):
+def test_a_typo_is_corrected_and_did_you_mean_offered_when_searching_as_typed(client, corpus):
     html = client.get("/search?q=cooparative").get_data(as_text=True)
-    assert "cooperative" in html
+    assert "Results for" in html and "coopérative" in html and "Search instead for" in html
+    as_typed = client.get("/search?q=cooparative&exact=1").get_data(as_text=True)
+    assert "Did you mean" in as_typed and "cooperative" in as_typed
 
 
 @pytest.mark.parametrize(
