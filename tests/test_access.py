@@ -141,6 +141,8 @@ RULES: dict[tuple[str, str], frozenset | tuple[frozenset, int]] = {
     ("search_admin.check", "POST"): ADMIN,
     ("search_admin.mend", "POST"): ADMIN,
     ("search_admin.rebuild", "POST"): ADMIN,
+    ("search_synonyms.edit", "GET"): ADMIN,
+    ("search_synonyms.edit", "POST"): ADMIN,
     ("themes_admin.themes", "GET"): ADMIN,
     ("themes_admin.themes", "POST"): ADMIN,
     ("themes_admin.update", "POST"): ADMIN,

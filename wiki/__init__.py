@@ -85,6 +85,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from wiki.pages.feeds import bp as feeds
     from wiki.pages.views import bp as pages
     from wiki.search.admin_views import bp as search_admin
+    from wiki.search.synonyms_views import bp as search_synonyms
     from wiki.search.views import bp as search
 
     app.register_blueprint(pages)
@@ -94,6 +95,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(themes_admin)
     app.register_blueprint(search)
     app.register_blueprint(search_admin)
+    app.register_blueprint(search_synonyms)
     app.register_blueprint(api)
     app.register_blueprint(files)
     app.register_blueprint(accounts_admin)

@@ -301,3 +301,14 @@ class AuditLogIsAppendOnly(Exception):
 @event.listens_for(AuditEntry, "before_delete")
 def _audit_entries_are_never_changed(mapper, connection, target):
     raise AuditLogIsAppendOnly("The audit log is written once and never changed.")
+
+
+class SearchSynonyms(db.Model):
+    """One saved version of the search's synonyms list (the newest is in use)."""
+
+    __tablename__ = "search_synonyms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -286,6 +286,7 @@ def search():
         sort=request.args.get("sort", "relevance"),
         page=number,
         per_page=per_page,
+        exact=request.args.get("exact") == "1",
     )
     return jsonify(
         query=found.query,
@@ -303,6 +304,9 @@ def search():
         },
         notices=found.notices,
         did_you_mean=found.did_you_mean,
+        corrected=found.corrected,
+        missing=found.missing,
+        complete=found.complete,
     )
 
 
@@ -319,6 +323,7 @@ def _hit(hit: query.Hit) -> dict:
         "status": hit.status or None,
         "updated_at": _time(hit.updated),
         "matched_in": hit.matched_in or None,
+        "missing": hit.missing,
         "snippet": hit.snippet_text,
         "url": url_for("pages.view", slug=hit.slug, _external=True),
         "api_url": url_for("api.page_detail", slug=hit.slug, _external=True),

@@ -250,6 +250,7 @@ def load_pages(session: Session, page_ids: list[int], fresh: bool = False) -> li
         .where(Page.id.in_(page_ids), Page.public.is_(True))
         .options(
             selectinload(Page.themes),
+            selectinload(Page.tags),
             joinedload(Page.current).joinedload(Revision.author),
         )
     )

@@ -48,6 +48,7 @@ def _arguments() -> dict:
         "filters": filters,
         "sort": args.get("sort", "relevance"),
         "page": page,
+        "exact": args.get("exact") == "1",  # the words as typed: no correction
     }
 
 
@@ -107,6 +108,7 @@ def suggest():
 def _facet_titles() -> dict[str, str]:
     return {
         "themes": _("Themes"),
+        "tags": _("Tags"),
         "region": _("Region"),
         "department": _("Department"),
         "scale": _("Scale"),
@@ -124,6 +126,7 @@ def _link_to(found: query.SearchResults):
         sort: str | None = None,
         csv_export: bool = False,
         semicolons: bool = False,
+        exact: bool = False,
     ) -> str:
         filters = {name: list(keys) for name, keys in found.filters.items()}
         if toggle:
@@ -134,6 +137,8 @@ def _link_to(found: query.SearchResults):
         params.update({name: keys for name, keys in filters.items() if keys})
         if (sort or found.sort) != "relevance":
             params["sort"] = sort or found.sort
+        if exact or found.exact:
+            params["exact"] = "1"
         if csv_export:
             return url_for(
                 "search.export_csv", **params, **({"sep": "semicolon"} if semicolons else {})
