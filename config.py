@@ -19,6 +19,9 @@ class Config:
     # Development is the default so that `make run` works out of the box; a deployment sets
     # ESSAIM_ENV=production and must then provide ESSAIM_SECRET_KEY.
     ENV_NAME = _env("ENV", "development")
+    # The address the public reaches, e.g. https://essaim.example.org: every QR code, short
+    # link, feed and e-mail is built on it (printed material outlives the host it was made on).
+    PUBLIC_URL = _env("PUBLIC_URL")
     BABEL_DEFAULT_LOCALE = _env("LANGUAGE", "fr")
     LANGUAGES = ("fr", "en")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "wiki" / "translations")

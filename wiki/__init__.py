@@ -15,7 +15,9 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, CLI."""
-    app = Flask(
+    from wiki.public import Essaim
+
+    app = Essaim(
         __name__,
         template_folder=str(TEMPLATE_DIR),
         static_folder=str(STATIC_DIR),
@@ -27,6 +29,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     _check_secret_key(app)
+    from wiki import public
+
+    public.init_app(app)
     # JSON (the API, autocompletes) as UTF-8 text: "énergie", not "\u00e9nergie".
     app.json.ensure_ascii = False
     data_dir = Path(app.config["DATA_DIR"])

@@ -16,6 +16,7 @@ from wiki.extensions import db, login_manager
 def init_app(app: Flask) -> None:
     from wiki.api.views import bp as api_bp
     from wiki.auth.views import bp as auth_bp
+    from wiki.festival.views import bp as festival_bp
     from wiki.knowledge.views import bp as knowledge_bp
     from wiki.pages.views import bp as pages_bp
     from wiki.search.views import bp as search_bp
@@ -25,6 +26,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(knowledge_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(festival_bp)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to edit pages.")

@@ -1,0 +1,107 @@
+"""HTML + CSS to PDF with WeasyPrint, fetching only what the wiki itself serves.
+
+Pages may contain images from anywhere; a PDF is made on the server, which must not be turned
+into a way to reach other machines (and, on a stand without network, must not hang on them).
+The fetcher answers `data:` URLs, the wiki's static files, and the wiki's own URLs (through the
+application, without a socket); anything else is refused and WeasyPrint leaves it out.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+from wiki import STATIC_DIR
+
+# WeasyPrint reports every refused image and unknown CSS property at WARNING level.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+class ResourceRefused(Exception):
+    pass
+
+
+# Relative URLs of the documents resolve against this made-up origin, answered by the app.
+LOCAL_BASE = "https://essaim.invalid/"
+
+
+def local_fetcher(app=None):
+    """A WeasyPrint URL fetcher that reaches the wiki only, never the network."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    app = app or current_app._get_current_object()
+    public = app.config.get("PUBLIC_URL") or ""
+
+    class LocalFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            parts = urlsplit(url)
+            path = parts.path
+            if url.startswith(LOCAL_BASE):
+                pass
+            elif public and url.startswith(public + "/"):
+                path = urlsplit(url[len(public) :]).path
+            else:
+                raise ResourceRefused(url)
+            if path.startswith("/static/"):
+                file = (STATIC_DIR / path[len("/static/") :]).resolve()
+                if STATIC_DIR.resolve() not in file.parents or not file.is_file():
+                    raise ResourceRefused(url)
+                mime = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, file.read_bytes(), {"Content-Type": mime})
+            response = app.test_client().get(path, query_string=parts.query or None)
+            if response.status_code != 200:
+                raise ResourceRefused(url)
+            return URLFetcherResponse(
+                url, response.get_data(), {"Content-Type": response.content_type}
+            )
+
+    return LocalFetcher(allowed_protocols=("data", "http", "https"))
+
+
+def document(html: str, base_url: str = LOCAL_BASE, app=None, page_css: str | None = None):
+    """The laid-out document (its `pages` can be counted before writing anything)."""
+    from weasyprint import CSS, HTML
+
+    fetcher = local_fetcher(app)
+    extra = [CSS(string=page_css, url_fetcher=fetcher)] if page_css else []
+    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(stylesheets=extra)
+
+
+def html_to_pdf(html: str, title: str | None = None, app=None) -> bytes:
+    return document(html, app=app).write_pdf()
+
+
+def fit_on_one_page(
+    render: Callable[[float], str], app=None, tries: int = 6, page_css: str | None = None
+):
+    """Lay out `render(budget)` with a shrinking text budget until it fits on one page.
+
+    `render` receives a share of the full text to keep (1.0 first, then less); the last try
+    is kept even if it overflows, cut to its first page, so the answer is always one page.
+    Returns (document, budget used).
+    """
+    budget = 1.0
+    laid_out = None
+    for _attempt in range(tries):
+        laid_out = document(render(budget), app=app, page_css=page_css)
+        if len(laid_out.pages) <= 1:
+            return laid_out, budget
+        budget *= 0.6 if len(laid_out.pages) == 2 else 0.4
+    laid_out = laid_out.copy(laid_out.pages[:1])
+    return laid_out, budget
+
+
+def pdf_bytes(laid_out) -> bytes:
+    return laid_out.write_pdf()
+
+
+def static_path(name: str) -> Path:
+    return STATIC_DIR / name
