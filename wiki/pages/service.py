@@ -10,9 +10,10 @@ from flask_babel import lazy_gettext as _l
 from merge3 import Merge3
 from slugify import slugify
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from wiki.extensions import db
-from wiki.models import IndexQueue, Page, Revision, SlugRedirect, User, utcnow
+from wiki.models import Page, Revision, SlugRedirect, User
 
 SHORT_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off a poster
 
@@ -155,27 +156,54 @@ def save_page(
         return _create(title, text, author, comment, when)
     page = resolved.page
     for _attempt in range(5):
-        current = page.current
-        merged_comment = comment
-        if base_id and current and base_id != current.id:
-            base = db.session.get(Revision, base_id)
-            if base is None or base.page_id != page.id:
-                raise PageError(_l("The revision this edit started from does not exist."))
-            text_to_save = merge_texts(page, base, current, text)
-            merged_comment = (comment + " " if comment else "") + str(_l("(merged automatically)"))
-        else:
-            text_to_save = text
-        if current is not None and current.text == text_to_save:
-            return current
-        revision = _add_revision(page, page.title, text_to_save, author, merged_comment, when)
-        if _commit_if_current(page, current, revision):
-            revision.merged = merged_comment != comment  # transient: tells the view to say so
-            return revision
-        # Another worker saved between our read and our write: start again from its revision.
-        db.session.expire_all()
-        page = db.session.get(Page, page.id)
-        base_id = base_id or (current.id if current else None)
+        try:
+            return _save_locked(page, text, author, comment, base_id, when)
+        except IntegrityError:
+            # The lock makes this unexpected (a revision number taken by a writer that did not
+            # lock the page): start again from what the database holds, never answer 500.
+            db.session.rollback()
+            page = db.session.get(Page, page.id)
     raise PageError(_l("The page is being edited by many people at once; please try again."))
+
+
+def _save_locked(page, text, author, comment, base_id, when) -> Revision:
+    """The compare-and-swap of a save, under the page's lock: read the current revision,
+    merge with it when the edit started from an older one, number and write the new one.
+
+    Two saves of one page at the same instant thus behave exactly as if one came after the
+    other: the second is merged (or shown the conflict page), never refused with an error.
+    """
+    _lock_page(page)
+    current = page.current
+    merged_comment = comment
+    if base_id and current and base_id != current.id:
+        base = db.session.get(Revision, base_id)
+        if base is None or base.page_id != page.id:
+            db.session.rollback()
+            raise PageError(_l("The revision this edit started from does not exist."))
+        text_to_save = merge_texts(page, base, current, text)
+        merged_comment = (comment + " " if comment else "") + str(_l("(merged automatically)"))
+    else:
+        text_to_save = text
+    if current is not None and current.text == text_to_save:
+        db.session.rollback()  # nothing to write: let go of the lock
+        return current
+    revision = _add_revision(page, page.title, text_to_save, author, merged_comment, when)
+    _publish(page, revision)
+    revision.merged = merged_comment != comment  # transient: tells the view to say so
+    return revision
+
+
+def _lock_page(page: Page) -> None:
+    """Hold the page's row until the commit: saves, renames and reverts of one page take
+    turns (a row lock on PostgreSQL, the database's write lock on SQLite), then read it anew."""
+    db.session.execute(
+        update(Page)
+        .where(Page.id == page.id)
+        .values(updated_at=Page.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(page)
 
 
 def merge_texts(page: Page, base: Revision, current: Revision, mine: str) -> str:
@@ -208,7 +236,11 @@ def _create(title, text, author, comment, when) -> Revision:
     if when:
         page.created_at = when
     db.session.add(page)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # created by someone else at the same instant: now TitleTaken
+        db.session.rollback()
+        return _create(title, text, author, comment, when)
     revision = _add_revision(page, title, text, author, comment or str(_l("Page created")), when)
     return _publish(page, revision)
 
@@ -232,24 +264,6 @@ def _add_revision(page, title, text, author, comment, when) -> Revision:
     db.session.add(revision)
     db.session.flush()
     return revision
-
-
-def _commit_if_current(page: Page, expected: Revision | None, revision: Revision) -> bool:
-    """Compare-and-swap of the current revision, so two workers never both win."""
-    expected_id = expected.id if expected else None
-    condition = Page.current_id == expected_id if expected_id else Page.current_id.is_(None)
-    result = db.session.execute(
-        update(Page)
-        .where(Page.id == page.id, condition)
-        .values(current_id=revision.id, updated_at=revision.created_at)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        return False
-    db.session.refresh(page)
-    _publish(page, revision)
-    return True
 
 
 def _publish(page: Page, revision: Revision) -> Revision:
@@ -279,9 +293,11 @@ def rename_page(page: Page, new_title: str, author: User | None, comment: str = 
                 ),
                 page=existing.page,
             )
+    old_title, old_slug = page.title, page.slug
+    _lock_page(page)
+    if new_slug != old_slug:
         db.session.execute(delete(SlugRedirect).where(SlugRedirect.slug == new_slug))
-        db.session.add(SlugRedirect(slug=page.slug, page_id=page.id))
-    old_title = page.title
+        db.session.add(SlugRedirect(slug=old_slug, page_id=page.id))
     current = page.current
     page.title = new_title
     page.slug = new_slug
@@ -338,11 +354,9 @@ def _refresh(page: Page, revision: Revision) -> None:
 
 
 def _queue_index(page_id: int) -> None:
-    entry = db.session.get(IndexQueue, page_id)
-    if entry is None:
-        db.session.add(IndexQueue(page_id=page_id))
-    else:
-        entry.queued_at = utcnow()
+    from wiki.search.queue import enqueue
+
+    enqueue(db.session, [page_id])
 
 
 def _after_commit(page_ids: list[int]) -> None:

@@ -32,6 +32,7 @@ from whoosh.index import LockError
 
 from wiki.models import IndexQueue, Page, Revision, Theme, utcnow
 from wiki.search.document import THEME_LABELS, page_document
+from wiki.search.queue import enqueue
 from wiki.search.store import IndexStore
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ def requeue_outdated(target: Target, session: Session) -> int:
             return 0
         queued = set(session.scalars(select(IndexQueue.page_id)))
         missing = [i for i in session.scalars(select(Page.id)) if i not in queued]
-        session.add_all(IndexQueue(page_id=i) for i in missing)
+        enqueue(session, missing, touch=False)  # a save may queue one of them meanwhile
         session.commit()
         return len(missing)
 
