@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from wiki.extensions import db
 from wiki.models import IndexQueue, Page, utcnow
 from wiki.search import index
+from wiki.search.engine import live_documents
 from wiki.search.index import Drift, Target
 from wiki.search.store import CURRENT
 
@@ -111,7 +112,7 @@ def status(target: Target) -> Status:
     store = target.store
     # From the table of contents: no segment is opened (store.open() creates an empty index
     # if there is none yet).
-    documents = sum(segment.doc_count() for segment in store.open()._segments())
+    documents = live_documents(store.open())
     failed_rows = (
         select(IndexQueue, Page)
         .outerjoin(Page, Page.id == IndexQueue.page_id)

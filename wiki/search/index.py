@@ -27,11 +27,11 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, joinedload, selectinload
 from whoosh import index as whoosh_index
-from whoosh import writing
 from whoosh.index import LockError
 
 from wiki.models import IndexQueue, Page, Revision, Theme, utcnow
 from wiki.search.document import THEME_LABELS, page_document
+from wiki.search.engine import merge_small_in_order, segment_count
 from wiki.search.queue import enqueue
 from wiki.search.store import IndexStore
 
@@ -201,25 +201,13 @@ def open_writer(ix, timeout: float, **options):
 
 
 def merge_small_segments(ix, timeout: float) -> None:
-    if len(ix._segments()) <= MAX_SEGMENTS:
+    if segment_count(ix) <= MAX_SEGMENTS:
         return
     try:
         writer = open_writer(ix, min(timeout, 1.0))
     except LockError:
         return  # someone else is writing, and will merge
     writer.commit(mergetype=merge_small_in_order)
-
-
-def merge_small_in_order(writer, segments):
-    """Whoosh's MERGE_SMALL policy, but the segments it keeps stay in their order.
-
-    MERGE_SMALL returns the kept segments sorted by size, smallest first, which moves the big
-    segments' document numbers at every merge; wiki.search.postings keeps decoded posting
-    lists numbered per segment position, so big segments must stay first. The merged segment
-    comes last, as a new segment does.
-    """
-    kept = {id(segment) for segment in writing.MERGE_SMALL(writer, segments)}
-    return [segment for segment in segments if id(segment) in kept]
 
 
 def load_pages(session: Session, page_ids: list[int]) -> list[Page]:

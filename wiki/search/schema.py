@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from wiki.search import whoosh_fixes  # noqa: F401 (speed fixes, applied on import)
+from wiki.search import engine  # noqa: F401 (its speed fix of Whoosh, applied on import)
 from wiki.search.analysis import folding_analyzer, french_analyzer, prefix_analyzer
 
 # Version of the schema below: an index built with another one is replaced (see store.py).

@@ -26,9 +26,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.reading import EmptyReader, MultiReader, SegmentReader
-from whoosh.searching import Searcher
 
+from wiki.search.engine import reopen
 from wiki.search.schema import is_current, make_schema
 
 log = logging.getLogger(__name__)
@@ -150,7 +149,7 @@ def searcher(directory: str | os.PathLike):
 
     Whoosh readers share file handles, so each thread gets its own. When the index changed
     (a save adds a small segment and marks the page's old document deleted), the segments
-    that are still there are not reopened: see `_reopen`.
+    that are still there are not reopened: see wiki.search.engine.reopen.
     """
     store = IndexStore(directory)
     path = store.current_path()
@@ -162,7 +161,7 @@ def searcher(directory: str | os.PathLike):
     if entry is not None and entry[0] == path and entry[1].up_to_date():
         current = entry[1]
     elif entry is not None and entry[0] == path:
-        current = _reopen(entry[1], path)
+        current = reopen(entry[1], path)
     else:
         if entry is not None:
             entry[1].close()
@@ -173,54 +172,6 @@ def searcher(directory: str | os.PathLike):
         old.close()
     cache[key] = (path, current)
     yield current
-
-
-def _reopen(old: Searcher, path: Path) -> Searcher:
-    """A searcher on the index's latest state, keeping the old one's readers of kept segments.
-
-    Opening a segment reader opens its files and rebuilds in Python the offsets of its stored
-    fields: ~10-20 ms at 10k pages, paid by the first search after every save. A segment's
-    files never change; only its deleted documents do, and Whoosh reads those from the segment
-    object (reader._segment and its per-document reader's), which is swapped for the new one.
-    Whoosh's own Searcher.refresh() cannot do this: it matches segments by identity (never
-    equal across reads of the index's table of contents) and fails on one-segment indexes.
-    Anything unexpected: a fresh searcher, as before.
-    """
-    ix = whoosh_index.open_dir(str(path))
-    opened: list[SegmentReader] = []
-    try:
-        toc = ix._read_toc()
-        kept = {
-            reader.segment().segment_id(): reader
-            for reader, _offset in old.reader().leaf_readers()
-            if isinstance(reader, SegmentReader) and not reader.is_closed
-        }
-        readers = []
-        for segment in toc.segments:
-            reader = kept.pop(segment.segment_id(), None)
-            if reader is not None and reader.doc_count_all() == segment.doc_count_all():
-                reader._segment = reader._perdoc._segment = segment
-                reader.__dict__.pop("deleted_docs_set", None)  # a cached_property
-                reader._gen = toc.generation
-            else:
-                reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
-                opened.append(reader)
-            readers.append(reader)
-    except (AttributeError, OSError):  # another Whoosh, or files merged away meanwhile
-        for reader in opened:
-            reader.close()
-        old.close()
-        return ix.searcher()
-    for reader in kept.values():  # segments merged away
-        reader.close()
-    old.is_closed = True  # its reader is not closed: its kept segments live on
-    if not readers:
-        reader = EmptyReader(toc.schema)
-    elif len(readers) == 1:
-        reader = readers[0]
-    else:
-        reader = MultiReader(readers, generation=toc.generation)
-    return Searcher(reader, fromindex=ix)
 
 
 def forget_readers() -> None:

@@ -5,7 +5,7 @@ weight, score…), all in Python: at 10k pages that walk is most of a query's ti
 the W3 codec (the only codec Whoosh 2.7 writes) already decodes each block of postings into a
 tuple of ids, an array of weights and a tuple of encoded values; this module takes those
 blocks whole. Anything that is not such a leaf goes through Whoosh's public matcher API, so
-the answers never depend on the shortcut (tests/search/test_ranking.py compares both).
+the answers never depend on the shortcut (tests/search/engine/test_ranking.py compares both).
 
 Two caches, both safe because what they hold cannot change:
 - per segment: a segment's files are never rewritten (a save adds a small segment and marks
@@ -16,7 +16,7 @@ Two caches, both safe because what they hold cannot change:
 
 Document numbers are global (a segment's own number plus its offset in the searcher) and the
 lists include deleted documents: filtering each list again after every save would cost more
-than the query. wiki.search.query removes deleted documents once from its set of matches
+than the query. wiki.search.engine.matching removes deleted documents once from its set of matches
 (`deleted()`); facet counts and scores only ever look at documents of that set.
 """
 

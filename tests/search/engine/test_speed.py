@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 import pytest
 from whoosh import index as whoosh_index
 
+from wiki.search import engine
 from wiki.search import query as search_query
-from wiki.search import whoosh_fixes
 from wiki.search.analysis import french_analyzer, legacy_french_analyzer
+from wiki.search.engine import whoosh_fixes
 from wiki.search.schema import make_schema
 
 TEXTS = [
@@ -110,14 +111,14 @@ def test_set_matching_equals_whoosh_docs_for_query(tmp_path, q):
     with ix.searcher() as s:
         assert len(ix._segments()) > 1
         parsed, _notices = search_query.parse(search_query.understand(q), s.schema)
-        assert search_query._matching_docs(s, parsed) == set(s.docs_for_query(parsed))
+        assert engine.match(s, parsed) == set(s.docs_for_query(parsed))
 
 
 def test_date_order_is_whoosh_sorted_order(tmp_path):
     ix = _build(tmp_path)
     with ix.searcher() as s:
         parsed, _notices = search_query.parse(search_query.understand("habitants"), s.schema)
-        docs = search_query._matching_docs(s, parsed)
+        docs = engine.match(s, parsed)
         expected = [
             hit.docnum
             for hit in s.search(parsed, limit=None, filter=docs, sortedby="updated", reverse=True)
@@ -132,7 +133,7 @@ def test_relevance_order_is_whoosh_order(tmp_path):
     ix = _build(tmp_path)
     with ix.searcher() as s:
         parsed, _notices = search_query.parse(search_query.understand("jardin vélos"), s.schema)
-        docs = search_query._matching_docs(s, parsed)
+        docs = engine.match(s, parsed)
         expected = [int(hit["id"]) for hit in s.search(parsed, limit=None)]
         hits = search_query._page_of_hits(s, parsed, docs, False, "relevance", 1, 100)
         assert [h.page_id for h in hits] == expected
@@ -163,7 +164,7 @@ def test_phrase_relevance_order_is_whoosh_order(tmp_path, q):
     ix = _build(tmp_path)
     with ix.searcher() as s:
         parsed, _notices = search_query.parse(search_query.understand(q), s.schema)
-        docs = search_query._matching_docs(s, parsed)
+        docs = engine.match(s, parsed)
         assert docs == set(s.docs_for_query(parsed))
         expected = [int(hit["id"]) for hit in s.search(parsed, limit=None)]
         hits = search_query._page_of_hits(s, parsed, docs, False, "relevance", 1, 100)

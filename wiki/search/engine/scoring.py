@@ -3,7 +3,7 @@
 By the time results are ranked, search() already knows every matching document (it counted
 them for the total and the facets). Whoosh would find them again through its matcher tree and
 score each one through several layers of Python calls; here each query word's posting list is
-read once (wiki.search.postings) and the documents are scored with the same BM25F formula,
+read once (wiki.search.engine.postings) and the documents are scored with the same BM25F formula,
 statistics (idf, average field length, Whoosh's one-byte field lengths) and combination rules
 as Whoosh's matchers:
 
@@ -15,76 +15,96 @@ as Whoosh's matchers:
 
 Ties are broken as Whoosh does, lower document number first. Only the order of additions may
 differ from Whoosh's matcher tree, i.e. scores agree to the last bits of a float
-(tests/search/test_ranking.py checks scores and order against Whoosh's own search()).
+(tests/search/engine/test_ranking.py checks scores and order against Whoosh's own search()).
 Queries with other parts (spans, wildcards…) return None: the caller asks Whoosh.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable
 
 from whoosh import query, scoring
 from whoosh.util.numeric import byte_to_length
 
-from wiki.search.postings import field_length, length_bytes, postings
+from wiki.search.engine.matching import Matching
+from wiki.search.engine.postings import field_length, length_bytes, postings
+from wiki.search.engine.walk import visit
 
 
 class Unsupported(Exception):
     """A query part this ranker does not score: Whoosh ranks the query instead."""
 
 
-def top(
-    s, q: query.Query, docs: set[int], limit: int, matching: Callable[[query.Query], set[int]]
-) -> list[tuple[float, int]] | None:
+def top(s, q: query.Query, docs: set[int], limit: int) -> list[tuple[float, int]] | None:
     """The best `limit` of `docs` for `q` as (score, docnum), best first; None if unsupported.
 
-    `docs` must all match `q` (documents that do not are left out, as Whoosh's filter would);
-    `matching(subquery)` gives the documents of a query part (used for NOT parts).
+    `docs` must all match `q` (documents that do not are left out, as Whoosh's filter would).
     """
     weighting = s.weighting
     if type(weighting) is not scoring.BM25F or not docs:
         return None if docs else []
     try:
-        scores = _Scorer(s, weighting, docs, matching).scores(q)
+        scores = Scoring(s, weighting, docs).scores(q)
     except Unsupported:
         return None
     best = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
     return [(score, docnum) for docnum, score in best]
 
 
-class _Scorer:
-    def __init__(self, s, weighting: scoring.BM25F, docs: set[int], matching):
-        self.s, self.weighting, self.docs, self.matching = s, weighting, docs, matching
+class Scoring:
+    """The BM25F score of each document of `docs` for each part of a query (see walk.visit)."""
+
+    def __init__(self, s, weighting: scoring.BM25F, docs: set[int]):
+        self.s, self.weighting, self.docs = s, weighting, docs
+        self.matching = Matching(s)  # the documents of NOT parts
 
     def scores(self, q: query.Query) -> dict[int, float]:
-        kind = type(q)
-        if kind is query.Term:
-            result = self.term(q.fieldname, q.text)
-        elif kind is query.And:
-            result = self.combine(q.subqueries, every=True)
-        elif kind is query.Or and not getattr(q, "minmatch", 0) and not getattr(q, "scale", None):
-            result = self.combine(q.subqueries, every=False)
-        elif kind is query.Not:
-            result = self.inverse(q)
-        elif kind is query.AndNot:
-            excluded = self.matching(q.b)
-            result = {d: v for d, v in self.scores(q.a).items() if d not in excluded}
-        elif kind is query.Require:
-            required = self.matching(q.b)
-            result = {d: v for d, v in self.scores(q.a).items() if d in required}
-        elif kind is query.AndMaybe:
-            result = self.scores(q.a)
-            maybe = self.scores(q.b)
-            result = {d: v + maybe[d] if d in maybe else v for d, v in result.items()}
-        elif q is query.NullQuery:
-            result = {}
-        else:
-            raise Unsupported(kind.__name__)
-        boost = q.boost if kind is not query.Not else 1.0  # an inverse scores its weight, 1.0
+        result = visit(q, self)
+        boost = q.boost if type(q) is not query.Not else 1.0  # an inverse scores its weight, 1.0
         if boost != 1.0:
             result = {d: v * boost for d, v in result.items()}
         return result
+
+    def term(self, q: query.Term):
+        return self.term_scores(q.fieldname, q.text)
+
+    def all_of(self, q: query.And):
+        return self.combine(q.subqueries, every=True)
+
+    def any_of(self, q: query.Or):
+        if getattr(q, "scale", None):
+            raise Unsupported("Or with a scale")
+        return self.combine(q.subqueries, every=False)
+
+    def phrase(self, q: query.Phrase):
+        # The documents are known to hold the phrase: it scores as its words (Whoosh scores a
+        # phrase by the sum of its terms' scores).
+        return self.combine([query.Term(q.fieldname, w) for w in q.words], every=True)
+
+    def inverse(self, q: query.Not):
+        excluded = self.matching.docs(q.query)
+        return {d: 1.0 for d in self.docs if d not in excluded}
+
+    def but_not(self, q: query.AndNot):
+        excluded = self.matching.docs(q.b)
+        return {d: v for d, v in self.scores(q.a).items() if d not in excluded}
+
+    def require(self, q: query.Require):
+        required = self.matching.docs(q.b)
+        return {d: v for d, v in self.scores(q.a).items() if d in required}
+
+    def and_maybe(self, q: query.AndMaybe):
+        result = self.scores(q.a)
+        maybe = self.scores(q.b)
+        return {d: v + maybe[d] if d in maybe else v for d, v in result.items()}
+
+    def nothing(self, q: query.Query):
+        return {}
+
+    def everything(self, q: query.Query):
+        raise Unsupported(type(q).__name__)
+
+    other = everything
 
     def combine(self, subqueries, every: bool) -> dict[int, float]:
         parts = [self.scores(sub) for sub in subqueries]
@@ -106,11 +126,7 @@ class _Scorer:
             result[docnum] = total
         return result
 
-    def inverse(self, q: query.Not) -> dict[int, float]:
-        excluded = self.matching(q.query)
-        return {d: 1.0 for d in self.docs if d not in excluded}
-
-    def term(self, fieldname: str, text) -> dict[int, float]:
+    def term_scores(self, fieldname: str, text) -> dict[int, float]:
         s = self.s
         if fieldname not in s.schema:
             return {}

@@ -1,7 +1,7 @@
-"""Small corrections to Whoosh (2.7.4 / whoosh-reloaded 2.7.5), applied once on import.
+"""A correction to Whoosh's own code (whoosh-reloaded 2.7.x), applied once on import.
 
-Each is a pure speed fix that leaves results unchanged; tests/search/test_speed_fixes.py checks
-that an index built with them equals one built without.
+A pure speed fix of index writing that leaves the index unchanged:
+tests/search/engine/test_speed.py checks that an index built with it equals one built without.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The BM25F ranker and the posting-list reader agree with Whoosh's own search, to the bit.
 
 A multi-segment index with deleted documents (as after saves) is searched both ways: Whoosh's
-matchers and collector (the reference) and wiki.search.scoring / wiki.search.postings.
+matchers and collector (the reference) and wiki.search.engine.scoring / wiki.search.engine.postings.
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 from whoosh import index as whoosh_index
 
-from wiki.search import postings, scoring
+from wiki.search import engine
 from wiki.search import query as search_query
+from wiki.search.engine import postings, scoring
 from wiki.search.index import WRITER_OPTIONS
 from wiki.search.schema import make_schema
 
@@ -48,9 +49,9 @@ def test_scores_and_order_equal_whoosh(tmp_path, q):
         assert len(ix._segments()) > 1 and s.reader().has_deletions()
         parsed, _notices = search_query.parse(search_query.understand(q), s.schema)
         assert parsed is not None
-        docs = search_query._matching_docs(s, parsed)
+        docs = engine.match(s, parsed)
         expected = _whoosh_ranking(s, parsed, docs)
-        ranked = scoring.top(s, parsed, docs, len(docs) + 5, lambda sub: search_query._docs(s, sub))
+        ranked = scoring.top(s, parsed, docs, len(docs) + 5)
         assert ranked is not None, "a query the ranker should handle"
         assert [docnum for _score, docnum in ranked] == [docnum for docnum, _s in expected]
         for (score, _docnum), (_d, whoosh_score) in zip(ranked, expected, strict=True):
@@ -61,10 +62,10 @@ def test_top_is_the_head_of_the_whole_ranking(tmp_path):
     ix = _build(tmp_path)
     with ix.searcher() as s:
         parsed, _n = search_query.parse(search_query.understand("habitants"), s.schema)
-        docs = search_query._matching_docs(s, parsed)
-        every = scoring.top(s, parsed, docs, len(docs), lambda sub: search_query._docs(s, sub))
+        docs = engine.match(s, parsed)
+        every = scoring.top(s, parsed, docs, len(docs))
         for limit in (1, 5, 13):
-            head = scoring.top(s, parsed, docs, limit, lambda sub: search_query._docs(s, sub))
+            head = scoring.top(s, parsed, docs, limit)
             assert head == every[:limit]
 
 
@@ -76,8 +77,8 @@ def test_unsupported_parts_are_left_to_whoosh(tmp_path):
         spans = query.Phrase("content", ["manqu", "fonci"], slop=3)
         docs = set(s.docs_for_query(spans))
         assert docs
-        assert scoring.top(s, spans, docs, 10, lambda sub: set()) is None
-        assert scoring.top(s, spans, set(), 10, lambda sub: set()) == []
+        assert scoring.top(s, spans, docs, 10) is None
+        assert scoring.top(s, spans, set(), 10) == []
 
 
 def test_lengths_read_whole_equal_whoosh_per_document(tmp_path):
@@ -160,7 +161,7 @@ def test_after_a_save_the_cached_segments_give_the_new_state(tmp_path):
     q = "jardin"
     with ix.searcher() as s:
         parsed, _n = search_query.parse(search_query.understand(q), s.schema)
-        before = {int(s.stored_fields(d)["id"]) for d in search_query._matching_docs(s, parsed)}
+        before = {int(s.stored_fields(d)["id"]) for d in engine.match(s, parsed)}
     assert 7 in before
     changed = next(d for d in _documents(30) if d["id"] == "7")
     changed.update(title="Page sans rapport", content="Rien à voir", body="Rien à voir")
@@ -173,11 +174,11 @@ def test_after_a_save_the_cached_segments_give_the_new_state(tmp_path):
     with ix.searcher() as s:
         assert len(s.leaf_searchers()) == 2
         parsed, _n = search_query.parse(search_query.understand(q), s.schema)
-        docs = search_query._matching_docs(s, parsed)
+        docs = engine.match(s, parsed)
         after = {int(s.stored_fields(d)["id"]) for d in docs}
         assert docs == set(s.docs_for_query(parsed))
         assert after == (before - {7}) | {99}
-        ranked = scoring.top(s, parsed, docs, 50, lambda sub: search_query._docs(s, sub))
+        ranked = scoring.top(s, parsed, docs, 50)
         assert [d for _score, d in ranked] == [d for d, _s in _whoosh_ranking(s, parsed, docs)]
     assert not list(tmp_path.glob("*.seg")), "segments are written as separate files"
 

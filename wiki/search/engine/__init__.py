@@ -1,0 +1,38 @@
+"""The search engine room: everything that knows Whoosh's internals, behind a few functions.
+
+Whoosh answers correctly but slowly through its matchers (one document at a time, in Python);
+the modules here read its posting lists, columns and field lengths whole and do the set logic
+and the BM25F scoring themselves, with the same results (tests/search/engine/). They rely on
+private parts of Whoosh 2.7 (attributes and modules named here), so they live behind this
+fence: the rest of `wiki/` uses the functions below and Whoosh's public API only, which
+tests/search/test_fence.py checks.
+
+- match(s, q), having(s, field, keys): which documents (walk, matching, postings);
+- top(s, q, docs, limit), newest(s, docs, limit): the best of them (ranking, scoring);
+- facet_counts(s, field, docs): how many hold each value of a field (facets);
+- reopen(searcher, path): a searcher on a changed index, reusing unchanged segments (readers);
+- segment_count, live_documents, merge_small_in_order: segments and merging (segments);
+- merge_matched: highlighting's token step (tokens);
+- whoosh_fixes: a speed fix of Whoosh's own code, applied on import.
+"""
+
+from wiki.search.engine import whoosh_fixes  # noqa: F401 (applied on import)
+from wiki.search.engine.facets import facet_counts
+from wiki.search.engine.matching import having, match
+from wiki.search.engine.ranking import newest, top
+from wiki.search.engine.readers import reopen
+from wiki.search.engine.segments import live_documents, merge_small_in_order, segment_count
+from wiki.search.engine.tokens import merge_matched
+
+__all__ = [
+    "facet_counts",
+    "having",
+    "live_documents",
+    "match",
+    "merge_matched",
+    "merge_small_in_order",
+    "newest",
+    "reopen",
+    "segment_count",
+    "top",
+]

@@ -1,0 +1,57 @@
+"""Reader reuse: a searcher on an index's new state that keeps the readers of unchanged segments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+from whoosh.searching import Searcher
+
+
+def reopen(old: Searcher, path: Path) -> Searcher:
+    """A searcher on the index's latest state, keeping the old one's readers of kept segments.
+
+    Opening a segment reader opens its files and rebuilds in Python the offsets of its stored
+    fields: ~10-20 ms at 10k pages, paid by the first search after every save. A segment's
+    files never change; only its deleted documents do, and Whoosh reads those from the segment
+    object (reader._segment and its per-document reader's), which is swapped for the new one.
+    Whoosh's own Searcher.refresh() cannot do this: it matches segments by identity (never
+    equal across reads of the index's table of contents) and fails on one-segment indexes.
+    Anything unexpected: a fresh searcher, as before.
+    """
+    ix = whoosh_index.open_dir(str(path))
+    opened: list[SegmentReader] = []
+    try:
+        toc = ix._read_toc()
+        kept = {
+            reader.segment().segment_id(): reader
+            for reader, _offset in old.reader().leaf_readers()
+            if isinstance(reader, SegmentReader) and not reader.is_closed
+        }
+        readers = []
+        for segment in toc.segments:
+            reader = kept.pop(segment.segment_id(), None)
+            if reader is not None and reader.doc_count_all() == segment.doc_count_all():
+                reader._segment = reader._perdoc._segment = segment
+                reader.__dict__.pop("deleted_docs_set", None)  # a cached_property
+                reader._gen = toc.generation
+            else:
+                reader = SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation)
+                opened.append(reader)
+            readers.append(reader)
+    except (AttributeError, OSError):  # another Whoosh, or files merged away meanwhile
+        for reader in opened:
+            reader.close()
+        old.close()
+        return ix.searcher()
+    for reader in kept.values():  # segments merged away
+        reader.close()
+    old.is_closed = True  # its reader is not closed: its kept segments live on
+    if not readers:
+        reader = EmptyReader(toc.schema)
+    elif len(readers) == 1:
+        reader = readers[0]
+    else:
+        reader = MultiReader(readers, generation=toc.generation)
+    return Searcher(reader, fromindex=ix)
