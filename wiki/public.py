@@ -95,5 +95,7 @@ def short_link(page) -> str:
     """The address printed under a QR code: the page's alias when it has one, else its code."""
     from flask import url_for
 
-    code = getattr(page, "alias", None) or page.short_code
+    from wiki.festival.aliases import preferred
+
+    code = preferred(page) or page.short_code
     return url_for("pages.short_link", code=code, _external=True)

@@ -4,9 +4,24 @@ from __future__ import annotations
 
 import base64
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import Length
 
-from wiki.festival import qr, sheets
+from wiki.extensions import limiter
+from wiki.festival import aliases, qr, sheets
 from wiki.festival.pdf import ResourceRefused, fit_on_one_page, local_fetcher
 from wiki.pages.views import load_page
 from wiki.public import short_link
@@ -73,16 +88,48 @@ def sheet_pdf(slug, format):
     return response
 
 
-@bp.get("/wiki/<slug>/festival")
-def kit(slug):
-    page = load_page(slug, "festival.kit")
+class AliasForm(FlaskForm):
+    alias = StringField(validators=[Length(max=80)])
+
+
+def _kit(page, form=None, error=None, status=200):
     return render_template(
         "festival/kit.html",
         page=page,
         link=short_link(page),
+        aliases=aliases.aliases_of(page),
+        alias_form=form or AliasForm(),
+        alias_error=error,
         levels=qr.ERROR_LEVELS,
         sizes=(qr.MIN_MM, qr.DEFAULT_MM, qr.MAX_MM),
+    ), status
+
+
+@bp.get("/wiki/<slug>/festival")
+def kit(slug):
+    return _kit(load_page(slug, "festival.kit"))
+
+
+@bp.post("/wiki/<slug>/aliases")
+@login_required
+@limiter.limit("20 per minute")
+def add_alias(slug):
+    page = load_page(slug)
+    form = AliasForm()
+    if not form.validate_on_submit():
+        return _kit(page, form, _("The form expired: send it again."), 400)
+    try:
+        given = aliases.give(page, form.alias.data or "", current_user)
+    except aliases.AliasError as error:
+        return _kit(page, form, str(error.message), 409)
+    flash(
+        _(
+            "Short link given: %(link)s now leads to this page, for ever.",
+            link=url_for("pages.short_link", code=given.alias, _external=True),
+        ),
+        "success",
     )
+    return redirect(url_for("festival.kit", slug=page.slug) + "#short-link")
 
 
 @bp.get("/wiki/<slug>/qr.<any(svg, png, pdf):kind>")

@@ -208,6 +208,10 @@ def page_permalink(page_id):
 def short_link(code):
     page = db.session.scalar(select(Page).where(Page.short_code == code.lower()))
     if page is None:
+        from wiki.festival.aliases import find
+
+        page = find(code)
+    if page is None:
         abort(404)
     return redirect(url_for("pages.view", slug=page.slug))
 
