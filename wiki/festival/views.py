@@ -8,21 +8,27 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
+    send_file,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import Length
 
-from wiki.extensions import limiter
-from wiki.festival import aliases, qr, sheets
+from wiki.extensions import db, limiter
+from wiki.festival import aliases, booklet, jobs, qr, sheets
 from wiki.festival.pdf import ResourceRefused, fit_on_one_page, local_fetcher
+from wiki.models import Page
 from wiki.pages.views import load_page
 from wiki.public import short_link
 
@@ -162,4 +168,194 @@ def festival_helpers():
             and current_user.is_admin
         )
 
-    return {"public_url_warning": public_url_warning}
+    from wiki.festival import arrival
+
+    return {
+        "public_url_warning": public_url_warning,
+        "page_card": arrival.card_of,
+        "page_place": arrival.place_of,
+        "map_settings": arrival.map_settings,
+    }
+
+
+# --- Basket and booklet ------------------------------------------------------------------------
+
+
+def basket_ids() -> list[int]:
+    raw = session.get("basket") or []
+    return [i for i in raw if isinstance(i, int)][: booklet.BASKET_LIMIT]
+
+
+def _safe_next(default: str) -> str:
+    target = request.form.get("next") or ""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+@bp.post("/basket")
+@limiter.limit("120 per minute")
+def basket():
+    form = FlaskForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ids = basket_ids()
+    action = request.form.get("action")
+    page_id = request.form.get("page_id", type=int)
+    page = db.session.get(Page, page_id) if page_id else None
+    if action == "add" and page is not None:
+        if page.id not in ids:
+            if len(ids) >= booklet.BASKET_LIMIT:
+                flash(_("The basket is full (%(n)s pages).", n=booklet.BASKET_LIMIT), "error")
+            else:
+                ids.append(page.id)
+                flash(_("“%(title)s” is in your booklet basket.", title=page.title), "success")
+    elif action == "remove" and page_id:
+        ids = [i for i in ids if i != page_id]
+        if page is not None:
+            flash(_("“%(title)s” left your booklet basket.", title=page.title), "info")
+    elif action == "clear":
+        ids = []
+        flash(_("Your booklet basket is empty."), "info")
+    else:
+        abort(400)
+    session["basket"] = ids
+    return redirect(_safe_next(url_for("festival.booklet_page", basket=1)))
+
+
+class BookletForm(FlaskForm):
+    festival = StringField(validators=[Length(max=120)])
+    date = StringField(validators=[Length(max=60)])
+
+
+def _selection(criteria):
+    return booklet.select_pages(criteria, basket_ids())
+
+
+def _limits() -> tuple[int, int]:
+    config = current_app.config
+    return int(config["BOOKLET_MAX_PAGES"]), int(config["BOOKLET_BACKGROUND_ABOVE"])
+
+
+@bp.get("/booklet")
+def booklet_page():
+    criteria = booklet.Criteria.from_args(request.args)
+    if not criteria.given and basket_ids():
+        criteria.basket = True
+    selection = _selection(criteria) if criteria.given else booklet.Selection()
+    return _booklet_page(criteria, selection, BookletForm(formdata=None))
+
+
+def _booklet_page(criteria, selection, form, error=None, status=200):
+    from wiki.models import Theme
+
+    maximum, background = _limits()
+    themes = db.session.scalars(select(Theme).order_by(Theme.position)).all()
+    return render_template(
+        "festival/booklet.html",
+        criteria=criteria,
+        selection=selection,
+        form=form,
+        error=error,
+        maximum=maximum,
+        background=background,
+        themes=themes,
+        basket=basket_ids(),
+    ), status
+
+
+@bp.post("/booklet")
+@limiter.limit(lambda: current_app.config["BOOKLET_RATE_LIMIT"])
+def booklet_build():
+    criteria = booklet.Criteria.from_args(request.form)
+    form = BookletForm()
+    selection = _selection(criteria) if criteria.given else booklet.Selection()
+    if not form.validate_on_submit():
+        return _booklet_page(criteria, selection, form, _("The form expired: send it again."), 400)
+    maximum, background = _limits()
+    if selection.empty:
+        error = _("No page to print: choose a theme, a territory, a search or fill your basket.")
+        return _booklet_page(criteria, selection, form, error, 422)
+    if len(selection.pages) > maximum:
+        error = _(
+            "%(n)s pages is too many for one booklet (at most %(max)s): narrow the selection, "
+            "for example with a theme or a territory.",
+            n=len(selection.pages),
+            max=maximum,
+        )
+        return _booklet_page(criteria, selection, form, error, 422)
+    festival = (form.festival.data or "").strip() or _("Festival of the transitions")
+    date = (form.date.data or "").strip()
+    name = _file_name(festival)
+    if len(selection.pages) > background:
+        job = jobs.start([p.id for p in selection.pages], festival, date, name)
+        return redirect(url_for("festival.booklet_job", job_id=job), 303)
+    pdf = booklet.build(selection.pages, booklet.BookletInfo(festival, date))
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _file_name(festival: str) -> str:
+    from slugify import slugify
+
+    return f"livret-{slugify(festival)[:60] or 'essaim'}.pdf"
+
+
+@bp.get("/booklet/jobs/<job_id>")
+def booklet_job(job_id):
+    state = jobs.state(job_id)
+    if state is None:
+        abort(404)
+    return render_template("festival/booklet_job.html", job_id=job_id, state=state)
+
+
+@bp.get("/booklet/jobs/<job_id>.json")
+def booklet_job_json(job_id):
+    state = jobs.state(job_id)
+    if state is None:
+        abort(404)
+    return jsonify(
+        status=state["status"],
+        done=state["done"],
+        total=state["total"],
+        download=url_for("festival.booklet_download", job_id=job_id)
+        if state["status"] == "done"
+        else None,
+    )
+
+
+@bp.get("/booklet/jobs/<job_id>/booklet.pdf")
+def booklet_download(job_id):
+    path = jobs.pdf_path(job_id)
+    if path is None:
+        abort(404)
+    name = (jobs.state(job_id) or {}).get("name") or "livret.pdf"
+    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name)
+
+
+@bp.post("/booklet/offline")
+@limiter.limit(lambda: current_app.config["BOOKLET_RATE_LIMIT"])
+def offline_copy():
+    """The selection as a static copy that works without network (ZIP)."""
+    import io
+
+    from wiki.festival import offline
+
+    criteria = booklet.Criteria.from_args(request.form)
+    form = BookletForm()
+    selection = _selection(criteria) if criteria.given else booklet.Selection()
+    if not form.validate_on_submit():
+        return _booklet_page(criteria, selection, form, _("The form expired: send it again."), 400)
+    maximum, _background = _limits()
+    if selection.empty:
+        error = _("No page to copy: choose a theme, a territory, a search or fill your basket.")
+        return _booklet_page(criteria, selection, form, error, 422)
+    if len(selection.pages) > maximum:
+        error = _("At most %(max)s pages fit in one booklet: narrow the selection.", max=maximum)
+        return _booklet_page(criteria, selection, form, error, 422)
+    buffer = io.BytesIO()
+    offline.export(selection.pages, buffer, zipped=True)
+    response = Response(buffer.getvalue(), mimetype="application/zip")
+    response.headers["Content-Disposition"] = 'attachment; filename="essaim-hors-ligne.zip"'
+    return response
