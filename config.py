@@ -45,6 +45,8 @@ class Config:
     SEARCH_RATE_LIMIT = _env("SEARCH_RATE_LIMIT", "120 per minute")
     EXPORT_RATE_LIMIT = _env("EXPORT_RATE_LIMIT", "10 per minute")
     API_RATE_LIMIT = _env("API_RATE_LIMIT", "120 per minute")
+    # Comparing two revisions costs up to the diff's time budget (2 s) the first time.
+    DIFF_RATE_LIMIT = _env("DIFF_RATE_LIMIT", "60 per minute")
     MAP_TILE_URL = _env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
     MAP_TILE_ATTRIBUTION = _env("MAP_TILE_ATTRIBUTION", "&copy; contributeurs OpenStreetMap")
     # Cookies only over HTTPS in production (a deployment behind TLS); off for `make run`.

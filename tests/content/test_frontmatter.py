@@ -153,3 +153,68 @@ def test_filling_an_empty_flow_list_keeps_the_bracket_style():
     updated = update(text, {"themes": ["alimentation", "énergie"]})
     assert "themes: [alimentation, énergie]" in updated
     assert "# à compléter" in updated
+
+
+# Hostile front matter (issue 9): refused quickly with a message, never expanded or crashed.
+
+BILLION_LAUGHS = "\n".join(
+    ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    + [
+        f"{n}: &{n} [" + ",".join([f"*{p}"] * 9) + "]"
+        for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+    ]
+)
+
+
+def test_an_alias_bomb_is_refused_without_being_expanded():
+    with pytest.raises(FrontMatterError) as caught:
+        split(f"---\n{BILLION_LAUGHS}\n---\n# Bombe\n")
+    assert "alias" in caught.value.message
+    assert caught.value.line == 3  # the first "*a"
+
+
+def test_an_anchor_without_alias_is_harmless_and_kept():
+    meta, _body = split("---\ntype: &t experience\n---\nTexte\n")
+    assert meta["type"] == "experience"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "[" * 10_000 + "]" * 10_000,
+        "{a: " * 500 + "1" + "}" * 500,
+        "[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]",
+    ],
+)
+def test_deep_nesting_is_refused_with_a_message(value):
+    with pytest.raises(FrontMatterError) as caught:
+        split(f"---\ntitre: a\nx: {value}\n---\nTexte\n")
+    assert "imbriqués trop profondément" in caught.value.message
+    assert caught.value.line == 3
+
+
+def test_deep_block_nesting_is_refused_too():
+    block = "".join("  " * i + f"k{i}:\n" for i in range(100)) + "  " * 100 + "fin"
+    with pytest.raises(FrontMatterError, match="trop profondément"):
+        split(f"---\n{block}\n---\nTexte\n")
+
+
+def test_a_huge_metadata_block_is_refused():
+    many = "".join(f"cle{i}: valeur {i}\n" for i in range(5000))
+    with pytest.raises(FrontMatterError, match="dépasse 64 ko"):
+        split(f"---\n{many}---\nTexte\n")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2020-02-30", "2001-13-45", "2020-01-01T25:00:00", "!!int x", "!!float x", "9" * 5000],
+)
+def test_impossible_dates_and_numbers_are_an_error_not_a_crash(value):
+    with pytest.raises(FrontMatterError, match="guillemets"):
+        split(f"---\nstarted: {value}\n---\nTexte\n")
+
+
+@pytest.mark.parametrize("value", ["0x" + "f" * 5000, "0b" + "1" * 20000, "0o" + "7" * 6000])
+def test_integers_too_long_to_print_are_refused(value):
+    with pytest.raises(FrontMatterError, match="nombre trop long"):
+        split(f"---\nstarted: {value}\n---\nTexte\n")

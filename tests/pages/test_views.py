@@ -280,3 +280,57 @@ def test_repeated_section_heading_gets_an_inline_message_and_keeps_the_text(
     assert "apparaît deux fois" in html
     assert "Les horaires" in html
     assert db.session.scalar(select(func.count(Revision.id))) == 1
+
+
+def test_preview_of_an_alias_bomb_answers_at_once_with_a_message(logged_in):
+    bomb = "\n".join(
+        ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+        + [
+            f"{n}: &{n} [" + ",".join([f"*{p}"] * 9) + "]"
+            for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+        ]
+    )
+    token = csrf_token(logged_in, "/wiki/bombe/edit")
+    response = logged_in.post(
+        "/preview", data={"text": f"---\n{bomb}\n---\n# Bombe\n", "csrf_token": token}
+    )
+    assert response.status_code == 200
+    assert "alias YAML" in response.get_data(as_text=True)
+
+
+def test_saving_a_deeply_nested_front_matter_shows_the_problem_in_the_editor(logged_in):
+    text = "---\ntype: page\nx: " + "[" * 5000 + "]" * 5000 + "\n---\n# Profond\n"
+    response = save(logged_in, "profond", text, title="Profond")
+    assert response.status_code in (400, 422)
+    assert "imbriqués trop profondément" in response.get_data(as_text=True)
+
+
+def test_an_old_revision_with_an_impossible_date_is_shown_not_a_server_error(client, make_page, db):
+    # Saving refuses it now; a revision stored before that still has to be readable.
+    page = make_page(title="Date impossible", text="# Date\n\nTexte.\n")
+    page.current.text = "---\nstarted: 2020-02-30\n---\n# Date\n\nTexte.\n"
+    db.session.commit()
+    response = client.get("/wiki/date-impossible")
+    assert response.status_code == 200
+    assert "Texte." in response.get_data(as_text=True)
+
+
+def test_saving_an_impossible_date_asks_for_quotes(logged_in):
+    text = "---\ntype: page\nstarted: 2020-02-30\n---\n# Date\n"
+    response = save(logged_in, "date", text, title="Date")
+    assert response.status_code in (400, 422)
+    assert "mettez-la entre guillemets" in response.get_data(as_text=True)
+
+
+def test_diff_of_revisions_that_differ_everywhere_says_it_is_simplified(
+    client, make_page, user, monkeypatch
+):
+    from wiki.pages import diff as diff_module
+    from wiki.pages.service import save_page
+
+    monkeypatch.setattr(diff_module, "TIME_BUDGET", 0.0)
+    page = make_page(title="Lignes", text="texte\n\n" * 300)
+    save_page(slug=page.slug, title=page.title, text="\nautre\n" * 300, author=user, comment="")
+    response = client.get(f"/wiki/{page.slug}/diff")
+    assert response.status_code == 200
+    assert "dans le temps imparti" in response.get_data(as_text=True)

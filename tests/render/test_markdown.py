@@ -128,6 +128,19 @@ def test_duplicate_headings_get_numbered_anchors():
     assert [e.anchor for e in render_markdown(body).toc] == ["leviers", "leviers-2", "leviers-3"]
 
 
+def test_ten_thousand_identical_headings_get_distinct_anchors():
+    toc = render_markdown("## a\n" * 10_000).toc
+    anchors = [e.anchor for e in toc]
+    assert anchors[:3] == ["a", "a-2", "a-3"] and anchors[-1] == "a-10000"
+    assert len(set(anchors)) == 10_000
+
+
+def test_a_numbered_heading_written_after_the_duplicates_is_numbered_again():
+    body = "## Verrous\n\n## Verrous\n\n## Verrous 2\n\n## Verrous\n"
+    anchors = [e.anchor for e in render_markdown(body).toc]
+    assert anchors == ["verrous", "verrous-2", "verrous-2-2", "verrous-3"]
+
+
 def test_numbered_anchor_does_not_collide_with_a_real_heading():
     body = "## Verrous\n\n## Verrous 2\n\n## Verrous\n"
     assert [e.anchor for e in render_markdown(body).toc] == ["verrous", "verrous-2", "verrous-3"]

@@ -10,6 +10,12 @@ from collections.abc import Mapping
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    NodeEvent,
+)
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 __all__ = ["FrontMatterError", "join", "split", "update"]
@@ -29,6 +35,16 @@ _AMBIGUOUS = re.compile(
     r"[-+]?(?:\d[\d_.:]*(?:e[-+]?\d+)?|\.inf|\.nan)|true|false|yes|no|on|off|null|~|",
     re.IGNORECASE,
 )
+
+
+# Budgets: front matter is a few fields typed through a form, so anything past these is a
+# mistake or an attack. Aliases (`*name`) are refused outright: expanding them is what turns
+# 400 bytes into gigabytes ("billion laughs"), and no field of a page needs one.
+MAX_SOURCE_BYTES = 64 * 1024
+MAX_DEPTH = 16
+MAX_NODES = 5_000
+_TOO_DEEP = f"listes ou champs imbriqués trop profondément ({MAX_DEPTH} niveaux au plus)"
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 class FrontMatterError(ValueError):
@@ -88,6 +104,55 @@ def _locate(text: str) -> tuple[str, str, str] | None:
     return text[: closing.end()], text[opening.end() : closing.start()], text[closing.end() :]
 
 
+def _check_shape(source: str) -> None:
+    """Refuse aliases, deep nesting and huge node counts from the event stream, before any
+    object is built: reading events is linear in the text, building objects from aliases is not."""
+    # ruamel's scanner looks ahead over every open bracket (quadratic): a raw count first.
+    raw_depth = 0
+    for bracket in _BRACKETS.finditer(source):
+        raw_depth += 1 if bracket.group() in "[{" else -1
+        if raw_depth > 4 * MAX_DEPTH:
+            line = source.count("\n", 0, bracket.start()) + 2
+            raise FrontMatterError(_TOO_DEEP, line)
+    depth = nodes = 0
+    for event in _yaml().parse(source):
+        if isinstance(event, AliasEvent):
+            raise FrontMatterError(
+                "les alias YAML (« *nom ») ne sont pas acceptés : écrivez la valeur en entier",
+                _line(event),
+            )
+        if isinstance(event, NodeEvent):
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise FrontMatterError(
+                    f"trop de valeurs dans les métadonnées ({MAX_NODES} au plus)", _line(event)
+                )
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise FrontMatterError(_TOO_DEEP, _line(event))
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+
+
+def _check_numbers(value) -> None:
+    """Refuse integers too long to print (hexadecimal and binary escape Python's digit limit)."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _check_numbers(key)
+            _check_numbers(item)
+    elif isinstance(value, list | tuple | set):
+        for item in value:
+            _check_numbers(item)
+    elif isinstance(value, int) and value.bit_length() > 64:
+        raise FrontMatterError("nombre trop long : mettez-le entre guillemets")
+
+
+def _line(event) -> int | None:
+    mark = getattr(event, "start_mark", None)
+    return mark.line + 2 if mark else None  # +1 for 1-based, +1 for the opening fence
+
+
 def _plain(value):
     """Comparable copy of YAML data, without comments or styles."""
     if isinstance(value, Mapping):
@@ -103,7 +168,14 @@ def split(text: str) -> tuple[CommentedMap | dict, str]:
     if located is None:
         return {}, text
     block, source, body = located
+    if len(source.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
+        raise FrontMatterError(
+            f"le bloc de métadonnées dépasse {MAX_SOURCE_BYTES // 1024} ko : "
+            "gardez-y les champs de la page et mettez le reste dans le texte",
+            line=1,
+        )
     try:
+        _check_shape(source)
         meta = _yaml().load(source)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -111,12 +183,21 @@ def split(text: str) -> tuple[CommentedMap | dict, str]:
         raise FrontMatterError(_french(str(error.problem or error.context)), line) from None
     except YAMLError as error:
         raise FrontMatterError(_french(str(error))) from None
+    except FrontMatterError:
+        raise
+    except (ValueError, ArithmeticError):
+        # A scalar YAML reads as a date or number it cannot build: "2020-02-30", "!!int x",
+        # or an integer longer than Python converts (4,300 digits).
+        raise FrontMatterError(
+            "une valeur ressemble à une date ou un nombre impossible : mettez-la entre guillemets"
+        ) from None
     if meta is None:
         meta = CommentedMap()
     if not isinstance(meta, CommentedMap):
         raise FrontMatterError(
             "les métadonnées doivent être une suite de lignes « champ: valeur »", line=2
         )
+    _check_numbers(meta)
     setattr(meta, _SOURCE, block)
     setattr(meta, _SNAPSHOT, copy.deepcopy(_plain(meta)))
     return meta, body

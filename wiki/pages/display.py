@@ -25,6 +25,7 @@ class Shown:
     rendered: Rendered
     sections: Sections
     heading: str | None  # the body's leading "# " heading, shown as the page's h1
+    front_matter_error: str | None = None  # why the metadata block could not be read
 
 
 def existing_slugs(slugs: set[str]) -> set[str]:
@@ -86,10 +87,11 @@ def show(text: str) -> Shown:
     from wiki.pages.derived import theme_slugs
 
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest()
+    front_matter_error = None
     try:
         raw, body = split(text)
-    except FrontMatterError:
-        raw, body = {}, text
+    except FrontMatterError as error:
+        raw, body, front_matter_error = {}, text, str(error)
     heading, rest = _leading_heading(body)
     found = frozenset(existing_slugs(set(_link_slugs(digest, rest))))
     themes = tuple(theme_slugs())
@@ -98,7 +100,8 @@ def show(text: str) -> Shown:
     if shown is None:
         metadata, _errors = parse_metadata(raw, themes)
         rendered = render_markdown(rest, link_resolver(found))
-        shown = Shown(metadata, rendered, extract_sections(body), heading)
+        sections = extract_sections(body)
+        shown = Shown(metadata, rendered, sections, heading, front_matter_error)
         _SHOWN.put(key, shown)
     return shown
 

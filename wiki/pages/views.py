@@ -24,10 +24,10 @@ from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from wiki.auth.access import ActionForm
-from wiki.extensions import db, limiter
+from wiki.extensions import configured_limit, db, limiter
 from wiki.models import Page, Revision
 from wiki.pages import display, editor, service
-from wiki.pages.diff import diff_texts
+from wiki.pages.diff import MAX_ROWS, cached_diff
 
 bp = Blueprint("pages", __name__)
 
@@ -361,6 +361,7 @@ def history(slug):
 
 
 @bp.get("/wiki/<slug>/diff")
+@configured_limit("DIFF_RATE_LIMIT")
 def diff(slug):
     page = load_page(slug, "pages.diff")
     to_id = request.args.get("to", type=int) or page.current_id
@@ -378,9 +379,15 @@ def diff(slug):
     if older.number > newer.number:
         older, newer = newer, older
     view_mode = "split" if request.args.get("view") == "split" else "inline"
-    result = diff_texts(older.text, newer.text)
+    result = cached_diff(older.text, newer.text)
     return render_template(
-        "pages/diff.html", page=page, older=older, newer=newer, diff=result, view_mode=view_mode
+        "pages/diff.html",
+        page=page,
+        older=older,
+        newer=newer,
+        diff=result,
+        view_mode=view_mode,
+        max_rows=MAX_ROWS,
     )
 
 

@@ -28,6 +28,8 @@ class HeadingAnchors:
     def __init__(self) -> None:
         self.toc: list[TocEntry] = []
         self._used: set[str] = set()
+        # Next suffix to try for each base: 10,000 "## a" cost one step each, not 10,000.
+        self._next: dict[str, int] = {}
 
     def add(self, level: int, inner_html: str) -> str:
         """Return the id of a heading whose rendered content is ``inner_html``."""
@@ -35,10 +37,14 @@ class HeadingAnchors:
         # slugify drops the typographic apostrophe: "d’Anzin" would read "danzin".
         words = text.replace("’", " ")
         base = slugify(words, max_length=MAX_ANCHOR_LENGTH) or FALLBACK_ANCHOR
-        anchor, n = base, 1
-        while anchor in self._used:
+        anchor, n = base, self._next.get(base, 1)
+        if anchor in self._used:
             n += 1
             anchor = f"{base}-{n}"
+            while anchor in self._used:  # "a-2" written by hand before the second "a"
+                n += 1
+                anchor = f"{base}-{n}"
+        self._next[base] = n
         self._used.add(anchor)
         if level in TOC_LEVELS:
             self.toc.append(TocEntry(level=level, anchor=anchor, text=text))
