@@ -99,3 +99,24 @@ def test_the_offline_copy_opens_from_disk_follows_links_and_searches(page, demo_
     assert all(url.startswith(("file://", "data:")) for url in requests), [
         u for u in requests if not u.startswith("file://")
     ]
+
+
+def test_festival_pages_pass_the_accessibility_audit(browser, demo_server):
+    from tests.browser.test_accessibility import AXE, violations
+
+    if not AXE.exists():
+        pytest.skip(f"{AXE} is missing: `make test` fetches axe-core with npm")
+    context = browser.new_context(locale="fr-FR", bypass_csp=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        for path in (
+            f"/wiki/{EXPERIENCE}",
+            f"/wiki/{EXPERIENCE}/festival",
+            f"/wiki/{EXPERIENCE}/fiche",
+            "/booklet?theme=alimentation",
+        ):
+            page.goto(demo_server + path, timeout=60_000)  # the fiche is laid out first
+            assert violations(page) == [], path
+    finally:
+        context.close()

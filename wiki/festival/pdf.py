@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -79,6 +81,33 @@ def html_to_pdf(html: str, title: str | None = None, app=None) -> bytes:
     return document(html, app=app).write_pdf()
 
 
+class BudgetCache:
+    """A small thread-safe LRU of the budgets that made sheets fit."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+# Shares of the text tried in turn: most sheets fit at once or at the next step.
+BUDGETS = (1.0, 0.8, 0.65, 0.5, 0.35, 0.2)
+
+
 def fit_on_one_page(
     render: Callable[[float], str], app=None, tries: int = 6, page_css: str | None = None
 ):
@@ -88,13 +117,12 @@ def fit_on_one_page(
     is kept even if it overflows, cut to its first page, so the answer is always one page.
     Returns (document, budget used).
     """
-    budget = 1.0
     laid_out = None
-    for _attempt in range(tries):
+    budget = 1.0
+    for budget in BUDGETS[:tries]:
         laid_out = document(render(budget), app=app, page_css=page_css)
         if len(laid_out.pages) <= 1:
             return laid_out, budget
-        budget *= 0.6 if len(laid_out.pages) == 2 else 0.4
     laid_out = laid_out.copy(laid_out.pages[:1])
     return laid_out, budget
 

@@ -27,7 +27,7 @@ from wtforms.validators import Length
 
 from wiki.extensions import db, limiter
 from wiki.festival import aliases, booklet, jobs, qr, sheets
-from wiki.festival.pdf import ResourceRefused, fit_on_one_page, local_fetcher
+from wiki.festival.pdf import BudgetCache, ResourceRefused, fit_on_one_page, local_fetcher
 from wiki.models import Page
 from wiki.pages.views import load_page
 from wiki.public import short_link
@@ -68,11 +68,39 @@ PAGE_CSS = {
 }
 
 
+# Budget that made a sheet fit, by (revision, format, language, short link): the preview and
+# the PDF of one fiche are laid out once, not once each.
+_BUDGETS = BudgetCache(512)
+
+
 def one_page(page, format: str):
+    from flask_babel import get_locale
+
     photo = embedded_photo(page)
-    return fit_on_one_page(
+    key = (page.current_id, format, str(get_locale()), short_link(page), bool(photo))
+    known = _BUDGETS.get(key)
+    if known is not None:
+        from wiki.festival.pdf import document
+
+        html = sheet_html(page, format, known, photo=photo)
+        laid_out = document(html, page_css=PAGE_CSS[format])
+        if len(laid_out.pages) == 1:
+            return laid_out, known
+    laid_out, budget = fit_on_one_page(
         lambda budget: sheet_html(page, format, budget, photo=photo), page_css=PAGE_CSS[format]
     )
+    _BUDGETS.put(key, budget)
+    return laid_out, budget
+
+
+def known_budget(page, format: str) -> float:
+    """For the HTML preview: the budget the PDF used, laying it out only if not known yet."""
+    from flask_babel import get_locale
+
+    photo = embedded_photo(page)
+    key = (page.current_id, format, str(get_locale()), short_link(page), bool(photo))
+    known = _BUDGETS.get(key)
+    return known if known is not None else one_page(page, format)[1]
 
 
 @bp.get("/wiki/<slug>/fiche", defaults={"format": "fiche"}, endpoint="sheet")
@@ -81,7 +109,7 @@ def one_page(page, format: str):
 def sheet(slug, format):
     endpoint = {"fiche": "festival.sheet"}.get(format, f"festival.{format}")
     page = load_page(slug, endpoint)
-    _laid_out, budget = one_page(page, format)
+    budget = known_budget(page, format)
     return sheet_html(page, format, budget, toolbar=True, photo=embedded_photo(page))
 
 
