@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install install-dev translations lint bench clean
+.PHONY: run test test-wheel install install-dev translations lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Essaim needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -49,7 +49,11 @@ $(AXE): | $(BIN)/python
 test: install-dev $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 -q -m "not wheel"
+
+# The wheel smoke test (minutes: build, fresh virtualenv, serve); .ci/run runs it after `make test`.
+test-wheel: install-dev
+	$(BIN)/python -m pytest -q -m wheel
 
 bench: install-dev
 	$(BIN)/python bench/search.py --sizes 1000 10000

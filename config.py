@@ -13,7 +13,8 @@ def _env(name: str, default: str | None = None) -> str | None:
 class Config:
     """Read once by create_app(); tests pass overrides as a mapping instead."""
 
-    DATA_DIR = Path(_env("DATA_DIR", str(BASE_DIR / "instance"))).resolve()
+    # Relative to the working directory (the repository for `make run`; anywhere once installed).
+    DATA_DIR = Path(_env("DATA_DIR", "instance")).resolve()
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'essaim.db'}"
     SECRET_KEY = _env("SECRET_KEY")
     # Development is the default so that `make run` works out of the box; a deployment sets
@@ -56,4 +57,16 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # `essaim serve` (gunicorn): processes × threads answer requests at once.
+    BIND = _env("BIND", "127.0.0.1:8000")
+    WORKERS = int(_env("WORKERS", "2"))
+    THREADS = int(_env("THREADS", "4"))
+    REQUEST_TIMEOUT = int(
+        _env("REQUEST_TIMEOUT", "60")
+    )  # seconds before a stuck worker is replaced
+    # /readyz answers 503 while more changes than this wait for this host's search index.
+    READY_MAX_INDEX_LAG = int(_env("READY_MAX_INDEX_LAG", "500"))
+    # Who may read /metrics: addresses or networks (the address seen after ESSAIM_PROXIES).
+    METRICS_ALLOW = _env("METRICS_ALLOW", "127.0.0.1/8, ::1")
+    LOG_FORMAT = _env("LOG_FORMAT", "text")  # "json": one JSON object a line, requests included
     WTF_CSRF_TIME_LIMIT = None  # a volunteer may keep the editor open for hours

@@ -9,8 +9,18 @@ from typing import Any
 
 from flask import Flask
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def site_path(name: str) -> Path:
+    """templates/, static/ or migrations/: inside the package once installed from a wheel
+    (setup.py copies them into wiki/_bundled), at the top of the repository in a clone."""
+    bundled = PACKAGE_DIR / "_bundled" / name
+    return bundled if bundled.is_dir() else PACKAGE_DIR.parent / name
+
+
+TEMPLATE_DIR = site_path("templates")
+STATIC_DIR = site_path("static")
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -46,7 +56,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     ext.migrate.init_app(
         app,
         ext.db,
-        directory=str(Path(__file__).parent.parent / "migrations"),
+        directory=str(site_path("migrations")),
         render_as_batch=True,
     )
     ext.csrf.init_app(app)
@@ -54,15 +64,46 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     ext.limiter.init_app(app)
     ext.login_manager.init_app(app)
 
+    from wiki.auth import login
+
+    login.configure(ext.login_manager)
+
     if app.config.get("PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = int(app.config["PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from wiki import web
+    from wiki.api.views import bp as api
+    from wiki.auth.views import bp as auth
+    from wiki.festival.views import bp as festival
+    from wiki.knowledge.admin_views import bp as themes_admin
+    from wiki.knowledge.views import bp as knowledge
+    from wiki.ops.views import bp as ops
+    from wiki.pages.views import bp as pages
+    from wiki.search.admin_views import bp as search_admin
+    from wiki.search.views import bp as search
+
+    app.register_blueprint(pages)
+    app.register_blueprint(auth)
+    app.register_blueprint(knowledge)
+    app.register_blueprint(themes_admin)
+    app.register_blueprint(search)
+    app.register_blueprint(search_admin)
+    app.register_blueprint(api)
+    app.register_blueprint(ops)
+    app.register_blueprint(festival)
+
+    from wiki import commands, errors, web
 
     web.init_app(app)
+    errors.init_app(app)
+    commands.init_app(app)
+
+    from wiki.ops import logs, metrics
+
+    logs.init_app(app)  # before metrics: after_request hooks run last-registered first
+    metrics.init_app(app)
     return app
 
 

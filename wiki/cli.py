@@ -1,164 +1,24 @@
-"""The `essaim` command line: thin shells over the services."""
+"""The `essaim` console script: Flask's command group over create_app (commands: wiki.commands)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
-from flask import Flask
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup
+
+from wiki import create_app
 
 
-def _create_app() -> Flask:
-    from wiki import create_app
-
-    return create_app()
-
-
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
 def main() -> None:
     """Essaim, the wiki of territoires d'expérimentation."""
 
 
-users = click.Group("users", help="Manage accounts.")
+def _add_serve() -> None:
+    # On the group itself, not app.cli: `essaim serve` must not build the app in the
+    # gunicorn master (each worker builds its own).
+    from wiki.ops.serve import serve
+
+    main.add_command(serve)
 
 
-@users.command("create")
-@click.argument("name")
-@click.option("--role", type=click.Choice(["editor", "admin"]), default="editor")
-@click.option("--email", default=None)
-@click.password_option(help="Prompted for (twice) when not given.")
-@with_appcontext
-def users_create(name: str, role: str, email: str | None, password: str) -> None:
-    """Create an account (use --role admin for an administrator)."""
-    from wiki.auth import service
-
-    try:
-        user = service.create_user(name, password, email=email, role=role)
-    except service.AccountError as error:
-        raise click.ClickException(str(error.message)) from error
-    click.echo(f"Created {user.username} ({user.role}).")
-
-
-@click.command("demo")
-@click.option("--force", is_flag=True, help="Load even if pages already exist.")
-@with_appcontext
-def demo(force: bool) -> None:
-    """Load the demo experiences (once: does nothing when the wiki has pages)."""
-    from wiki.demo import load_demo
-
-    count = load_demo(force=force, echo=click.echo)
-    if count:
-        # Index now: a background thread would die with this short-lived command.
-        from wiki.search import index
-
-        target = index.target_for()
-        while index.drain(target):
-            pass
-    click.echo(
-        f"{count} demo pages loaded." if count else "The wiki already has pages: nothing loaded."
-    )
-
-
-@click.command("import")
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--author", default=None, help="Account the revisions are credited to.")
-@click.option("--comment", default="Import", show_default=True)
-@with_appcontext
-def import_command(folder: Path, author: str | None, comment: str) -> None:
-    """Import every Markdown file of FOLDER as a page (or a new revision of it)."""
-    from flask import current_app
-
-    from wiki.auth.service import find_user
-    from wiki.pages import transfer
-
-    user = find_user(author) if author else None
-    if author and user is None:
-        raise click.ClickException(f"No account named {author}.")
-    files = transfer.markdown_files(folder)
-    with click.progressbar(length=len(files), label="Importing") as bar:
-        report = transfer.import_folder(
-            folder, user, comment, current_app.config["MAX_PAGE_BYTES"], lambda _p: bar.update(1)
-        )
-    click.echo(
-        f"{len(report.created)} created, {len(report.updated)} updated, "
-        f"{len(report.unchanged)} unchanged, {len(report.refused)} refused."
-    )
-    for name, why in report.refused:
-        click.echo(f"  refused {name}: {why}", err=True)
-    if report.refused:
-        raise SystemExit(1)
-
-
-class _ExportGroup(click.Group):
-    """`essaim export html DIR|FILE.zip`, and still `essaim export FOLDER` (Markdown) as before."""
-
-    def resolve_command(self, ctx, args):
-        if args and args[0] not in self.commands and args[0] != "--help":
-            return "markdown", self.commands["markdown"], args
-        return super().resolve_command(ctx, args)
-
-
-@click.group("export", cls=_ExportGroup, context_settings={"ignore_unknown_options": True})
-def export_command() -> None:
-    """Export the wiki: `export FOLDER` (Markdown) or `export html DIR|FILE.zip` (offline copy)."""
-
-
-@export_command.command("markdown")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--history", is_flag=True, help="Also write every visible revision.")
-@with_appcontext
-def export_markdown(folder: Path, history: bool) -> None:
-    """Write every page to FOLDER as Markdown, with an index.json."""
-    from sqlalchemy import func, select
-
-    from wiki.extensions import db
-    from wiki.models import Page
-    from wiki.pages import transfer
-
-    total = db.session.scalar(select(func.count(Page.id)))
-    with click.progressbar(length=total, label="Exporting") as bar:
-        count = transfer.export_folder(folder, history, lambda _p: bar.update(1))
-    click.echo(f"{count} pages written to {folder}.")
-
-
-@export_command.command("html")
-@click.argument("target", type=click.Path(path_type=Path))
-@click.option("--theme", default=None, help="Only the experiences of this theme.")
-@click.option("--tag", default=None, help="Only the pages with this tag (a festival's tag).")
-@with_appcontext
-def export_html(target: Path, theme: str | None, tag: str | None) -> None:
-    """Write a static copy that works without network (folder, or FILE.zip)."""
-    from flask import current_app
-
-    from wiki.festival import offline
-    from wiki.festival.booklet import Criteria, select_pages
-
-    if target.suffix.lower() != ".zip" and target.exists() and any(target.iterdir()):
-        raise click.ClickException(f"{target} is not empty: choose a new folder or a .zip file.")
-    if theme or tag:
-        pages = select_pages(Criteria(theme=theme or "", tag=tag or "")).pages
-    else:
-        from sqlalchemy import select
-
-        from wiki.extensions import db
-        from wiki.models import Page
-
-        pages = list(db.session.scalars(select(Page).order_by(Page.title)))
-    # Links and QR codes of the copy lead to the public address (ESSAIM_PUBLIC_URL).
-    server = current_app.config.get("PUBLIC_URL") or "http://localhost"
-    with current_app.test_request_context("/", base_url=server):
-        with click.progressbar(length=len(pages), label="Exporting") as bar:
-            result = offline.export(pages, target, progress=lambda _p: bar.update(1))
-    click.echo(f"{result.pages} pages and {result.media} images written to {target}.")
-
-
-def init_app(app: Flask) -> None:
-    app.cli.add_command(users)
-    app.cli.add_command(demo)
-    app.cli.add_command(import_command)
-    app.cli.add_command(export_command)
-    from wiki.search import cli as search_cli
-
-    if hasattr(search_cli, "group"):
-        app.cli.add_command(search_cli.group)
+_add_serve()

@@ -93,3 +93,18 @@ def test_api_is_rate_limited_with_a_json_429(tmp_path, migrated_db):
 
     assert [r.status_code for r in responses] == [200, 200, 200, 429]
     assert responses[-1].get_json()["error"]["code"] == 429
+
+
+def test_the_communes_autocomplete_is_under_the_api_rate_limit(tmp_path, migrated_db):
+    from tests.conftest import make_app
+
+    data_dir = tmp_path / "limited"
+    data_dir.mkdir()
+    shutil.copy(migrated_db, data_dir / "essaim.db")
+    app = make_app(data_dir, RATELIMIT_ENABLED=True, API_RATE_LIMIT="2 per minute")
+    client = app.test_client()
+    responses = [client.get("/api/v1/communes?q=lod") for _ in range(4)]
+
+    assert [r.status_code for r in responses] == [200, 200, 429, 429]
+    assert responses[0].get_json()[0]["name"] == "Lodève"
+    assert responses[-1].get_json()["error"]["code"] == 429

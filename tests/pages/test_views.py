@@ -282,6 +282,26 @@ def test_repeated_section_heading_gets_an_inline_message_and_keeps_the_text(
     assert db.session.scalar(select(func.count(Revision.id))) == 1
 
 
+def test_a_long_history_is_shown_fifty_revisions_at_a_time(client, make_page, user):
+    from wiki.pages.service import save_page
+
+    page = make_page(title="Verger de l’Œuvre", text="# Verger\n\nversion 0")
+    for n in range(1, 120):
+        save_page(slug=page.slug, title=None, text=f"# Verger\n\nversion {n}", author=user)
+    first = client.get(f"/wiki/{page.slug}/history").get_data(as_text=True)
+    assert first.count('name="to"') == 50
+    assert ">120<" in first and ">71<" in first and ">70<" not in first
+    assert "Page 1 sur 3" in first
+    assert f'href="/wiki/{page.slug}/history?page=2"' in first
+    last = client.get(f"/wiki/{page.slug}/history?page=3").get_data(as_text=True)
+    assert last.count('name="to"') == 20
+    assert ">1<" in last
+    assert f'href="/wiki/{page.slug}/history?page=2"' in last and "page=4" not in last
+    # Whatever the number typed in the address, an answer and never an error.
+    for odd in ("0", "-3", "99", "deux"):
+        assert client.get(f"/wiki/{page.slug}/history?page={odd}").status_code == 200
+
+
 def test_preview_of_an_alias_bomb_answers_at_once_with_a_message(logged_in):
     bomb = "\n".join(
         ['a: &a ["x","x","x","x","x","x","x","x","x"]']

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from wiki.extensions import db
-from wiki.knowledge.service import Filters
-from wiki.models import Link, Page, PageTheme, Revision, SlugRedirect
+from wiki.knowledge.experiences import Filters
+from wiki.models import Link, Page, Revision, SlugRedirect
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -45,15 +45,7 @@ def _count(query) -> int:
 
 def pages(filters: PageFilters, number: int, per_page: int = PER_PAGE) -> tuple[list[Page], int]:
     """One slice of the pages matching the filters, in slug order (stable across requests)."""
-    query = select(Page)
-    if filters.theme:
-        query = query.where(
-            Page.id.in_(select(PageTheme.page_id).where(PageTheme.theme == filters.theme))
-        )
-    for column in ("type", "scale", "setting", "status"):
-        value = getattr(filters, column)
-        if value:
-            query = query.where(getattr(Page, column) == value)
+    query = filters.where(select(Page))
     rows = db.session.scalars(
         query.options(selectinload(Page.themes), selectinload(Page.tags))
         .order_by(Page.slug, Page.id)

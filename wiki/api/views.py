@@ -12,7 +12,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from wiki.api import service
 from wiki.extensions import configured_limit, db
-from wiki.knowledge import service as knowledge
+from wiki.knowledge import experiences, links, places, vocabulary
 from wiki.models import Page, Revision
 from wiki.pages import service as pages
 from wiki.search import query
@@ -76,17 +76,6 @@ def _routing_errors_as_json():
         message = _ROUTING_MESSAGES.get(error.code) or error.description
         return _with_headers_of(error, *error_response(error.code, message))
     return None
-
-
-@bp.after_app_request
-def _json_errors_everywhere(response):
-    """The last net: an HTML error from a view of another blueprint (/api/v1/communes)."""
-    if _is_api_request() and response.status_code >= 400 and not response.is_json:
-        code = response.status_code
-        message = HTTP_STATUS_CODES.get(code, "Error")
-        response.set_data(jsonify(error={"code": code, "message": message}).get_data())
-        response.mimetype = "application/json"
-    return response
 
 
 # --- Arguments and shapes -----------------------------------------------------------------------
@@ -222,9 +211,9 @@ def page_detail(slug):
         revision=_revision_summary(revision, page),
         text=revision.text,
         statements={
-            "levers": knowledge.statements_of(page, knowledge.LEVER),
-            "obstacles": knowledge.statements_of(page, knowledge.OBSTACLE),
-            "replicate": knowledge.statements_of(page, knowledge.REPLICATE),
+            "levers": experiences.statements_of(page, experiences.LEVER),
+            "obstacles": experiences.statements_of(page, experiences.OBSTACLE),
+            "replicate": experiences.statements_of(page, experiences.REPLICATE),
         },
         links=[
             {
@@ -237,7 +226,7 @@ def page_detail(slug):
             }
             for link in service.links_from(page)
         ],
-        backlinks=[_page_ref(source) for source in knowledge.backlinks(page)],
+        backlinks=[_page_ref(source) for source in links.backlinks(page)],
         revisions_url=url_for("api.page_revisions", slug=page.slug, _external=True),
     )
 
@@ -335,6 +324,13 @@ def themes():
                     "api.page_list", type="experience", theme=each.theme.slug, _external=True
                 ),
             }
-            for each in knowledge.themes_with_counts()
+            for each in vocabulary.themes_with_counts()
         ]
     )
+
+
+@bp.get("/communes")
+def communes():
+    """Communes whose name or code starts with `q`, for the editor's autocomplete."""
+    typed = request.args.get("q", "")[:100]
+    return jsonify(places.communes_for_autocomplete(typed, limit=10))

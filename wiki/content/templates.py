@@ -110,13 +110,10 @@ def _with_type(text: str, kind: str) -> str:
         return text  # an admin's broken template still starts the page; the editor says why
 
 
-def template_source(kind: str) -> str:
-    """The text of the template of this kind: the admins' page if there is one, else built in."""
-    from wiki.pages.service import find_page
-
-    resolved = find_page(TEMPLATE_SLUGS[kind])
-    if resolved is not None and resolved.page.current is not None:
-        return resolved.page.current.text
+def template_source(kind: str, custom: str | None = None) -> str:
+    """The text of the template of this kind: the admins' page (`custom`) if any, else built in."""
+    if custom is not None:
+        return custom
     return _with_type(BUILT_IN[kind], "template")
 
 
@@ -130,16 +127,20 @@ def _filled(text: str, kind: str, title: str) -> str:
     return update(join(meta, body.replace(TITLE_PLACEHOLDER, title)), {**changes, "type": kind})
 
 
-def starting_text(kind: str, title: str) -> str:
-    """The text a new page of this kind starts from: the admins' template page, else built-in."""
+def starting_text(kind: str, title: str, custom: str | None = None) -> str:
+    """The text a new page of this kind starts from: the admins' template page, else built-in.
+
+    `custom` is the text of the admins' template page of this kind, when there is one (the
+    pages service reads it: this text layer does not reach into the database).
+    """
     if kind not in BUILT_IN:
         return f"# {title}\n\n"
-    return _filled(template_source(kind), kind, title)
+    return _filled(template_source(kind, custom), kind, title)
 
 
-def new_page_text(slug: str, kind: str, title: str) -> str:
+def new_page_text(slug: str, kind: str, title: str, custom: str | None = None) -> str:
     """Starting text of the page at `slug`: a template page starts as the built-in template."""
     template_of = template_kind(slug)
     if template_of is not None:
         return _with_type(BUILT_IN[template_of], "template")
-    return starting_text(kind, title)
+    return starting_text(kind, title, custom)

@@ -155,7 +155,7 @@ def build(
     app=None,
 ) -> bytes:
     """The booklet as PDF bytes; `progress(done, total)` is called after each part laid out."""
-    from wiki.web import theme_label
+    from wiki.labels import theme_label
 
     total = len(pages) + 3
     cover = _render("festival/booklet_cover.html", info=info, count=len(pages), app=app)

@@ -71,8 +71,8 @@ def export(
 ) -> Exported:
     """Write the offline copy of `pages` to `target` (a folder, or a .zip file or buffer)."""
     from wiki.festival.booklet import is_public
+    from wiki.labels import theme_label
     from wiki.pages import display
-    from wiki.web import theme_label
 
     pages = [p for p in pages if is_public(p)]
     if zipped is None:

@@ -104,8 +104,8 @@ def _cut_list(items: list[str], count: int, length: int) -> Cut:
 
 
 def build(page: Page, format: str = "fiche", budget: float = 1.0, shown=None) -> Sheet:
+    from wiki.labels import theme_label, value_label
     from wiki.pages import display
-    from wiki.web import theme_label, value_label
 
     paper, lead_chars, per_list, per_item, contact_lines, qr_mm = FORMATS[format]
     shown = shown or display.show(page.current.text)

@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from wiki.content.frontmatter import FrontMatterError, split
 from wiki.content.metadata import DEFAULT_THEMES, FieldError, Metadata, parse_metadata
 from wiki.content.sections import extract_sections, normalise_item
+from wiki.content.slugs import slug_for
 from wiki.extensions import db
 from wiki.models import Link, Page, PageTag, PageTheme, Statement, Theme
 from wiki.render import extract_wiki_links
@@ -57,8 +58,6 @@ def check(text: str) -> tuple[Metadata | None, list[FieldError]]:
 
 
 def refresh(page: Page, text: str) -> None:
-    from wiki.pages.service import slug_for
-
     try:
         raw_meta, body = split(text)
     except FrontMatterError:

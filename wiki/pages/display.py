@@ -13,9 +13,9 @@ from sqlalchemy import select
 from wiki.content.frontmatter import FrontMatterError, split
 from wiki.content.metadata import Metadata, parse_metadata
 from wiki.content.sections import Sections, extract_sections
+from wiki.content.slugs import slug_for
 from wiki.extensions import db
 from wiki.models import Page, SlugRedirect
-from wiki.pages.service import slug_for
 from wiki.render import Rendered, extract_wiki_links, render_markdown
 
 

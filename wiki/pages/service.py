@@ -8,12 +8,13 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from merge3 import Merge3
-from slugify import slugify
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer, lazyload, load_only, selectinload
 
+from wiki.content.slugs import slug_for
 from wiki.extensions import db
-from wiki.models import Page, Revision, SlugRedirect, User
+from wiki.models import Page, Revision, SlugRedirect, Theme, User
 
 SHORT_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off a poster
 
@@ -63,10 +64,6 @@ class Resolved:
 
     page: Page
     redirected: bool
-
-
-def slug_for(title: str) -> str:
-    return slugify(title, max_length=200, word_boundary=True, save_order=True)
 
 
 def clean_title(title: str | None) -> str:
@@ -130,6 +127,52 @@ def history(page: Page) -> list[Revision]:
             select(Revision).where(Revision.page_id == page.id).order_by(Revision.number.desc())
         )
     )
+
+
+def _listing_options():
+    """What a list of revisions shows: sizes, authors, titles; never the full texts."""
+    return (
+        defer(Revision.text),
+        # The size change needs the parent's size only.
+        selectinload(Revision.parent).options(
+            load_only(Revision.id, Revision.size), lazyload(Revision.author)
+        ),
+    )
+
+
+@dataclass
+class HistoryListing:
+    revisions: list[Revision]
+    number: int  # page of the listing, from 1
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def history_listing(page: Page, number: int, per_page: int) -> HistoryListing:
+    """One page of a page's history, newest first, without the full texts."""
+    total = db.session.scalar(select(func.count(Revision.id)).where(Revision.page_id == page.id))
+    number = min(number, max(1, -(-(total or 0) // per_page)))  # past the end: the last page
+    revisions = db.session.scalars(
+        select(Revision)
+        .where(Revision.page_id == page.id)
+        .order_by(Revision.number.desc())
+        .offset((number - 1) * per_page)
+        .limit(per_page)
+        .options(*_listing_options())
+    )
+    return HistoryListing(list(revisions), number, per_page, total or 0)
 
 
 def save_page(
@@ -366,3 +409,60 @@ def _after_commit(page_ids: list[int]) -> None:
     from wiki import search
 
     search.notify(page_ids)
+
+
+def template_text(kind: str) -> str | None:
+    """The text of the administrators' template page for new pages of `kind`, if there is one."""
+    from wiki.content.templates import TEMPLATE_SLUGS
+
+    resolved = find_page(TEMPLATE_SLUGS[kind]) if kind in TEMPLATE_SLUGS else None
+    if resolved is not None and resolved.page.current is not None:
+        return resolved.page.current.text
+    return None
+
+
+# -- reads for the page views ------------------------------------------------------------------
+
+
+def get_page(page_id: int) -> Page | None:
+    return db.session.get(Page, page_id)
+
+
+def find_by_short_code(code: str) -> Page | None:
+    return db.session.scalar(select(Page).where(Page.short_code == code.lower()))
+
+
+def all_pages() -> list[Page]:
+    return list(db.session.scalars(select(Page).order_by(Page.title)))
+
+
+def recent_experiences(limit: int) -> list[Page]:
+    return list(
+        db.session.scalars(
+            select(Page)
+            .where(Page.type == "experience")
+            .order_by(Page.updated_at.desc())
+            .limit(limit)
+            .options(selectinload(Page.themes))  # the cards show their themes: one query
+        )
+    )
+
+
+def recent_revisions(limit: int, visible_only: bool = False) -> list[Revision]:
+    """The latest revisions of all pages, newest first (without hidden ones for the feed),
+    with their page's slug and title and their parent's size, in 4 queries, texts left out."""
+    query = select(Revision).options(
+        *_listing_options(), selectinload(Revision.page).load_only(Page.id, Page.slug, Page.title)
+    )
+    if visible_only:
+        query = query.where(Revision.hidden.is_(False))
+    order = (Revision.created_at.desc(), Revision.id.desc())
+    return list(db.session.scalars(query.order_by(*order).limit(limit)))
+
+
+def themes_in_order() -> list[Theme]:
+    return list(db.session.scalars(select(Theme).order_by(Theme.position)))
+
+
+def theme_slugs_in_order() -> list[str]:
+    return list(db.session.scalars(select(Theme.slug).order_by(Theme.position)))

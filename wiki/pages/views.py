@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import (
     Blueprint,
     Response,
@@ -17,105 +19,18 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from sqlalchemy import select
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import Length
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from wiki.auth.access import ActionForm
+from wiki.content import templates
+from wiki.content.frontmatter import FrontMatterError
 from wiki.extensions import configured_limit, db, limiter
 from wiki.models import Page, Revision
 from wiki.pages import display, editor, service
+from wiki.pages.derived import theme_slugs
 from wiki.pages.diff import MAX_ROWS, cached_diff
+from wiki.pages.forms import EditForm, NewPageForm, RenameForm
 
 bp = Blueprint("pages", __name__)
-
-
-class EditForm(FlaskForm):
-    """The editor: metadata fields beside the body, or the raw text ("advanced" mode).
-
-    `source` is the full text the fields were read from; a save applies the changed fields to
-    it (wiki.pages.editor.compose), so keys and comments the form does not show are kept.
-    """
-
-    title = StringField(_l("Title"), validators=[Length(max=200)])
-    text = TextAreaField(_l("Full text (metadata block and Markdown)"))
-    body = TextAreaField(_l("Text (Markdown)"))
-    source = HiddenField()
-    mode = HiddenField(default="form")
-    comment = StringField(_l("Summary of your changes"), validators=[Length(max=500)])
-    base_revision = HiddenField()
-    type = SelectField(_l("Kind of page"), validate_choice=False)
-    territory = StringField(_l("Territory"), validators=[Length(max=200)])
-    insee = StringField(_l("INSEE commune code"), validators=[Length(max=20)])
-    scale = SelectField(_l("Scale"), validate_choice=False)
-    setting = SelectField(_l("Setting"), validate_choice=False)
-    themes = SelectMultipleField(
-        _l("Themes"),
-        validate_choice=False,
-        widget=ListWidget(prefix_label=False),
-        option_widget=CheckboxInput(),
-    )
-    tags = StringField(_l("Free tags"), validators=[Length(max=500)])
-    status = SelectField(_l("Status"), validate_choice=False)
-    started = StringField(_l("Started in"), validators=[Length(max=20)])
-    actors = StringField(_l("Actors"), validators=[Length(max=1000)])
-    lat = StringField(_l("Latitude"), validators=[Length(max=30)])
-    lon = StringField(_l("Longitude"), validators=[Length(max=30)])
-
-    def set_choices(self) -> None:
-        """Vocabularies for the selects; a value outside them stays offered, to be fixed."""
-        from wiki.content.metadata import PAGE_TYPES, SCALES, SETTINGS, STATUSES
-        from wiki.models import Theme
-        from wiki.web import theme_label
-
-        kinds = {
-            "experience": _("Experience"),
-            "territory": _("Territory"),
-            "theme": _("Theme"),
-            "guide": _("Guide"),
-            "page": _("Page"),
-            "template": _("Template of new pages"),
-        }
-        self.type.choices = [(k, kinds.get(k, k)) for k in PAGE_TYPES]
-        for name, values in (("scale", SCALES), ("setting", SETTINGS), ("status", STATUSES)):
-            getattr(self, name).choices = [("", "—")] + [(v, v) for v in values]
-        slugs = db.session.scalars(select(Theme.slug).order_by(Theme.position)).all()
-        self.themes.choices = [(slug, theme_label(slug)) for slug in slugs]
-        self.unknown_themes = [t for t in self.themes.data or [] if t not in slugs]
-        for name in ("type", "scale", "setting", "status", "themes"):
-            field = getattr(self, name)
-            known = {value for value, _label in field.choices}
-            data = field.data if isinstance(field.data, list) else [field.data]
-            field.choices += [(v, v) for v in data if v and v not in known]
-
-    def fields(self) -> dict:
-        return {name: getattr(self, name).data or "" for name in editor.FIELD_NAMES}
-
-    def show(self, text: str, theme_slugs, mode: str = "form") -> list:
-        """Fill the form from a page text; returns the problems found in its front matter."""
-        state = editor.fields_from_text(text, theme_slugs)
-        self.source.data = self.text.data = text
-        self.body.data = state.body
-        self.mode.data = mode if state.fields is not None else "raw"
-        for name, value in (state.fields or {}).items():
-            getattr(self, name).data = value
-        return state.errors
-
-    def flag(self, errors) -> None:
-        """Put each problem next to its field; in raw mode, next to the raw text."""
-        for name, messages in editor.form_errors(errors).items():
-            target = name if self.mode.data == "form" and name in self else "text"
-            if target == "text" and name != "text" and name in self:
-                messages = [f"{getattr(self, name).label.text} : {m}" for m in messages]
-            field = getattr(self, target)
-            field.errors = list(field.errors) + messages
-
-
-class RenameForm(FlaskForm):
-    title = StringField(_l("New title"), validators=[Length(max=200)])
-    comment = StringField(_l("Why? (optional)"), validators=[Length(max=300)])
 
 
 def load_page(slug: str, endpoint: str = "pages.view", **values) -> Page:
@@ -143,27 +58,18 @@ def readable(revision: Revision) -> bool:
 
 @bp.get("/")
 def home():
-    recent = db.session.scalars(
-        select(Page).where(Page.type == "experience").order_by(Page.updated_at.desc()).limit(12)
-    ).all()
-    from wiki.models import Theme
-
-    themes = db.session.scalars(select(Theme).order_by(Theme.position)).all()
-    return render_template("home.html", recent=recent, themes=themes)
+    recent = service.recent_experiences(12)
+    return render_template("home.html", recent=recent, themes=service.themes_in_order())
 
 
 @bp.get("/pages")
 def index():
-    pages = db.session.scalars(select(Page).order_by(Page.title)).all()
-    return render_template("pages/index.html", pages=pages)
+    return render_template("pages/index.html", pages=service.all_pages())
 
 
 @bp.get("/recent")
 def recent():
-    revisions = db.session.scalars(
-        select(Revision).order_by(Revision.created_at.desc(), Revision.id.desc()).limit(100)
-    ).all()
-    return render_template("pages/recent.html", revisions=revisions)
+    return render_template("pages/recent.html", revisions=service.recent_revisions(100))
 
 
 @bp.get("/wiki/<slug>")
@@ -198,7 +104,7 @@ def revision_permalink(rev):
 
 @bp.get("/p/<int:page_id>")
 def page_permalink(page_id):
-    page = db.session.get(Page, page_id)
+    page = service.get_page(page_id)
     if page is None:
         abort(404)
     return redirect(url_for("pages.view", slug=page.slug))
@@ -206,7 +112,7 @@ def page_permalink(page_id):
 
 @bp.get("/s/<code>")
 def short_link(code):
-    page = db.session.scalar(select(Page).where(Page.short_code == code.lower()))
+    page = service.find_by_short_code(code)
     if page is None:
         from wiki.festival.aliases import find
 
@@ -216,47 +122,65 @@ def short_link(code):
     return redirect(url_for("pages.view", slug=page.slug))
 
 
-@bp.route("/wiki/<slug>/edit", methods=["GET", "POST"])
-@login_required
-@limiter.limit("30 per minute", methods=["POST"])
-def edit(slug):
-    from wiki.content import templates
-    from wiki.content.frontmatter import FrontMatterError
-    from wiki.pages.derived import theme_slugs
+@dataclass
+class _Editing:
+    """What the editor's two halves share: the page (None: a new one) and how to show it."""
 
-    resolved = service.find_page(slug)
-    if resolved is not None and resolved.redirected:
-        return redirect(url_for("pages.edit", slug=resolved.page.slug), 301)
-    page = resolved.page if resolved else None
-    if templates.is_template_slug(page.slug if page else slug) and not current_user.is_admin:
-        abort(403, _("Only administrators can change the templates of new pages."))
-    form = EditForm()
-    themes = theme_slugs()
-    kind = request.args.get("type", "page")
+    slug: str
+    page: Page | None
+    form: EditForm
+    themes: list[str]
+    kind: str
 
-    def render(status=200, **context):
-        form.set_choices()
+    def render(self, status: int = 200, **context):
+        self.form.set_choices()
+        page, slug = self.page, self.slug
         return render_template(
             "pages/edit.html",
-            form=form,
+            form=self.form,
             page=page,
             slug=slug,
-            kind=kind,
+            kind=self.kind,
             template_of=templates.template_kind(page.slug if page else slug),
-            template_slug=None if page else templates.TEMPLATE_SLUGS.get(kind),
+            template_slug=None if page else templates.TEMPLATE_SLUGS.get(self.kind),
             **context,
         ), status
 
-    if request.method == "GET":
-        if page is not None:
-            text = page.current.text
-            form.base_revision.data = str(page.current_id)
-            form.title.data = page.title
-        else:
-            form.title.data = request.args.get("title") or templates.default_title(slug)
-            text = templates.new_page_text(slug, kind, form.title.data)
-        form.flag(form.show(text, themes))
-        return render()
+
+def _start_editing(slug: str) -> _Editing:
+    resolved = service.find_page(slug)
+    if resolved is not None and resolved.redirected:
+        abort(redirect(url_for("pages.edit", slug=resolved.page.slug), 301))
+    page = resolved.page if resolved else None
+    if templates.is_template_slug(page.slug if page else slug) and not current_user.is_admin:
+        abort(403, _("Only administrators can change the templates of new pages."))
+    kind = request.args.get("type", "page")
+    return _Editing(slug, page, EditForm(), theme_slugs(), kind)
+
+
+@bp.get("/wiki/<slug>/edit")
+@login_required
+def edit(slug):
+    editing = _start_editing(slug)
+    form, page = editing.form, editing.page
+    if page is not None:
+        text = page.current.text
+        form.base_revision.data = str(page.current_id)
+        form.title.data = page.title
+    else:
+        form.title.data = request.args.get("title") or templates.default_title(slug)
+        custom = service.template_text(editing.kind)
+        text = templates.new_page_text(slug, editing.kind, form.title.data, custom)
+    form.flag(form.show(text, editing.themes))
+    return editing.render()
+
+
+@bp.post("/wiki/<slug>/edit")
+@login_required
+@limiter.limit("30 per minute")
+def save(slug):
+    editing = _start_editing(slug)
+    form, page, themes, render = editing.form, editing.page, editing.themes, editing.render
     if not form.validate_on_submit():
         return render(400)
     if "body" not in request.form:  # a script posting the whole text, as before the form
@@ -316,9 +240,6 @@ def _posted_text(form: EditForm, theme_slugs) -> str:
 @limiter.limit("240 per minute")
 def editor_sync():
     """JSON for the editor's script: raw text → fields and body, or fields and body → text."""
-    from wiki.content.frontmatter import FrontMatterError
-    from wiki.pages.derived import theme_slugs
-
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         abort(400)
@@ -353,11 +274,21 @@ def preview():
     return render_template("pages/_preview.html", shown=shown)
 
 
+HISTORY_PER_PAGE = 50
+
+
 @bp.get("/wiki/<slug>/history")
 def history(slug):
     page = load_page(slug, "pages.history")
-    revisions = service.history(page)
-    return render_template("pages/history.html", page=page, revisions=revisions, form=ActionForm())
+    number = request.args.get("page", 1, type=int) or 1
+    listing = service.history_listing(page, max(number, 1), HISTORY_PER_PAGE)
+    return render_template(
+        "pages/history.html",
+        page=page,
+        listing=listing,
+        revisions=listing.revisions,
+        form=ActionForm(),
+    )
 
 
 @bp.get("/wiki/<slug>/diff")
@@ -440,7 +371,7 @@ def rename(slug):
         service.rename_page(page, form.title.data, current_user, form.comment.data or "")
     except service.PageError as error:
         db.session.rollback()
-        page = db.session.get(Page, page.id)
+        page = service.get_page(page.id)
         return render_template("pages/rename.html", page=page, form=form, error=error), error.status
     flash(_("Page renamed. The old address /wiki/%(old)s now leads here.", old=old_slug), "success")
     return redirect(url_for("pages.view", slug=page.slug))
@@ -461,11 +392,6 @@ def print_view(slug):
         permalink=permalink,
         qr_svg=qr.inline_svg(permalink),
     )
-
-
-class NewPageForm(FlaskForm):
-    title = StringField(_l("Title of the experience"), validators=[Length(max=200)])
-    type = HiddenField(default="experience")
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -496,12 +422,7 @@ def new():
 
 @bp.get("/feeds/recent.atom")
 def recent_feed():
-    revisions = db.session.scalars(
-        select(Revision)
-        .where(Revision.hidden.is_(False))
-        .order_by(Revision.created_at.desc(), Revision.id.desc())
-        .limit(50)
-    ).all()
+    revisions = service.recent_revisions(50, visible_only=True)
     return _atom(_("Recent changes"), url_for("pages.recent", _external=True), revisions)
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 
 from wiki.auth.access import ActionForm, require_admin
 from wiki.search import admin, index
-from wiki.search.views import bp
+
+bp = Blueprint("search_admin", __name__, url_prefix="/admin/search")
 
 
-def _require_admin() -> None:
+@bp.before_request
+def _administrators_only() -> None:
     require_admin(_("Only administrators can manage the search index."))
 
 
@@ -30,23 +32,20 @@ def _page(report: admin.CheckReport | None = None, status: int = 200):
     )
 
 
-@bp.get("/admin/search")
-def admin_page():
-    _require_admin()
+@bp.get("")
+def page():
     return _page()
 
 
-@bp.post("/admin/search/check")
-def admin_check():
-    _require_admin()
+@bp.post("/check")
+def check():
     if not ActionForm().validate_on_submit():
         abort(400)
     return _page(admin.check(index.target_for(), fix=False))
 
 
-@bp.post("/admin/search/mend")
-def admin_mend():
-    _require_admin()
+@bp.post("/mend")
+def mend():
     if not ActionForm().validate_on_submit():
         abort(400)
     drift = admin.check(index.target_for(), fix=True).drift
@@ -62,12 +61,11 @@ def admin_mend():
             ),
             "success",
         )
-    return redirect(url_for("search.admin_page"))
+    return redirect(url_for("search_admin.page"))
 
 
-@bp.post("/admin/search/rebuild")
-def admin_rebuild():
-    _require_admin()
+@bp.post("/rebuild")
+def rebuild():
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -77,12 +75,11 @@ def admin_rebuild():
             _("A rebuild is already running: wait for it to end before starting another."), "error"
         )
         return _page(status=409)
-    return redirect(url_for("search.admin_page", _anchor="rebuild"))
+    return redirect(url_for("search_admin.page", _anchor="rebuild"))
 
 
-@bp.get("/admin/search/progress.json")
-def admin_progress():
-    _require_admin()
+@bp.get("/progress.json")
+def progress_json():
     progress = admin.read_progress(index.target_for())
     response = jsonify(
         {**progress.as_json(), "text": rebuild_text(progress), "message": rebuild_message(progress)}

@@ -204,7 +204,7 @@ def facet_label(name: str, key: str) -> str:
         from flask import has_app_context
 
         if has_app_context():
-            from wiki.web import theme_label
+            from wiki.labels import theme_label
 
             return theme_label(key)
         return dict((slug, fr) for slug, fr, _en in DEFAULT_THEMES).get(key, key)

@@ -145,7 +145,3 @@ def _link_to(found: query.SearchResults):
         return url_for("search.results", **params)
 
     return link
-
-
-# The administrators' page of the index lives apart; importing it adds its routes to `bp`.
-from wiki.search import admin_views  # noqa: E402, F401

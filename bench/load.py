@@ -1,0 +1,275 @@
+"""Load test of `essaim serve`: a bounded mix of page views, searches and edits.
+
+Starts gunicorn (2 workers by default) on a fresh data dir filled with generated French
+experience pages, then C clients send requests for D seconds: 90 % page views, 8 % searches,
+2 % edits (logged in, through the editor form like a person). Prints throughput, p50/p95 per
+kind and errors. Not a test: a figure to compare between versions.
+
+    .venv/bin/python bench/load.py --pages 1000 --duration 30 --clients 16
+"""
+
+from __future__ import annotations
+
+import argparse
+import html as html_module
+import http.client
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.search import generate  # noqa: E402
+
+ESSAIM = Path(sys.executable).with_name("essaim")
+MIX = (("view", 0.90), ("search", 0.08), ("edit", 0.02))
+QUERIES = [
+    "jardin partagé",
+    "énergie citoyenne",
+    "mobilité",
+    "cantine bio",
+    "habitat",
+    "eau",
+    "budget participatif",
+    "précarité énergétique",
+    "ressourcerie",
+    "covoiturage",
+]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(data_dir: Path, pages: int, env: dict) -> list[str]:
+    """Migrate, import the generated pages (indexed before the import returns), add an editor."""
+    folder = data_dir / "corpus"
+    folder.mkdir()
+    for page, _meta in generate(pages, seed=17):
+        (folder / f"{page.slug}.md").write_text(page.current.text)
+
+    def run(*args):
+        return subprocess.run(
+            [str(ESSAIM), *args],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+
+    run("db", "upgrade")
+    run("import", str(folder))
+    run("search", "reindex")
+    run("users", "create", "charge", "--password", "une charge de test solide")
+    run("export", str(data_dir / "export"))
+    return sorted(p.stem for p in (data_dir / "export").glob("*.md"))
+
+
+class Client:
+    """One visitor: a keep-alive connection, cookies, and the kinds of requests of the mix."""
+
+    def __init__(self, port: int, slugs: list[str], rng: random.Random) -> None:
+        self.port, self.slugs, self.rng = port, slugs, rng
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, str]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        data = None
+        if body is not None:
+            data = urllib.parse.urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.connection.request(method, path, body=data, headers=headers)
+            response = self.connection.getresponse()
+        except (http.client.HTTPException, OSError):
+            self.connection.close()
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            raise
+        text = response.read().decode("utf-8", "replace")
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, text
+
+    def log_in(self) -> None:
+        _, html = self.request("GET", "/login")
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        status, _ = self.request(
+            "POST",
+            "/login",
+            {"csrf_token": token, "username": "charge", "password": "une charge de test solide"},
+        )
+        assert status == 302, f"login answered {status}"
+
+    def view(self) -> int:
+        return self.request("GET", f"/wiki/{self.rng.choice(self.slugs)}")[0]
+
+    def search(self) -> int:
+        q = urllib.parse.quote(self.rng.choice(QUERIES))
+        return self.request("GET", f"/search?q={q}")[0]
+
+    def edit(self) -> int:
+        """Open the editor, append a line to the text, save (a 302 to the page when saved)."""
+        slug = self.rng.choice(self.slugs)
+        status, html = self.request("GET", f"/wiki/{slug}/edit")
+        if status != 200:
+            return status
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        base = re.search(r'name="base_revision" type="hidden" value="([^"]*)"', html).group(1)
+        source = re.search(r'name="source" type="hidden" value="([^"]*)"', html).group(1)
+        full = html_module.unescape(source)
+        full += f"\n- Note de passage {self.rng.randint(0, 10**6)}.\n"
+        status, _ = self.request(
+            "POST",
+            f"/wiki/{slug}/edit",
+            {
+                "csrf_token": token,
+                "title": "",
+                "text": full,
+                "comment": "charge",
+                "base_revision": base,
+            },
+        )
+        return 200 if status == 302 else status
+
+
+def drive(port: int, slugs: list[str], clients: int, duration: float, seed: int):
+    samples: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, list[str]] = defaultdict(list)
+    lock = threading.Lock()
+    deadline = time.monotonic() + duration
+
+    def visitor(n: int) -> None:
+        rng = random.Random(seed + n)
+        client = Client(port, slugs, rng)
+        client.log_in()
+        kinds, weights = zip(*MIX, strict=True)
+        while time.monotonic() < deadline:
+            kind = rng.choices(kinds, weights)[0]
+            started = time.perf_counter()
+            try:
+                status = getattr(client, kind)()
+                problem = None if status == 200 else f"HTTP {status}"
+            except Exception as error:  # counted, not raised: a load test reports errors
+                problem = repr(error)[:200]
+            elapsed = time.perf_counter() - started
+            with lock:
+                samples[kind].append(elapsed)
+                if problem:
+                    errors[kind].append(problem)
+
+    threads = [threading.Thread(target=visitor, args=(n,)) for n in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return samples, errors, time.monotonic() - started
+
+
+def percentile(values: list[float], p: float) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
+
+
+def report(samples, errors, elapsed, args) -> None:
+    total = sum(len(v) for v in samples.values())
+    failed = sum(len(v) for v in errors.values())
+    print(
+        f"\nessaim serve: {args.workers} workers × {args.threads} threads, {args.pages} pages, "
+        f"{args.clients} clients, {elapsed:.1f} s"
+    )
+    print(f"throughput: {total / elapsed:.1f} requests/s, {total} requests, {failed} errors\n")
+    print("| kind | requests | share | p50 ms | p95 ms | errors |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for kind, _ in MIX:
+        values = samples.get(kind, [])
+        print(
+            f"| {kind} | {len(values)} | {100 * len(values) / max(total, 1):.1f} % | "
+            f"{1000 * percentile(values, 50):.1f} | {1000 * percentile(values, 95):.1f} | "
+            f"{len(errors.get(kind, []))} |"
+        )
+    everything = [v for values in samples.values() for v in values]
+    print(
+        f"| all | {total} | 100 % | {1000 * percentile(everything, 50):.1f} | "
+        f"{1000 * percentile(everything, 95):.1f} | {failed} |"
+    )
+    for kind, problems in errors.items():
+        print(f"  {kind}: first errors: {sorted(set(problems))[:3]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=500)
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds of load")
+    parser.add_argument("--clients", type=int, default=16, help="simultaneous visitors")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="essaim-load-") as tmp:
+        data_dir = Path(tmp)
+        env = {
+            **os.environ,
+            "ESSAIM_DATA_DIR": str(data_dir),
+            "ESSAIM_SECRET_KEY": "load",
+            "ESSAIM_RATELIMIT_ENABLED": "0",
+            "ESSAIM_LOG_FORMAT": "json",
+        }
+        print(f"preparing {args.pages} pages…", flush=True)
+        slugs = prepare(data_dir, args.pages, env)
+        port = free_port()
+        log = open(data_dir / "serve.log", "wb")  # noqa: SIM115
+        server = subprocess.Popen(
+            [
+                str(ESSAIM),
+                "serve",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--threads",
+                str(args.threads),
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            for _ in range(300):
+                try:
+                    http.client.HTTPConnection("127.0.0.1", port, timeout=2).request(
+                        "GET", "/healthz"
+                    )
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            time.sleep(1)
+            # Warm up each worker's caches (templates, searcher) before measuring.
+            drive(port, slugs, args.clients, 3.0, seed=args.seed + 1000)
+            samples, errors, elapsed = drive(port, slugs, args.clients, args.duration, args.seed)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+            log.close()
+        report(samples, errors, elapsed, args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""A real `essaim serve` (gunicorn) on a free loopback port, for the tests of this folder."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ESSAIM = Path(sys.executable).with_name("essaim")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, data_dir: Path, workers: int = 2, threads: int = 2, **env: str) -> None:
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = data_dir / "serve.log"
+        self.env = {
+            **os.environ,
+            "ESSAIM_DATA_DIR": str(data_dir),
+            "ESSAIM_SECRET_KEY": "test-secret",
+            **env,
+        }
+        self.env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+        self.args = ["serve", "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers)]
+        self.args += ["--threads", str(threads)]
+        self.process: subprocess.Popen | None = None
+
+    def essaim(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [str(ESSAIM), *args],
+            env=self.env,
+            cwd=self.data_dir,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=True,
+        )
+
+    def start(self, timeout: float = 30) -> Server:
+        log = open(self.log_path, "ab")  # noqa: SIM115  (closed by stop)
+        self._log = log
+        self.process = subprocess.Popen(
+            [str(ESSAIM), *self.args],
+            env=self.env,
+            cwd=self.data_dir,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"essaim serve exited:\n{self.log()}")
+            try:
+                if self.get("/healthz")[0] == 200 and len(self.workers()) == self.worker_count:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"essaim serve did not answer in {timeout} s:\n{self.log()}")
+
+    @property
+    def worker_count(self) -> int:
+        return int(self.args[self.args.index("--workers") + 1])
+
+    def get(self, path: str, timeout: float = 60) -> tuple[int, str]:
+        # Generous: new workers import the app for seconds on a busy machine (CI, 2 cores).
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=timeout) as response:  # noqa: S310
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def workers(self) -> set[int]:
+        """The gunicorn master's children (the master is the process we started: exec)."""
+        pid = self.process.pid
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except FileNotFoundError:
+            return set()
+        return {int(child) for child in children}
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if getattr(self, "_log", None):
+            self._log.close()

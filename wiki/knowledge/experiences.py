@@ -1,0 +1,135 @@
+"""Experience pages as researchers read them: filters, the comparison table and its CSV.
+
+Everything in wiki.knowledge is computed from the derived rows (Page columns, PageTheme,
+Statement, Link, SlugRedirect) that wiki.pages.derived rebuilds at every save; nothing there
+touches the request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from wiki import spreadsheet
+from wiki.content.metadata import SCALES, SETTINGS, STATUSES
+from wiki.content.text import fold
+from wiki.extensions import db
+from wiki.models import Page, PageTheme
+
+EXPERIENCE = "experience"
+LEVER, OBSTACLE, REPLICATE = "lever", "obstacle", "replicate"
+
+
+@lru_cache(maxsize=65536)
+def sort_key(text: str | None) -> str:
+    """French reading order: "Écoles" sorts with the e's, not after "z"."""
+    return fold(text or "")
+
+
+@dataclass
+class Filters:
+    """What a researcher narrows experiences by; empty values mean "any"."""
+
+    theme: str | None = None
+    scale: str | None = None
+    setting: str | None = None
+    status: str | None = None
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, str]) -> Filters:
+        return cls(**{name: (values.get(name) or "").strip() or None for name in cls.names()})
+
+    @staticmethod
+    def names() -> tuple[str, ...]:
+        return ("theme", "scale", "setting", "status")
+
+    def as_dict(self) -> dict[str, str]:
+        return {name: getattr(self, name) for name in self.names() if getattr(self, name)}
+
+    def where(self, query):
+        """`query` (a select of pages) narrowed to the pages these filters let through."""
+        if self.theme:
+            query = query.where(
+                Page.id.in_(select(PageTheme.page_id).where(PageTheme.theme == self.theme))
+            )
+        for column in self.names():
+            value = getattr(self, column)
+            if column != "theme" and value:
+                query = query.where(getattr(Page, column) == value)
+        return query
+
+
+def _experiences_query(filters: Filters):
+    return filters.where(select(Page).where(Page.type == EXPERIENCE))
+
+
+def experiences(filters: Filters | None = None, statements: bool = True) -> list[Page]:
+    """Experience pages matching the filters, in reading order, with themes (and statements)."""
+    loads = [selectinload(Page.themes)] + ([selectinload(Page.statements)] if statements else [])
+    query = _experiences_query(filters or Filters()).options(*loads)
+    return sorted(db.session.scalars(query), key=lambda page: sort_key(page.title))
+
+
+def experiences_page(filters: Filters, number: int, per_page: int = 50) -> tuple[list[Page], int]:
+    """One page of the comparison table and the total. The slug is the title folded to ASCII,
+    so ordering by it is the French reading order, done by the database."""
+    query = _experiences_query(filters)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(
+        query.options(selectinload(Page.themes), selectinload(Page.statements))
+        .order_by(Page.slug)
+        .limit(per_page)
+        .offset((max(number, 1) - 1) * per_page)
+    )
+    return list(rows), total
+
+
+def statements_of(page: Page, kind: str) -> list[str]:
+    return [s.text for s in page.statements if s.kind == kind]
+
+
+CSV_COLUMNS = (
+    "title",
+    "url",
+    "territory",
+    "insee",
+    "scale",
+    "setting",
+    "status",
+    "themes",
+    "started",
+    "levers",
+    "obstacles",
+    "replicate",
+)
+CSV_LIST_SEPARATOR = " | "
+
+
+def comparison_vocabularies() -> dict[str, Iterable]:
+    return {"scale": SCALES, "setting": SETTINGS, "status": STATUSES}
+
+
+def comparison_csv(pages: list[Page], page_url: Callable[[Page], str], sep: str = ",") -> bytes:
+    """The comparison table as CSV (see wiki.spreadsheet: BOM, no formulas, `sep`)."""
+    rows = (
+        [
+            page.title,
+            page_url(page),
+            page.territory,
+            page.insee,
+            page.scale,
+            page.setting,
+            page.status,
+            CSV_LIST_SEPARATOR.join(t.theme for t in page.themes),
+            page.started,
+            CSV_LIST_SEPARATOR.join(statements_of(page, LEVER)),
+            CSV_LIST_SEPARATOR.join(statements_of(page, OBSTACLE)),
+            CSV_LIST_SEPARATOR.join(statements_of(page, REPLICATE)),
+        ]
+        for page in pages
+    )
+    return "".join(spreadsheet.lines(CSV_COLUMNS, rows, sep)).encode("utf-8")

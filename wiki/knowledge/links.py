@@ -1,0 +1,92 @@
+"""The link graph: backlinks (old slugs included), orphan pages, wanted pages."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select, union
+
+from wiki.extensions import db
+from wiki.knowledge.experiences import sort_key
+from wiki.models import Link, Page, SlugRedirect
+
+
+def old_slugs(page: Page) -> list[str]:
+    return list(
+        db.session.scalars(select(SlugRedirect.slug).where(SlugRedirect.page_id == page.id))
+    )
+
+
+def backlinks(page: Page) -> list[Page]:
+    """Pages linking here, by the current slug or an old one: a rename keeps them."""
+    slugs = [page.slug, *old_slugs(page)]
+    sources = db.session.scalars(
+        select(Page)
+        .join(Link, Link.source_id == Page.id)
+        .where(Link.target_slug.in_(slugs), Page.id != page.id)
+        .distinct()
+    )
+    return sorted(sources, key=lambda source: sort_key(source.title))
+
+
+def _linked_page_ids():
+    by_slug = (
+        select(Page.id.label("page_id"))
+        .join(Link, Link.target_slug == Page.slug)
+        .where(Link.source_id != Page.id)
+    )
+    by_old_slug = (
+        select(SlugRedirect.page_id.label("page_id"))
+        .join(Link, Link.target_slug == SlugRedirect.slug)
+        .where(Link.source_id != SlugRedirect.page_id)
+    )
+    return union(by_slug, by_old_slug).subquery()
+
+
+def orphans() -> list[Page]:
+    """Pages no other page links to (page templates are meant to be reached from the editor)."""
+    linked = _linked_page_ids()
+    pages = db.session.scalars(
+        select(Page).where(Page.type != "template", Page.id.not_in(select(linked.c.page_id)))
+    )
+    return sorted(pages, key=lambda page: sort_key(page.title))
+
+
+@dataclass
+class WantedPage:
+    """A title linked to by pages although no page (nor old slug of one) answers it."""
+
+    slug: str
+    title: str
+    pages: list[Page]
+
+    @property
+    def count(self) -> int:
+        return len(self.pages)
+
+
+def wanted_pages() -> list[WantedPage]:
+    rows = db.session.execute(
+        select(Link, Page)
+        .join(Page, Page.id == Link.source_id)
+        .where(
+            Link.target_slug.not_in(select(Page.slug)),
+            Link.target_slug.not_in(select(SlugRedirect.slug)),
+        )
+    )
+    titles: dict[str, Counter] = defaultdict(Counter)
+    sources: dict[str, list[Page]] = defaultdict(list)
+    for link, page in rows:
+        titles[link.target_slug][link.target_title] += 1
+        sources[link.target_slug].append(page)
+    wanted = [
+        WantedPage(
+            slug,
+            min(titles[slug], key=lambda title: (-titles[slug][title], title)),
+            sorted(sources[slug], key=lambda page: sort_key(page.title)),
+        )
+        for slug in sources
+    ]
+    wanted.sort(key=lambda entry: (-entry.count, sort_key(entry.title)))
+    return wanted

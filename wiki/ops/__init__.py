@@ -1,0 +1,1 @@
+"""Running Essaim in production: gunicorn, health and readiness probes, metrics, JSON logs."""
