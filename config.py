@@ -20,6 +20,14 @@ class Config:
     # Development is the default so that `make run` works out of the box; a deployment sets
     # ESSAIM_ENV=production and must then provide ESSAIM_SECRET_KEY.
     ENV_NAME = _env("ENV", "development")
+    # The address the public reaches, e.g. https://essaim.example.org: every QR code, short
+    # link, feed and e-mail is built on it (printed material outlives the host it was made on).
+    PUBLIC_URL = _env("PUBLIC_URL")
+    # Booklets: refused above BOOKLET_MAX_PAGES experiences, built in the background (with a
+    # progress page) above BOOKLET_BACKGROUND_ABOVE; PDFs cost CPU seconds, hence the rate.
+    BOOKLET_MAX_PAGES = int(_env("BOOKLET_MAX_PAGES", "300"))
+    BOOKLET_BACKGROUND_ABOVE = int(_env("BOOKLET_BACKGROUND_ABOVE", "12"))
+    BOOKLET_RATE_LIMIT = _env("BOOKLET_RATE_LIMIT", "10 per minute")
     BABEL_DEFAULT_LOCALE = _env("LANGUAGE", "fr")
     LANGUAGES = ("fr", "en")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "wiki" / "translations")

@@ -42,7 +42,6 @@ RULES: dict[tuple[str, str], frozenset | tuple[frozenset, int]] = {
     ("pages.history", "GET"): PUBLIC,
     ("pages.diff", "GET"): PUBLIC,
     ("pages.print_view", "GET"): PUBLIC,
-    ("pages.qr", "GET"): PUBLIC,
     ("pages.revision", "GET"): PUBLIC,
     ("pages.revision_permalink", "GET"): (PUBLIC, 302),
     ("pages.page_permalink", "GET"): (PUBLIC, 302),
@@ -78,6 +77,20 @@ RULES: dict[tuple[str, str], frozenset | tuple[frozenset, int]] = {
     ("files.thumbnail", "GET"): PUBLIC,
     ("files.current_content", "GET"): (PUBLIC, 302),  # to the version's immutable URL
     ("files.page_files", "GET"): PUBLIC,
+    # The festival kit: sheets, QR codes and booklets for anyone (booklets are rate-limited).
+    ("festival.kit", "GET"): PUBLIC,
+    ("festival.sheet", "GET"): PUBLIC,
+    ("festival.card", "GET"): PUBLIC,
+    ("festival.poster", "GET"): PUBLIC,
+    ("festival.sheet_pdf", "GET"): PUBLIC,
+    ("festival.qr_code", "GET"): PUBLIC,
+    ("festival.basket", "POST"): PUBLIC,
+    ("festival.booklet_page", "GET"): PUBLIC,
+    ("festival.booklet_build", "POST"): PUBLIC,
+    ("festival.offline_copy", "POST"): PUBLIC,
+    ("festival.booklet_job", "GET"): (PUBLIC, 404),  # the test's job id is not a real one
+    ("festival.booklet_job_json", "GET"): (PUBLIC, 404),
+    ("festival.booklet_download", "GET"): (PUBLIC, 404),
     # Operations: health for load balancers; metrics by address (ESSAIM_METRICS_ALLOW), not role.
     ("ops.healthz", "GET"): PUBLIC,
     ("ops.readyz", "GET"): PUBLIC,
@@ -110,6 +123,7 @@ RULES: dict[tuple[str, str], frozenset | tuple[frozenset, int]] = {
     ("pages.revert", "POST"): ACCOUNT,
     ("pages.preview", "POST"): ACCOUNT,
     ("pages.editor_sync", "POST"): ACCOUNT,
+    ("festival.add_alias", "POST"): ACCOUNT,
     ("files.new", "GET"): ACCOUNT,
     ("files.new", "POST"): ACCOUNT,
     ("files.new_version", "POST"): ACCOUNT,
@@ -166,6 +180,9 @@ VALUES = {
     "token": "not-a-valid-token",
     "version_id": None,  # the world's photo
     "width": 320,
+    "format": "fiche",
+    "kind": "svg",
+    "job_id": "0123456789abcdef",
 }
 ENDPOINT_VALUES = {
     "themes_admin.update": {"slug": "alimentation"},
@@ -306,7 +323,8 @@ def _denied(response, role) -> bool:
 
 
 def _url_values(world, rule) -> dict:
-    values = {a: world.values[a] for a in rule.arguments if a in world.values}
+    given = rule.arguments - set(rule.defaults or {})  # /wiki/<slug>/card: format is fixed
+    values = {a: world.values[a] for a in given if a in world.values}
     values.update(ENDPOINT_VALUES.get(rule.endpoint, {}))
     if rule.endpoint in FILE_ENDPOINTS:
         values["name"] = world.photo_name

@@ -25,7 +25,9 @@ STATIC_DIR = site_path("static")
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, CLI."""
-    app = Flask(
+    from wiki.public import Essaim
+
+    app = Essaim(
         __name__,
         template_folder=str(TEMPLATE_DIR),
         static_folder=str(STATIC_DIR),
@@ -37,6 +39,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     _check_secret_key(app)
+    from wiki import public
+
+    public.init_app(app)
     # JSON (the API, autocompletes) as UTF-8 text: "énergie", not "\u00e9nergie".
     app.json.ensure_ascii = False
     data_dir = Path(app.config["DATA_DIR"])
@@ -77,6 +82,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from wiki.admin.views import bp as accounts_admin
     from wiki.api.views import bp as api
     from wiki.auth.views import bp as auth
+    from wiki.festival.views import bp as festival
     from wiki.files.views import bp as files
     from wiki.knowledge.admin_views import bp as themes_admin
     from wiki.knowledge.views import bp as knowledge
@@ -101,6 +107,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(accounts_admin)
     app.register_blueprint(moderation)
     app.register_blueprint(ops)
+    app.register_blueprint(festival)
 
     from wiki import commands, errors, web
 

@@ -115,11 +115,25 @@ def import_command(folder: Path, author: str | None, comment: str) -> None:
         raise SystemExit(1)
 
 
-@click.command("export")
+class _ExportGroup(click.Group):
+    """`essaim export html DIR|FILE.zip`, and still `essaim export FOLDER` (Markdown) as before."""
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] != "--help":
+            return "markdown", self.commands["markdown"], args
+        return super().resolve_command(ctx, args)
+
+
+@click.group("export", cls=_ExportGroup, context_settings={"ignore_unknown_options": True})
+def export_command() -> None:
+    """Export the wiki: `export FOLDER` (Markdown) or `export html DIR|FILE.zip` (offline copy)."""
+
+
+@export_command.command("markdown")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--history", is_flag=True, help="Also write every visible revision.")
 @with_appcontext
-def export_command(folder: Path, history: bool) -> None:
+def export_markdown(folder: Path, history: bool) -> None:
     """Write every page to FOLDER as Markdown, with an index.json."""
     from sqlalchemy import func, select
 
@@ -137,6 +151,37 @@ def export_command(folder: Path, history: bool) -> None:
     files = file_transfer.export_files(storage(), folder)
     if files:
         click.echo(f"{files} files written to {folder / file_transfer.FOLDER}.")
+
+
+@export_command.command("html")
+@click.argument("target", type=click.Path(path_type=Path))
+@click.option("--theme", default=None, help="Only the experiences of this theme.")
+@click.option("--tag", default=None, help="Only the pages with this tag (a festival's tag).")
+@with_appcontext
+def export_html(target: Path, theme: str | None, tag: str | None) -> None:
+    """Write a static copy that works without network (folder, or FILE.zip)."""
+    from flask import current_app
+
+    from wiki.festival import offline
+    from wiki.festival.booklet import Criteria, select_pages
+
+    if target.suffix.lower() != ".zip" and target.exists() and any(target.iterdir()):
+        raise click.ClickException(f"{target} is not empty: choose a new folder or a .zip file.")
+    if theme or tag:
+        pages = select_pages(Criteria(theme=theme or "", tag=tag or "")).pages
+    else:
+        from sqlalchemy import select
+
+        from wiki.extensions import db
+        from wiki.models import Page
+
+        pages = list(db.session.scalars(select(Page).order_by(Page.title)))
+    # Links and QR codes of the copy lead to the public address (ESSAIM_PUBLIC_URL).
+    server = current_app.config.get("PUBLIC_URL") or "http://localhost"
+    with current_app.test_request_context("/", base_url=server):
+        with click.progressbar(length=len(pages), label="Exporting") as bar:
+            result = offline.export(pages, target, progress=lambda _p: bar.update(1))
+    click.echo(f"{result.pages} pages and {result.media} images written to {target}.")
 
 
 @click.command("backup")

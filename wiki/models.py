@@ -312,3 +312,17 @@ class SearchSynonyms(db.Model):
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ShortAlias(db.Model):
+    """A memorable short link (/s/verger-saint-julien) chosen by an editor: given for ever,
+    never deleted nor moved to another page, so printed posters keep leading to their page."""
+
+    __tablename__ = "short_aliases"
+
+    alias: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # What the alias looks like (0/o, 1/l, rn/m… folded): unique, so no two read alike.
+    skeleton: Mapped[str] = mapped_column(String(64), unique=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"), index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

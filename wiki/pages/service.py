@@ -439,7 +439,10 @@ def _new_short_code() -> str:
     while True:
         code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(6))
         if db.session.scalar(select(Page.id).where(Page.short_code == code)) is None:
-            return code
+            from wiki.festival.aliases import code_is_free
+
+            if code_is_free(code):
+                return code
 
 
 def _refresh(page: Page, revision: Revision, parsed: derived.Parsed | None = None) -> None:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
-import segno
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -134,6 +131,10 @@ def page_permalink(page_id):
 @bp.get("/s/<code>")
 def short_link(code):
     page = service.find_by_short_code(code)
+    if page is None:
+        from wiki.festival.aliases import find
+
+        page = find(code)
     if page is None:
         abort(404)
     return redirect(url_for("pages.view", slug=page.slug))
@@ -434,32 +435,19 @@ def rename(slug):
 
 @bp.get("/wiki/<slug>/print")
 def print_view(slug):
+    from wiki.festival import qr
+    from wiki.public import short_link
+
     page = load_page(slug, "pages.print_view")
     shown = display.show(page.current.text)
-    permalink = url_for("pages.short_link", code=page.short_code, _external=True)
+    permalink = short_link(page)
     return render_template(
-        "pages/print.html", page=page, shown=shown, permalink=permalink, qr_svg=_qr_svg(permalink)
+        "pages/print.html",
+        page=page,
+        shown=shown,
+        permalink=permalink,
+        qr_svg=qr.inline_svg(permalink),
     )
-
-
-@bp.get("/wiki/<slug>/qr.svg")
-def qr(slug):
-    page = load_page(slug, "pages.qr")
-    permalink = url_for("pages.short_link", code=page.short_code, _external=True)
-    response = Response(_qr_svg(permalink, xmldecl=True), mimetype="image/svg+xml")
-    response.headers["Content-Disposition"] = f'inline; filename="{page.slug}-qr.svg"'
-    response.cache_control.public = True
-    response.cache_control.max_age = 86400
-    return response
-
-
-def _qr_svg(url: str, xmldecl: bool = False) -> str:
-    """A QR code of the short permalink: it survives renames, and short is easier to scan."""
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(
-        buffer, kind="svg", scale=4, border=2, xmldecl=xmldecl, svgns=True, title=url
-    )
-    return buffer.getvalue().decode("utf-8")
 
 
 @bp.route("/new", methods=["GET", "POST"])

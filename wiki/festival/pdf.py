@@ -1,0 +1,148 @@
+"""HTML + CSS to PDF with WeasyPrint, fetching only what the wiki itself serves.
+
+Pages may contain images from anywhere; a PDF is made on the server, which must not be turned
+into a way to reach other machines (and, on a stand without network, must not hang on them).
+The fetcher answers `data:` URLs, the wiki's static files, and the wiki's own URLs (through the
+application, without a socket); anything else is refused and WeasyPrint leaves it out.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+# WeasyPrint reports every refused image and unknown CSS property at WARNING level.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+class ResourceRefused(Exception):
+    pass
+
+
+def _weasyprint_imported() -> None:
+    """WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole process when first
+    imported: put it back, so that an upload cut off in transit is still refused as incomplete
+    (tests/files/test_bad_input.py). The photos a sheet embeds were checked at upload."""
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+# Relative URLs of the documents resolve against this made-up origin, answered by the app.
+LOCAL_BASE = "https://essaim.invalid/"
+
+
+def local_fetcher(app=None):
+    """A WeasyPrint URL fetcher that reaches the wiki only, never the network."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    _weasyprint_imported()
+
+    app = app or current_app._get_current_object()
+    public = app.config.get("PUBLIC_URL") or ""
+
+    static_dir = Path(app.static_folder)
+
+    class LocalFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            parts = urlsplit(url)
+            path = parts.path
+            if url.startswith(LOCAL_BASE):
+                pass
+            elif public and url.startswith(public + "/"):
+                path = urlsplit(url[len(public) :]).path
+            else:
+                raise ResourceRefused(url)
+            if path.startswith("/static/"):
+                file = (static_dir / path[len("/static/") :]).resolve()
+                if static_dir.resolve() not in file.parents or not file.is_file():
+                    raise ResourceRefused(url)
+                mime = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, file.read_bytes(), {"Content-Type": mime})
+            response = app.test_client().get(path, query_string=parts.query or None)
+            if response.status_code != 200:
+                raise ResourceRefused(url)
+            return URLFetcherResponse(
+                url, response.get_data(), {"Content-Type": response.content_type}
+            )
+
+    return LocalFetcher(allowed_protocols=("data", "http", "https"))
+
+
+def document(html: str, base_url: str = LOCAL_BASE, app=None, page_css: str | None = None):
+    """The laid-out document (its `pages` can be counted before writing anything)."""
+    from weasyprint import CSS, HTML
+
+    _weasyprint_imported()
+
+    fetcher = local_fetcher(app)
+    extra = [CSS(string=page_css, url_fetcher=fetcher)] if page_css else []
+    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(stylesheets=extra)
+
+
+def html_to_pdf(html: str, title: str | None = None, app=None) -> bytes:
+    return document(html, app=app).write_pdf()
+
+
+class BudgetCache:
+    """A small thread-safe LRU of the budgets that made sheets fit."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+# Shares of the text tried in turn: most sheets fit at once or at the next step.
+BUDGETS = (1.0, 0.8, 0.65, 0.5, 0.35, 0.2)
+
+
+def fit_on_one_page(
+    render: Callable[[float], str], app=None, tries: int = 6, page_css: str | None = None
+):
+    """Lay out `render(budget)` with a shrinking text budget until it fits on one page.
+
+    `render` receives a share of the full text to keep (1.0 first, then less); the last try
+    is kept even if it overflows, cut to its first page, so the answer is always one page.
+    Returns (document, budget used).
+    """
+    laid_out = None
+    budget = 1.0
+    for budget in BUDGETS[:tries]:
+        laid_out = document(render(budget), app=app, page_css=page_css)
+        if len(laid_out.pages) <= 1:
+            return laid_out, budget
+    laid_out = laid_out.copy(laid_out.pages[:1])
+    return laid_out, budget
+
+
+def pdf_bytes(laid_out) -> bytes:
+    return laid_out.write_pdf()
+
+
+def static_path(name: str) -> Path:
+    return Path(current_app.static_folder) / name
