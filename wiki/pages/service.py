@@ -376,7 +376,7 @@ def set_revision_hidden(revision: Revision, hidden: bool) -> None:
             _l("The current revision cannot be hidden: revert to an earlier one first.")
         )
     revision.hidden = hidden
-    _queue_index(page.id)
+    _queue_index(page.id, "hide")
     db.session.commit()
     _after_commit([page.id])
 
@@ -396,10 +396,14 @@ def _refresh(page: Page, revision: Revision) -> None:
     _queue_index(page.id)
 
 
-def _queue_index(page_id: int) -> None:
+def _queue_index(page_id: int, kind: str = "save") -> None:
+    """In the change's transaction: this host indexes the page after the commit (queue), and
+    every host's index finds it in the change log."""
+    from wiki.search import changes
     from wiki.search.queue import enqueue
 
     enqueue(db.session, [page_id])
+    changes.record(db.session, [page_id], kind)
 
 
 def _after_commit(page_ids: list[int]) -> None:

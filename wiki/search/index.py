@@ -38,6 +38,7 @@ from wiki.search.store import IndexStore
 log = logging.getLogger(__name__)
 
 BATCH = 100  # pages per index commit when draining the queue
+POLL_SECONDS = 5.0  # the background worker looks at the queue and the change log this often
 MAX_SEGMENTS = 8  # above this, small segments are merged (off the request in "thread" mode)
 
 
@@ -82,7 +83,11 @@ def notify(page_ids: Iterable[int]) -> None:
             return
         target = target_for(app)
         if mode == "sync":
+            from wiki.search import changes
+
             drain(target, list(page_ids))
+            while changes.follow(target):  # moves this host's cursor past its own saves
+                pass
         else:
             _worker_for(target).wake()
     except Exception:
@@ -239,18 +244,26 @@ class _Worker:
         self.event = threading.Event()
         self.thread = threading.Thread(target=self._run, name="essaim-search-index", daemon=True)
         self.thread.start()
+        # Other hosts' saves (PostgreSQL): wake up at their commit instead of the next poll.
+        from wiki.search import changes
+
+        changes.listen(target.engine, self.wake)
 
     def wake(self) -> None:
         self.event.set()
 
     def _run(self) -> None:
+        from wiki.search import changes
+
         failures = 0
         self.event.set()  # drain whatever a previous run left in the queue
         while True:
-            self.event.wait(timeout=30.0 if not failures else min(300.0, 2.0**failures))
+            self.event.wait(timeout=POLL_SECONDS if not failures else min(300.0, 2.0**failures))
             self.event.clear()
             try:
                 while drain(self.target, merge=False):
+                    pass
+                while changes.follow(self.target):  # what other hosts changed
                     pass
                 merge_small_segments(  # once the queue is empty: no page waits for it
                     whoosh_index.open_dir(str(self.target.store.current_path())),
