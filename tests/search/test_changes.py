@@ -39,7 +39,7 @@ def test_another_host_finds_the_saves_in_the_log_and_its_cursor_follows(app, use
     assert indexed(b) == {}
     assert changes.lag(db.session, b.directory) == 2
 
-    while changes.follow(b):
+    while index.follow(b):
         pass
 
     assert indexed(b) == {"Ressourcerie de Loos": first.id, "Verger d’Œuvres": first.id + 1}
@@ -51,12 +51,12 @@ def test_an_older_change_arriving_late_never_replaces_a_newer_revision(app, user
     b = host_b(app, tmp_path)
     old = save_page(slug=None, title="Tiers-lieu", text="# Tiers-lieu\n\nancien", author=user)
     new = save_page(slug=old.page.slug, title=None, text="# Tiers-lieu\n\nneuf", author=user)
-    while changes.follow(b):
+    while index.follow(b):
         pass
     # A change of the old revision shows up after the new one (a slow transaction, say).
     db.session.add(Change(page_id=old.page_id, revision_id=old.id, kind="save"))
     db.session.commit()
-    while changes.follow(b):
+    while index.follow(b):
         pass
     assert indexed(b) == {"Tiers-lieu": new.id}
 
@@ -68,7 +68,7 @@ def test_a_hole_in_the_ids_holds_the_cursor_until_it_is_old(app, user, tmp_path)
     # Change 2 is taken by a transaction that has not committed yet: only 3 is visible.
     db.session.execute(Change.__table__.update().where(Change.id == 2).values(id=3))
     db.session.commit()
-    changes.follow(b)
+    index.follow(b)
     assert "Compost collectif" in indexed(b)  # applied anyway: applying twice does no harm
     assert changes.Cursor(b.directory).read() == 1  # but 2 may still come
     db.session.execute(
@@ -77,7 +77,7 @@ def test_a_hole_in_the_ids_holds_the_cursor_until_it_is_old(app, user, tmp_path)
         .values(created_at=utcnow() - timedelta(seconds=changes.GAP_SECONDS + 1))
     )
     db.session.commit()
-    changes.follow(b)
+    index.follow(b)
     assert changes.Cursor(b.directory).read() == 3  # a hole that old was a rollback
     assert page.id
 

@@ -8,9 +8,9 @@ with an empty index starts from 0, so it builds its index from the log, then fol
 The index queue (queue.py) stays the fast path of the host that saved: it indexes the page
 right after the commit. Following the log then finds that page already at its revision and
 skips it; another host finds it older (or missing) and writes it. A page is always written
-from the database as it is when the index's lock is held (index.write_pages), and a change
-whose revision the index already holds, or a newer one, is skipped: an older revision never
-replaces a newer one, whatever order changes arrive in.
+from the database as it is when the index's lock is held (index.follow, index.write_pages),
+and a change whose revision the index already holds, or a newer one, is skipped: an older
+revision never replaces a newer one, whatever order changes arrive in.
 
 Ids are handed out when a transaction inserts, not when it commits: a change may appear below
 one already seen. The cursor therefore only moves over consecutive ids; a hole older than
@@ -34,7 +34,6 @@ from pathlib import Path
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
-from whoosh import index as whoosh_index
 
 from wiki.models import Change, Page, utcnow
 
@@ -87,50 +86,11 @@ def lag(session: Session, directory: str | os.PathLike) -> int:
     return session.scalar(select(func.count(Change.id)).where(Change.id > after)) or 0
 
 
-# -- following ------------------------------------------------------------------------------------
+# -- following (index.follow applies the changes) ---------------------------------------------
 
 
-def follow(target) -> int:
-    """Apply the next changes to this host's index; return how many the cursor moved over."""
-    from wiki.search import index
-
-    cursor = Cursor(target.directory)
-    after = cursor.read()
-    with Session(target.engine) as session:
-        rows = session.execute(
-            select(Change.id, Change.page_id, Change.revision_id, Change.created_at)
-            .where(Change.id > after)
-            .order_by(Change.id)
-            .limit(BATCH)
-        ).all()
-        if not rows:
-            return 0
-        newest: dict[int, int] = {}
-        for row in rows:
-            newest[row.page_id] = max(newest.get(row.page_id, 0), row.revision_id or 0)
-        held = indexed_revisions(target, list(newest))
-        stale = [page_id for page_id, rev in newest.items() if held.get(page_id, -1) < rev]
-        stale += [page_id for page_id, rev in newest.items() if rev == 0 and page_id in held]
-        for start in range(0, len(stale), index.BATCH):
-            index.write_pages(target, session, stale[start : start + index.BATCH])
-    mark = _consecutive(after, rows)
-    cursor.advance(mark)
-    return mark - after
-
-
-def indexed_revisions(target, page_ids: list[int]) -> dict[int, int]:
-    """The revision each of these pages has in this host's index (absent: not indexed)."""
-    ix = whoosh_index.open_dir(str(target.store.current_path()))
-    held = {}
-    with ix.searcher() as searcher:
-        for page_id in page_ids:
-            fields = searcher.document(id=str(page_id))
-            if fields is not None:
-                held[page_id] = int(fields.get("revision") or 0)
-    return held
-
-
-def _consecutive(after: int, rows) -> int:
+def consecutive(after: int, rows) -> int:
+    """The new cursor: over consecutive ids, or over a hole old enough to be a rollback."""
     mark = after
     now = utcnow()
     for row in rows:

@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from wiki.models import IndexQueue, Page, Revision, Theme, utcnow
+from wiki.models import Change, IndexQueue, Page, Revision, Theme, utcnow
+from wiki.search import changes
 from wiki.search.document import THEME_LABELS, page_document
 from wiki.search.engine import merge_small_in_order, segment_count
 from wiki.search.queue import enqueue
@@ -83,10 +84,8 @@ def notify(page_ids: Iterable[int]) -> None:
             return
         target = target_for(app)
         if mode == "sync":
-            from wiki.search import changes
-
             drain(target, list(page_ids))
-            while changes.follow(target):  # moves this host's cursor past its own saves
+            while follow(target):  # moves this host's cursor past its own saves
                 pass
         else:
             _worker_for(target).wake()
@@ -153,6 +152,48 @@ def _queued(session: Session, page_ids: list[int]) -> list[IndexQueue]:
         .limit(max(BATCH - len(rows), 0))
     )
     return rows + list(others)
+
+
+# -- following the change log (several hosts) ---------------------------------------------------
+
+
+def follow(target: Target) -> int:
+    """Apply the next changes of the change log (changes.py) to this host's index; return how
+    many changes the cursor moved over."""
+    cursor = changes.Cursor(target.directory)
+    after = cursor.read()
+    with Session(target.engine) as session:
+        rows = session.execute(
+            select(Change.id, Change.page_id, Change.revision_id, Change.created_at)
+            .where(Change.id > after)
+            .order_by(Change.id)
+            .limit(changes.BATCH)
+        ).all()
+        if not rows:
+            return 0
+        newest: dict[int, int] = {}
+        for row in rows:
+            newest[row.page_id] = max(newest.get(row.page_id, 0), row.revision_id or 0)
+        held = indexed_revisions(target, list(newest))
+        stale = [page_id for page_id, rev in newest.items() if held.get(page_id, -1) < rev]
+        stale += [page_id for page_id, rev in newest.items() if rev == 0 and page_id in held]
+        for start in range(0, len(stale), BATCH):
+            write_pages(target, session, stale[start : start + BATCH])
+    mark = changes.consecutive(after, rows)
+    cursor.advance(mark)
+    return mark - after
+
+
+def indexed_revisions(target, page_ids: list[int]) -> dict[int, int]:
+    """The revision each of these pages has in this host's index (absent: not indexed)."""
+    ix = whoosh_index.open_dir(str(target.store.current_path()))
+    held = {}
+    with ix.searcher() as searcher:
+        for page_id in page_ids:
+            fields = searcher.document(id=str(page_id))
+            if fields is not None:
+                held[page_id] = int(fields.get("revision") or 0)
+    return held
 
 
 # -- writing --------------------------------------------------------------------------------------
@@ -245,16 +286,12 @@ class _Worker:
         self.thread = threading.Thread(target=self._run, name="essaim-search-index", daemon=True)
         self.thread.start()
         # Other hosts' saves (PostgreSQL): wake up at their commit instead of the next poll.
-        from wiki.search import changes
-
         changes.listen(target.engine, self.wake)
 
     def wake(self) -> None:
         self.event.set()
 
     def _run(self) -> None:
-        from wiki.search import changes
-
         failures = 0
         self.event.set()  # drain whatever a previous run left in the queue
         while True:
@@ -263,7 +300,7 @@ class _Worker:
             try:
                 while drain(self.target, merge=False):
                     pass
-                while changes.follow(self.target):  # what other hosts changed
+                while follow(self.target):  # what other hosts changed
                     pass
                 merge_small_segments(  # once the queue is empty: no page waits for it
                     whoosh_index.open_dir(str(self.target.store.current_path())),
