@@ -19,7 +19,7 @@ branch_labels = None
 depends_on = None
 
 
-# The vocabulary of DESIGN.md §2 as it stood when the schema was created (admins edit it later).
+# The theme vocabulary (docs/architecture.md, The page) as it stood when the schema was created (admins edit it later).
 THEMES = [
     ('alimentation', 'Alimentation', 'Food'),
     ('energie', 'Énergie', 'Energy'),

@@ -264,7 +264,7 @@ def revision_detail(revision_id):
 def search():
     number, per_page = _slice_arguments()
     filters = {name: request.args.getlist(name) for name in FACET_FIELDS}
-    filters["themes"] += request.args.getlist("theme")  # as /search?theme=… (DESIGN §3)
+    filters["themes"] += request.args.getlist("theme")  # as /search?theme=… (a public URL)
     found = query.search(
         q=request.args.get("q", ""),
         filters=filters,

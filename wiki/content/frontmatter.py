@@ -104,6 +104,15 @@ def _locate(text: str) -> tuple[str, str, str] | None:
     return text[: closing.end()], text[opening.end() : closing.start()], text[closing.end() :]
 
 
+def body_of(text: str) -> str:
+    """The text after its front matter block, without reading the YAML (the whole text if none).
+
+    FrontMatterError if a block is opened and never closed.
+    """
+    located = _locate(text)
+    return text if located is None else located[2]
+
+
 def _check_shape(source: str) -> None:
     """Refuse aliases, deep nesting and huge node counts from the event stream, before any
     object is built: reading events is linear in the text, building objects from aliases is not."""

@@ -6,12 +6,14 @@ always be rebuilt from the revisions.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from wiki.content.frontmatter import FrontMatterError, split
 from wiki.content.metadata import DEFAULT_THEMES, FieldError, Metadata, parse_metadata
-from wiki.content.sections import extract_sections, normalise_item
+from wiki.content.sections import Sections, extract_sections, normalise_item
 from wiki.content.slugs import slug_for
 from wiki.extensions import db
 from wiki.models import Link, Page, PageTag, PageTheme, Statement, Theme
@@ -33,14 +35,33 @@ def theme_slugs() -> list[str]:
     return slugs or [slug for slug, _fr, _en in DEFAULT_THEMES]
 
 
-def check(text: str) -> tuple[Metadata | None, list[FieldError]]:
-    """Metadata of the text and the problems a user must fix before saving."""
+@dataclass
+class Parsed:
+    """A revision text read once: what a save checks, and what the derived rows are made of."""
+
+    metadata: Metadata
+    body: str
+    sections: Sections
+    errors: list[FieldError]  # what a writer must fix before saving (empty: the text is fine)
+
+
+def parse(text: str) -> Parsed:
+    """Split the front matter, read the metadata and find the sections, once.
+
+    Text whose front matter cannot be read (saved before a rule existed) still gives derived
+    rows: no metadata, and the whole text as the body.
+    """
+    themes = theme_slugs()
     try:
         meta, body = split(text)
     except FrontMatterError as error:
-        return None, [FieldError("front_matter", str(error))]
-    metadata, errors = parse_metadata(meta, theme_slugs())
-    for kind in extract_sections(body).duplicates:
+        metadata, _errors = parse_metadata({}, themes)
+        return Parsed(
+            metadata, text, extract_sections(text), [FieldError("front_matter", str(error))]
+        )
+    metadata, errors = parse_metadata(meta, themes)
+    sections = extract_sections(body)
+    for kind in sections.duplicates:
         if kind in SECTION_NAMES:
             errors.append(
                 FieldError(
@@ -54,15 +75,12 @@ def check(text: str) -> tuple[Metadata | None, list[FieldError]]:
                     ),
                 )
             )
-    return metadata, errors
+    return Parsed(metadata, body, sections, errors)
 
 
-def refresh(page: Page, text: str) -> None:
-    try:
-        raw_meta, body = split(text)
-    except FrontMatterError:
-        raw_meta, body = {}, text
-    metadata, _errors = parse_metadata(raw_meta, theme_slugs())
+def refresh(page: Page, parsed: Parsed) -> None:
+    """Rewrite the page's derived rows (metadata columns, themes, tags, statements, links)."""
+    metadata, sections = parsed.metadata, parsed.sections
     page.type = metadata.type or "page"
     page.territory = metadata.territory
     page.insee = metadata.insee
@@ -83,7 +101,6 @@ def refresh(page: Page, text: str) -> None:
     for tag in dict.fromkeys(t.strip()[:128] for t in metadata.tags if t.strip()):
         db.session.add(PageTag(page_id=page.id, tag=tag))
 
-    sections = extract_sections(body)
     for attr, kind in STATEMENT_KINDS.items():
         for position, item in enumerate(getattr(sections, attr)):
             db.session.add(
@@ -96,7 +113,7 @@ def refresh(page: Page, text: str) -> None:
                 )
             )
     seen = set()
-    for title in extract_wiki_links(body):
+    for title in extract_wiki_links(parsed.body):
         target = slug_for(title)
         if target and target not in seen:
             seen.add(target)

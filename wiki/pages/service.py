@@ -15,6 +15,7 @@ from sqlalchemy.orm import defer, lazyload, load_only, selectinload
 from wiki.content.slugs import slug_for
 from wiki.extensions import db
 from wiki.models import Page, Revision, SlugRedirect, Theme, User
+from wiki.pages import derived
 
 SHORT_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off a poster
 
@@ -99,12 +100,12 @@ def clean_text(text: str | None, max_bytes: int) -> str:
     return text
 
 
-def _check_content(text: str) -> None:
-    from wiki.pages import derived
-
-    _metadata, errors = derived.check(text)
-    if errors:
-        raise InvalidContent(derived.content_error_message(), errors)
+def _parse_valid(text: str) -> derived.Parsed:
+    """The text read once (wiki.pages.derived.Parsed); InvalidContent if the writer must fix it."""
+    parsed = derived.parse(text)
+    if parsed.errors:
+        raise InvalidContent(derived.content_error_message(), parsed.errors)
+    return parsed
 
 
 def find_page(slug: str) -> Resolved | None:
@@ -193,14 +194,14 @@ def save_page(
     Saving an unchanged text returns the current revision and writes nothing.
     """
     text = clean_text(text, max_bytes)
-    _check_content(text)
+    parsed = _parse_valid(text)
     resolved = find_page(slug) if slug else None
     if resolved is None:
-        return _create(title, text, author, comment, when)
+        return _create(title, text, author, comment, when, parsed)
     page = resolved.page
     for _attempt in range(5):
         try:
-            return _save_locked(page, text, author, comment, base_id, when)
+            return _save_locked(page, text, parsed, author, comment, base_id, when)
         except IntegrityError:
             # The lock makes this unexpected (a revision number taken by a writer that did not
             # lock the page): start again from what the database holds, never answer 500.
@@ -209,7 +210,7 @@ def save_page(
     raise PageError(_l("The page is being edited by many people at once; please try again."))
 
 
-def _save_locked(page, text, author, comment, base_id, when) -> Revision:
+def _save_locked(page, text, parsed, author, comment, base_id, when) -> Revision:
     """The compare-and-swap of a save, under the page's lock: read the current revision,
     merge with it when the edit started from an older one, number and write the new one.
 
@@ -232,7 +233,7 @@ def _save_locked(page, text, author, comment, base_id, when) -> Revision:
         db.session.rollback()  # nothing to write: let go of the lock
         return current
     revision = _add_revision(page, page.title, text_to_save, author, merged_comment, when)
-    _publish(page, revision)
+    _publish(page, revision, parsed if text_to_save == text else None)
     revision.merged = merged_comment != comment  # transient: tells the view to say so
     return revision
 
@@ -262,7 +263,7 @@ def merge_texts(page: Page, base: Revision, current: Revision, mine: str) -> str
     return merged
 
 
-def _create(title, text, author, comment, when) -> Revision:
+def _create(title, text, author, comment, when, parsed) -> Revision:
     title = clean_title(title)
     slug = slug_for(title)
     existing = find_page(slug)
@@ -283,9 +284,9 @@ def _create(title, text, author, comment, when) -> Revision:
         db.session.flush()
     except IntegrityError:  # created by someone else at the same instant: now TitleTaken
         db.session.rollback()
-        return _create(title, text, author, comment, when)
+        return _create(title, text, author, comment, when, parsed)
     revision = _add_revision(page, title, text, author, comment or str(_l("Page created")), when)
-    return _publish(page, revision)
+    return _publish(page, revision, parsed)
 
 
 def _add_revision(page, title, text, author, comment, when) -> Revision:
@@ -309,12 +310,15 @@ def _add_revision(page, title, text, author, comment, when) -> Revision:
     return revision
 
 
-def _publish(page: Page, revision: Revision) -> Revision:
-    """Make the revision the page's current one, recompute derived data, commit, then index."""
+def _publish(page: Page, revision: Revision, parsed: derived.Parsed | None = None) -> Revision:
+    """Make the revision the page's current one, recompute derived data, commit, then index.
+
+    `parsed` is the revision's text already read by the save (None: read it here).
+    """
     page.current_id = revision.id
     page.updated_at = revision.created_at
     db.session.flush()
-    _refresh(page, revision)
+    _refresh(page, revision, parsed)
     db.session.commit()
     _after_commit([page.id])
     return revision
@@ -388,11 +392,9 @@ def _new_short_code() -> str:
             return code
 
 
-def _refresh(page: Page, revision: Revision) -> None:
+def _refresh(page: Page, revision: Revision, parsed: derived.Parsed | None = None) -> None:
     """Recompute what is derived from the text (metadata, links, levers) and queue the index."""
-    from wiki.pages import derived
-
-    derived.refresh(page, revision.text)
+    derived.refresh(page, parsed if parsed is not None else derived.parse(revision.text))
     _queue_index(page.id)
 
 

@@ -1,7 +1,8 @@
 """French text analysis for the index: words, lower case, accents folded, stop words, stems.
 
-Folding comes *before* stemming (DESIGN §5): the Snowball stemmer then sees "energies" whether
-the page said "énergies" or someone typed without accents, and both reach the same stem.
+Folding comes *before* stemming (docs/architecture.md, Search): the Snowball stemmer then sees
+"energies" whether the page said "énergies" or someone typed without accents, and both reach the
+same stem.
 """
 
 from __future__ import annotations
@@ -30,14 +31,17 @@ WORD_PATTERN = r"\w+"
 FOLDING = {**accent_map, ord("œ"): "oe", ord("Œ"): "oe", ord("æ"): "ae", ord("Æ"): "ae"}
 
 
-def fold(text: str) -> str:
-    """Lower-case and accent-folded text, as the index sees it."""
+def fold_accents(text: str) -> str:
+    """Lower-case and accent-folded text, as the index sees it; punctuation stays.
+
+    Not wiki.content.text.fold, which also turns punctuation into spaces to compare names.
+    """
     return str(text).lower().translate(FOLDING)
 
 
 def _stop_words() -> frozenset[str]:
     # The list is accented ("été", "étaient"); tokens are folded before the stop filter.
-    return frozenset(fold(word) for word in stopwords_for_language("fr"))
+    return frozenset(fold_accents(word) for word in stopwords_for_language("fr"))
 
 
 STOP_WORDS = _stop_words()
@@ -193,5 +197,5 @@ def prefix_analyzer():
 
 def facet_key(value: str) -> str:
     """The indexed form of a facet value: "en cours" -> "en-cours", "Périurbain" -> "periurbain"."""
-    folded = unicodedata.normalize("NFKC", fold(value or ""))
+    folded = unicodedata.normalize("NFKC", fold_accents(value or ""))
     return "-".join("".join(c if c.isalnum() else " " for c in folded).split())

@@ -16,7 +16,7 @@ from wiki.content.frontmatter import FrontMatterError
 from wiki.content.metadata import DEFAULT_THEMES
 from wiki.content.sections import extract_sections
 from wiki.models import Page
-from wiki.search.analysis import facet_key, fold
+from wiki.search.analysis import facet_key, fold_accents
 from wiki.search.schema import SECTION_FIELDS
 
 # Markdown that carries no words: link targets, images, emphasis marks, heading marks.
@@ -55,7 +55,7 @@ def page_document(page: Page, theme_labels: dict[str, tuple[str, str]] | None = 
         "type": page.type or "page",
         "title": page.title,
         "title_prefix": page.title,
-        "title_sort": fold(page.title),
+        "title_sort": fold_accents(page.title),
         "body": plain(source),
         "levers": _items(sections.levers, sections.texts.get("levers")),
         "obstacles": _items(sections.obstacles, sections.texts.get("obstacles")),
@@ -108,11 +108,7 @@ def page_body(text: str) -> str:
     faster (ruamel takes ~15 ms a page).
     """
     try:
-        locate = getattr(frontmatter, "_locate", None)
-        if locate is not None:
-            located = locate(text)
-            return text if located is None else located[2]
-        return frontmatter.split(text)[1]
+        return frontmatter.body_of(text)
     except FrontMatterError:
         return text  # saved before the rule existed: still searchable as text
 

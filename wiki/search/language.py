@@ -19,7 +19,7 @@ from whoosh.qparser.syntax import AndGroup
 
 from wiki.content.cog import department_list, region_list
 from wiki.content.metadata import DEFAULT_THEMES
-from wiki.search.analysis import facet_key, fold
+from wiki.search.analysis import facet_key, fold_accents
 from wiki.search.schema import TEXT_FIELDS
 
 MAX_QUERY_CHARS = 500  # a 10 KB paste is cut here: no one types more, and parsing stays cheap
@@ -119,7 +119,7 @@ def understand(raw: str | None) -> Understood:
 
     def rewrite(match: re.Match) -> str:
         name, value = match.group("name"), match.group("value")
-        target = PREFIX_FIELDS.get(fold(name))
+        target = PREFIX_FIELDS.get(fold_accents(name))
         if target is None:  # "http:", "12:30", "note:" — not a field: keep the words
             plain_parts.append(f"{name} {value}")
             return f"{name} {value}"

@@ -22,7 +22,7 @@ from whoosh import query
 from wiki.content.cog import get_department, get_region
 from wiki.content.metadata import DEFAULT_THEMES, SCALES, SETTINGS, STATUSES
 from wiki.search import engine
-from wiki.search.analysis import STOP_WORDS, facet_key, fold
+from wiki.search.analysis import STOP_WORDS, facet_key, fold_accents
 from wiki.search.language import (  # noqa: F401 (parse and understand: part of the façade)
     Understood,
     clean,
@@ -273,7 +273,7 @@ def did_you_mean(s, understood: Understood, typed: str | None = None) -> str | N
     changed = False
     text = typed if typed is not None else understood.text
     for word in dict.fromkeys(understood.plain_words):
-        folded = fold(word)
+        folded = fold_accents(word)
         if folded in STOP_WORDS or word.isdigit():
             continue
         analysed = [t.text for t in analyzer(word)]
@@ -307,7 +307,7 @@ def suggest(
 ) -> list[dict[str, str]]:
     """Page titles starting with what is typed ("jard parta" -> "Jardin partagé …")."""
     text, _notices = clean(prefix)
-    words = [fold(w)[:20] for w in plain_words(text)][:8]
+    words = [fold_accents(w)[:20] for w in plain_words(text)][:8]
     if not words or sum(len(w) for w in words) < 2:
         return []
     q = query.And([query.Term("title_prefix", w) for w in words])

@@ -1,4 +1,4 @@
-"""The fields of a search document (one per page), per DESIGN §5."""
+"""The fields of a search document (one per page): see docs/architecture.md, Search."""
 
 from __future__ import annotations
 

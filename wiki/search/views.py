@@ -40,7 +40,7 @@ CSV_COLUMNS = (
 def _arguments() -> dict:
     args = request.args
     filters = {name: args.getlist(name) for name in FACET_FIELDS}
-    filters["themes"] = filters["themes"] + args.getlist("theme")  # /search?theme=… (DESIGN §3)
+    filters["themes"] = filters["themes"] + args.getlist("theme")  # /search?theme=… (a public URL)
     try:
         page = int(args.get("page", "1"))
     except ValueError:
