@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -270,6 +271,24 @@ class Statement(db.Model):
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     key: Mapped[str] = mapped_column(String(255), index=True)  # normalised wording
+
+
+class Change(db.Model):
+    """One change to a page, written in the change's transaction; ids grow with time.
+
+    Each host's search index follows this log from the last change it applied
+    (wiki/search/changes.py), so several hosts can share one database.
+    """
+
+    __tablename__ = "changes"
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    page_id: Mapped[int] = mapped_column(Integer, index=True)
+    revision_id: Mapped[int | None] = mapped_column(Integer)  # the page's current one then
+    kind: Mapped[str] = mapped_column(String(16))  # save | hide | migrate
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class IndexQueue(db.Model):

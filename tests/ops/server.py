@@ -31,6 +31,8 @@ class Server:
             **os.environ,
             "ESSAIM_DATA_DIR": str(data_dir),
             "ESSAIM_SECRET_KEY": "test-secret",
+            # Scripts post forms at once: the anti-spam minimum fill time is not the point here.
+            "ESSAIM_SPAM_MIN_FILL_SECONDS": "0",
             **env,
         }
         self.env.pop("PROMETHEUS_MULTIPROC_DIR", None)
@@ -106,3 +108,64 @@ class Server:
                 self.process.wait()
         if getattr(self, "_log", None):
             self._log.close()
+
+
+class Visitor:
+    """A person with a browser on one server: cookies, CSRF tokens, the editor's form."""
+
+    def __init__(self, server: Server) -> None:
+        import http.cookiejar
+
+        self.server = server
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
+        )
+
+    def open(self, path: str, form: dict | None = None) -> tuple[int, str]:
+        import urllib.parse
+
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        try:
+            with self.opener.open(self.server.url + path, data=data, timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def _field(self, html: str, name: str) -> str:
+        import html as html_module
+        import re
+
+        match = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', html)
+        return html_module.unescape(match.group(1)) if match else ""
+
+    def log_in(self, username: str, password: str) -> None:
+        _, html = self.open("/login")
+        status, _ = self.open(
+            "/login",
+            {
+                "csrf_token": self._field(html, "csrf_token"),
+                "username": username,
+                "password": password,
+            },
+        )
+        assert status == 302, status
+
+    def save(self, slug: str, title: str, text: str) -> None:
+        """Open the editor of `slug` (new or not) and save `text`, as the form does."""
+        status, html = self.open(f"/wiki/{slug}/edit")
+        assert status == 200, status
+        form = {
+            "csrf_token": self._field(html, "csrf_token"),
+            "base_revision": self._field(html, "base_revision"),
+            "title": title,
+            "text": text,
+            "comment": "",
+        }
+        status, body = self.open(f"/wiki/{slug}/edit", form)
+        assert status == 302, (status, body[:500])
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None

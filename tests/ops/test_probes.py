@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import make_app
-from wiki.models import IndexQueue
+from wiki.models import Change, IndexQueue
 
 
 def test_healthz_answers_without_the_database(tmp_path):
@@ -32,7 +32,7 @@ def test_readyz_refuses_traffic_when_the_database_is_unreachable(tmp_path):
 def test_readyz_refuses_traffic_while_the_index_lags_too_far(app, client, db):
     app.config["READY_MAX_INDEX_LAG"] = 2
     app.config["SEARCH_INDEXING"] = "off"  # the queue stays as it is
-    db.session.add_all(IndexQueue(page_id=i) for i in (1, 2, 3))
+    db.session.add_all(Change(page_id=i, kind="save") for i in (1, 2, 3))
     db.session.commit()
     response = client.get("/readyz")
     assert response.status_code == 503
@@ -46,6 +46,7 @@ def test_metrics_count_requests_per_endpoint_and_show_the_index_queue(client, db
     client.get("/wiki/jardin-partage-des-tilleuls")
     client.application.config["SEARCH_INDEXING"] = "off"
     db.session.add(IndexQueue(page_id=999, attempts=2))
+    db.session.add(Change(page_id=999, kind="save"))  # saved on another host, say
     db.session.commit()
     text = client.get("/metrics").get_data(as_text=True)
     assert 'essaim_request_duration_seconds_bucket{endpoint="pages.view"' in text

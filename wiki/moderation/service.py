@@ -64,7 +64,7 @@ def set_visibility(
         setattr(revision, _COLUMNS[part], hidden)
     if "text" in changes:
         refresh_public(page)
-        _queue_index(page.id)
+        _queue_index(page.id, "hide")
     hidden_parts = sorted(p for p, v in changes.items() if v)
     shown_parts = sorted(p for p, v in changes.items() if not v)
     label = f"{page.title} #{revision.number}"
@@ -94,7 +94,7 @@ def delete_page(actor: User, page: Page, reason: str) -> None:
         raise ModerationError(_l("This page is already deleted."))
     page.deleted_at = utcnow()
     refresh_public(page)
-    _queue_index(page.id)
+    _queue_index(page.id, "delete")
     audit.record(actor, "page.delete", "page", page.id, page.title, reason, slug=page.slug)
     db.session.commit()
     _after_commit([page.id])
@@ -105,7 +105,7 @@ def restore_page(actor: User, page: Page, reason: str = "") -> None:
         raise ModerationError(_l("This page is not deleted."))
     page.deleted_at = None
     refresh_public(page)
-    _queue_index(page.id)
+    _queue_index(page.id, "restore")
     audit.record(actor, "page.restore", "page", page.id, page.title, reason, slug=page.slug)
     db.session.commit()
     _after_commit([page.id])

@@ -8,24 +8,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from wiki.models import IndexQueue
+from wiki.search import changes
 
 
 @dataclass(frozen=True)
 class IndexState:
-    queued: int  # pages waiting to be (re)written into this host's search index
+    queued: int  # pages waiting in the index queue (shared by the hosts)
     failing: int  # of which at least one attempt failed
-
-    @property
-    def lag(self) -> int:
-        """Changes not yet in the search index."""
-        return self.queued
+    lag: int  # changes of the change log not yet applied to this host's search index
 
 
-def index_state(session: Session) -> IndexState:
+def index_state(session: Session, index_dir: str) -> IndexState:
     queued, failing = session.execute(
         select(
             func.count(IndexQueue.page_id),
             func.count(IndexQueue.page_id).filter(IndexQueue.attempts > 0),
         )
     ).one()
-    return IndexState(queued=queued or 0, failing=failing or 0)
+    return IndexState(queued=queued or 0, failing=failing or 0, lag=changes.lag(session, index_dir))

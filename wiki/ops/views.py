@@ -28,7 +28,7 @@ def readyz():
     limit = int(current_app.config["READY_MAX_INDEX_LAG"])
     try:
         db.session.execute(text("SELECT 1"))
-        state = index_state(db.session)
+        state = index_state(db.session, current_app.config["SEARCH_INDEX_DIR"])
     except Exception as error:
         db.session.rollback()
         log.warning("Readiness: database unreachable: %s", error)
@@ -47,7 +47,8 @@ def readyz():
 def prometheus_metrics():
     if not _allowed(request.remote_addr, current_app.config["METRICS_ALLOW"]):
         abort(403)
-    return Response(metrics.exposition(index_state(db.session)), mimetype=metrics.CONTENT_TYPE)
+    state = index_state(db.session, current_app.config["SEARCH_INDEX_DIR"])
+    return Response(metrics.exposition(state), mimetype=metrics.CONTENT_TYPE)
 
 
 def _allowed(address: str | None, allow: str) -> bool:

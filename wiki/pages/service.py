@@ -451,10 +451,14 @@ def _refresh(page: Page, revision: Revision, parsed: derived.Parsed | None = Non
     _queue_index(page.id)
 
 
-def _queue_index(page_id: int) -> None:
+def _queue_index(page_id: int, kind: str = "save") -> None:
+    """In the change's transaction: this host indexes the page after the commit (queue), and
+    every host's index finds it in the change log."""
+    from wiki.search import changes
     from wiki.search.queue import enqueue
 
     enqueue(db.session, [page_id])
+    changes.record(db.session, [page_id], kind)
 
 
 def _after_commit(page_ids: list[int]) -> None:

@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from wiki.models import IndexQueue, Page, Revision, Theme, utcnow
+from wiki.models import Change, IndexQueue, Page, Revision, Theme, utcnow
+from wiki.search import changes
 from wiki.search.document import THEME_LABELS, page_document
 from wiki.search.engine import merge_bounded, merge_small_in_order, segment_count
 from wiki.search.engine import segments as engine_segments
@@ -39,7 +40,7 @@ from wiki.search.store import IndexStore
 log = logging.getLogger(__name__)
 
 BATCH = 100  # pages per index commit when draining the queue
-POLL_SECONDS = 5.0  # the background worker looks at the queue at least this often
+POLL_SECONDS = 5.0  # the background worker looks at the queue and the change log this often
 MAX_SEGMENTS = engine_segments.MAX_SEGMENTS  # the worker tidies up above this; commits at it
 
 
@@ -85,6 +86,8 @@ def notify(page_ids: Iterable[int]) -> None:
         target = target_for(app)
         if mode == "sync":
             drain(target, list(page_ids))
+            while follow(target):  # moves this host's cursor past its own saves
+                pass
         else:
             _worker_for(target).wake()
     except Exception:
@@ -166,6 +169,50 @@ def _queued(session: Session, page_ids: list[int]) -> list[IndexQueue]:
         .limit(max(BATCH - len(rows), 0))
     )
     return rows + list(others)
+
+
+# -- following the change log (several hosts) ---------------------------------------------------
+
+
+def follow(target: Target) -> int:
+    """Apply the next changes of the change log (changes.py) to this host's index; return how
+    many changes the cursor moved over."""
+    cursor = changes.Cursor(target.directory)
+    after = cursor.read()
+    with Session(target.engine) as session:
+        rows = session.execute(
+            select(Change.id, Change.page_id, Change.revision_id, Change.kind, Change.created_at)
+            .where(Change.id > after)
+            .order_by(Change.id)
+            .limit(changes.BATCH)
+        ).all()
+        if not rows:
+            return 0
+        newest: dict[int, int] = {}
+        for row in rows:
+            newest[row.page_id] = max(newest.get(row.page_id, 0), row.revision_id or 0)
+        held = indexed_revisions(target, list(newest))
+        stale = [page_id for page_id, rev in newest.items() if held.get(page_id, -1) < rev]
+        stale += [page_id for page_id, rev in newest.items() if rev == 0 and page_id in held]
+        # Moderation (delete, restore, hide) changes what readers see at the same revision.
+        stale += sorted({row.page_id for row in rows if row.kind != "save"} - set(stale))
+        for start in range(0, len(stale), BATCH):
+            write_pages(target, session, stale[start : start + BATCH])
+    mark = changes.consecutive(after, rows)
+    cursor.advance(mark)
+    return mark - after
+
+
+def indexed_revisions(target, page_ids: list[int]) -> dict[int, int]:
+    """The revision each of these pages has in this host's index (absent: not indexed)."""
+    ix = whoosh_index.open_dir(str(target.store.current_path()))
+    held = {}
+    with ix.searcher() as searcher:
+        for page_id in page_ids:
+            fields = searcher.document(id=str(page_id))
+            if fields is not None:
+                held[page_id] = int(fields.get("revision") or 0)
+    return held
 
 
 # -- writing --------------------------------------------------------------------------------------
@@ -275,6 +322,8 @@ class _Worker:
         self.event = threading.Event()
         self.thread = threading.Thread(target=self._run, name="essaim-search-index", daemon=True)
         self.thread.start()
+        # Other hosts' saves (PostgreSQL): wake up at their commit instead of the next poll.
+        changes.listen(target.engine, self.wake)
 
     def wake(self) -> None:
         self.event.set()
@@ -289,6 +338,8 @@ class _Worker:
             self.event.clear()
             try:
                 while drain(self.target, merge=False):
+                    pass
+                while follow(self.target):  # what other hosts changed
                     pass
                 merge_small_segments(  # once the queue is empty: no page waits for it
                     whoosh_index.open_dir(str(self.target.store.current_path())),

@@ -1,0 +1,115 @@
+"""Several hosts on one database: each host's index follows the change log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from whoosh import index as whoosh_index
+
+from wiki.extensions import db
+from wiki.models import Change, utcnow
+from wiki.moderation.service import delete_page, restore_page, set_revision_hidden
+from wiki.pages.service import save_page
+from wiki.search import changes, index
+
+
+def host_b(app, tmp_path):
+    """Another host: the same database, its own index directory (still empty)."""
+    return index.Target(engine=db.engine, directory=str(tmp_path / "host-b" / "search"))
+
+
+def indexed(target) -> dict[str, int]:
+    """Title -> revision, as this host's index holds them."""
+    ix = whoosh_index.open_dir(str(target.store.current_path()))
+    with ix.searcher() as searcher:
+        return {fields["title"]: fields["revision"] for fields in searcher.all_stored_fields()}
+
+
+def test_a_save_writes_its_change_in_its_own_transaction(app, user):
+    revision = save_page(slug=None, title="Cantine bio à Mouans", text="# Cantine", author=user)
+    edit = save_page(slug=revision.page.slug, title=None, text="# Cantine\n\nbio", author=user)
+    rows = db.session.execute(select(Change.page_id, Change.revision_id, Change.kind)).all()
+    assert rows == [(revision.page_id, revision.id, "save"), (edit.page_id, edit.id, "save")]
+
+
+def test_another_host_finds_the_saves_in_the_log_and_its_cursor_follows(app, user, tmp_path):
+    b = host_b(app, tmp_path)
+    first = save_page(slug=None, title="Ressourcerie de Loos", text="# Ressourcerie", author=user)
+    save_page(slug=None, title="Verger d’Œuvres", text="# Verger", author=user)
+    assert indexed(b) == {}
+    assert changes.lag(db.session, b.directory) == 2
+
+    while index.follow(b):
+        pass
+
+    assert indexed(b) == {"Ressourcerie de Loos": first.id, "Verger d’Œuvres": first.id + 1}
+    assert changes.lag(db.session, b.directory) == 0
+    assert changes.Cursor(b.directory).read() == 2
+
+
+def test_an_older_change_arriving_late_never_replaces_a_newer_revision(app, user, tmp_path):
+    b = host_b(app, tmp_path)
+    old = save_page(slug=None, title="Tiers-lieu", text="# Tiers-lieu\n\nancien", author=user)
+    new = save_page(slug=old.page.slug, title=None, text="# Tiers-lieu\n\nneuf", author=user)
+    while index.follow(b):
+        pass
+    # A change of the old revision shows up after the new one (a slow transaction, say).
+    db.session.add(Change(page_id=old.page_id, revision_id=old.id, kind="save"))
+    db.session.commit()
+    while index.follow(b):
+        pass
+    assert indexed(b) == {"Tiers-lieu": new.id}
+
+
+def test_a_hole_in_the_ids_holds_the_cursor_until_it_is_old(app, user, tmp_path):
+    b = host_b(app, tmp_path)
+    save_page(slug=None, title="Jardin partagé", text="# Jardin", author=user)  # change 1
+    page = save_page(slug=None, title="Compost collectif", text="# Compost", author=user).page
+    # Change 2 is taken by a transaction that has not committed yet: only 3 is visible.
+    db.session.execute(Change.__table__.update().where(Change.id == 2).values(id=3))
+    db.session.commit()
+    index.follow(b)
+    assert "Compost collectif" in indexed(b)  # applied anyway: applying twice does no harm
+    assert changes.Cursor(b.directory).read() == 1  # but 2 may still come
+    db.session.execute(
+        Change.__table__.update()
+        .where(Change.id == 3)
+        .values(created_at=utcnow() - timedelta(seconds=changes.GAP_SECONDS + 1))
+    )
+    db.session.commit()
+    index.follow(b)
+    assert changes.Cursor(b.directory).read() == 3  # a hole that old was a rollback
+    assert page.id
+
+
+def test_hiding_a_revision_is_a_change_too(app, user, tmp_path):
+    first = save_page(slug=None, title="Budget participatif", text="# Budget", author=user)
+    save_page(slug=first.page.slug, title=None, text="# Budget\n\nvoté", author=user)
+    set_revision_hidden(first, True)
+    kinds = db.session.scalars(select(Change.kind).order_by(Change.id)).all()
+    assert kinds == ["save", "save", "hide"]
+
+
+def test_another_host_drops_a_deleted_page_and_takes_it_back_when_restored(app, user, tmp_path):
+    from wiki.models import User
+
+    moderator = User(username="modo", password_hash="!", role="moderator")
+    db.session.add(moderator)
+    db.session.commit()
+    b = host_b(app, tmp_path)
+    page = save_page(slug=None, title="Pilules pas chères", text="# Spam", author=user).page
+    save_page(slug=None, title="Verger partagé", text="# Verger", author=user)
+    while index.follow(b):
+        pass
+    assert set(indexed(b)) == {"Pilules pas chères", "Verger partagé"}
+
+    delete_page(moderator, page, "publicité")
+    while index.follow(b):
+        pass
+    assert set(indexed(b)) == {"Verger partagé"}  # same revision, yet gone from host B
+
+    restore_page(moderator, page, "erreur")
+    while index.follow(b):
+        pass
+    assert set(indexed(b)) == {"Pilules pas chères", "Verger partagé"}
