@@ -34,6 +34,9 @@ class Config:
     SEARCH_INDEX_DIR = _env("SEARCH_INDEX_DIR")  # default: <data dir>/search
     # "sync" indexes in the request after the commit; "thread" drains the queue in the background.
     SEARCH_INDEXING = _env("SEARCH_INDEXING", "thread")
+    # Seconds to build one page's search document; a page over it is skipped (and listed on
+    # /admin/search) until its next edit, so that it never holds up the others.
+    SEARCH_PAGE_BUDGET = float(_env("SEARCH_PAGE_BUDGET", "10"))
     MAX_PAGE_BYTES = int(_env("MAX_PAGE_BYTES", str(1024 * 1024)))
     MAX_CONTENT_LENGTH = int(_env("MAX_REQUEST_BYTES", str(8 * 1024 * 1024)))
     # Counters in the database by default, shared by every worker and host (wiki/ratelimits.py);

@@ -27,6 +27,7 @@ def _page(report: admin.CheckReport | None = None, status: int = 200):
             form=ActionForm(formdata=None),
             rebuild_text=rebuild_text(state.rebuild),
             rebuild_message=rebuild_message(state.rebuild),
+            skip_after=index.SKIP_AFTER,
         ),
         status,
     )

@@ -10,12 +10,15 @@ import hashlib
 import json
 import re
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
 from wiki.content import frontmatter
 from wiki.content.cog import get_commune, get_department
 from wiki.content.frontmatter import FrontMatterError
 from wiki.content.metadata import DEFAULT_THEMES
 from wiki.content.sections import extract_sections
-from wiki.models import Page
+from wiki.models import Page, Revision, Theme
 from wiki.search.analysis import facet_key, fold_accents
 from wiki.search.schema import SECTION_FIELDS
 
@@ -171,3 +174,26 @@ def fingerprint(document: dict) -> str:
     }
     data = json.dumps(fields, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha1(data.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def load_pages(session: Session, page_ids: list[int], fresh: bool = False) -> list[Page]:
+    """The public pages with what their documents need (deleted or hidden pages leave the
+    index); `fresh`: as the database holds them now, not as this session may have loaded them
+    earlier."""
+    statement = (
+        select(Page)
+        .where(Page.id.in_(page_ids), Page.public.is_(True))
+        .options(
+            selectinload(Page.themes),
+            selectinload(Page.tags),
+            joinedload(Page.current).joinedload(Revision.author),
+        )
+    )
+    if fresh:
+        statement = statement.execution_options(populate_existing=True)
+    return list(session.scalars(statement).unique())
+
+
+def theme_labels(session: Session) -> dict[str, tuple[str, str]]:
+    labels = {t.slug: (t.label_fr, t.label_en) for t in session.scalars(select(Theme))}
+    return labels or dict(THEME_LABELS)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import os
-import random
 import shutil
 import threading
 import time
@@ -23,17 +22,21 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
-from whoosh.index import LockError
 
-from wiki.models import Change, IndexQueue, Page, Revision, Theme, utcnow
+from wiki.models import Change, IndexQueue, Page, utcnow
 from wiki.search import changes
-from wiki.search.document import THEME_LABELS, page_document
-from wiki.search.engine import merge_bounded, merge_small_in_order, segment_count
+from wiki.search.document import load_pages, page_document, theme_labels
+from wiki.search.engine import (
+    merge_bounded,
+    merge_small_segments,
+    open_writer,
+)
 from wiki.search.engine import segments as engine_segments
+from wiki.search.engine.segments import WRITER_OPTIONS
 from wiki.search.queue import enqueue
 from wiki.search.store import IndexStore
 
@@ -41,6 +44,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 100  # pages per index commit when draining the queue
 POLL_SECONDS = 5.0  # the background worker looks at the queue and the change log this often
+SKIP_AFTER = 3  # a page whose document failed this often waits for its next edit (or a check)
 MAX_SEGMENTS = engine_segments.MAX_SEGMENTS  # the worker tidies up above this; commits at it
 
 
@@ -51,6 +55,7 @@ class Target:
     engine: Engine
     directory: str
     lock_timeout: float = 60.0
+    page_budget: float | None = None  # seconds to build one page's document; beyond: skipped
 
     @property
     def store(self) -> IndexStore:
@@ -67,6 +72,7 @@ def target_for(app=None) -> Target:
         engine=engine,
         directory=app.config["SEARCH_INDEX_DIR"],
         lock_timeout=float(app.config.get("SEARCH_LOCK_TIMEOUT", 60.0)),
+        page_budget=float(app.config.get("SEARCH_PAGE_BUDGET", 10.0)),
     )
 
 
@@ -107,23 +113,34 @@ def drain(target: Target, page_ids: list[int] | None = None, merge: bool = True)
             return 0
         snapshot = {row.page_id: row.queued_at for row in rows}
         try:
-            write_pages(target, session, list(snapshot), merge=merge)
+            skipped = write_pages(target, session, list(snapshot), merge=merge)
         except Exception as error:
+            # The index itself failed (disk full, lock held too long): every page stays queued
+            # and is tried again, never left out for good.
             session.rollback()
+            tried = IndexQueue.attempts + 1
             session.execute(
                 update(IndexQueue)
                 .where(IndexQueue.page_id.in_(list(snapshot)))
-                .values(attempts=IndexQueue.attempts + 1, last_error=repr(error)[:2000])
+                .values(
+                    attempts=case((tried >= SKIP_AFTER, SKIP_AFTER - 1), else_=tried),
+                    last_error=repr(error)[:2000],
+                )
             )
             session.commit()
             raise
         for page_id, queued_at in snapshot.items():
             # A save after our read moved queued_at: that row stays for the next drain.
-            session.execute(
-                delete(IndexQueue).where(
-                    IndexQueue.page_id == page_id, IndexQueue.queued_at == queued_at
+            this_row = (IndexQueue.page_id == page_id, IndexQueue.queued_at == queued_at)
+            if page_id in skipped:
+                attempts, why = skipped[page_id]
+                session.execute(
+                    update(IndexQueue)
+                    .where(*this_row)
+                    .values(attempts=attempts(IndexQueue.attempts), last_error=why)
                 )
-            )
+            else:
+                session.execute(delete(IndexQueue).where(*this_row))
         session.commit()
         return len(snapshot)
 
@@ -161,10 +178,16 @@ def requeue_outdated(target: Target, session: Session) -> int:
 def _queued(session: Session, page_ids: list[int]) -> list[IndexQueue]:
     rows = []
     if page_ids:
-        rows = list(session.scalars(select(IndexQueue).where(IndexQueue.page_id.in_(page_ids))))
+        rows = list(
+            session.scalars(
+                select(IndexQueue).where(
+                    IndexQueue.page_id.in_(page_ids), IndexQueue.attempts < SKIP_AFTER
+                )
+            )
+        )
     others = session.scalars(
         select(IndexQueue)
-        .where(IndexQueue.page_id.not_in(page_ids))
+        .where(IndexQueue.page_id.not_in(page_ids), IndexQueue.attempts < SKIP_AFTER)
         .order_by(IndexQueue.attempts, IndexQueue.queued_at)
         .limit(max(BATCH - len(rows), 0))
     )
@@ -218,8 +241,14 @@ def indexed_revisions(target, page_ids: list[int]) -> dict[int, int]:
 # -- writing --------------------------------------------------------------------------------------
 
 
-def write_pages(target: Target, session: Session, page_ids: list[int], merge: bool = True) -> None:
+def write_pages(
+    target: Target, session: Session, page_ids: list[int], merge: bool = True
+) -> dict[int, tuple[Callable, str]]:
     """Rewrite the documents of these pages (a page gone from the database leaves the index).
+
+    Returns the pages left as they were in the index, each with how to count the attempt and
+    why: a page whose document could not be built, or took longer than `target.page_budget`
+    seconds, is skipped so that it never holds up the others (issue 9, part 2).
 
     The pages are read from the database once the index's write lock is held, never before:
     a writer that read a page, then waited for the lock while another wrote a newer revision,
@@ -234,15 +263,11 @@ def write_pages(target: Target, session: Session, page_ids: list[int], merge: bo
         ix = whoosh_index.open_dir(str(path))
         writer = open_writer(ix, target.lock_timeout)
         try:
-            labels = theme_labels(session)
-            documents = {
-                page.id: page_document(page, labels)
-                for page in load_pages(session, page_ids, fresh=True)
-            }
+            documents, skipped = _documents(session, page_ids, target.page_budget)
             for page_id in page_ids:
                 if page_id in documents:
                     writer.update_document(**documents[page_id])
-                else:
+                elif page_id not in skipped:
                     writer.delete_by_term("id", str(page_id))
             # Merging is what makes a commit slow: below the bound nothing is merged here (the
             # worker tidies up once the queue is empty); at the bound, this commit merges.
@@ -253,62 +278,33 @@ def write_pages(target: Target, session: Session, page_ids: list[int], merge: bo
         if merge:
             merge_small_segments(ix, target.lock_timeout)
         if store.current_path() == path:
-            return
+            return skipped
         # A rebuild swapped generations while we wrote: write into the new one too.
 
 
-# Segments are written as separate files, not Whoosh's default single compound file: reading
-# a compound file copies each part it opens into memory (BufferFile wraps a BytesIO), i.e.
-# the whole postings and stored-fields files again for every new searcher, ~15 ms a query
-# after each save at 10k pages (bench/search.py, "first query after a save").
-WRITER_OPTIONS = {"compound": False}
-
-
-def open_writer(ix, timeout: float, **options):
-    """Whoosh's writer, waiting for another process's writer to finish (backoff + jitter)."""
-    deadline = time.monotonic() + timeout
-    delay = 0.01
-    while True:
+def _documents(session: Session, page_ids: list[int], budget: float | None):
+    """The pages' documents, and the pages skipped: (how to count the attempt, why)."""
+    labels = theme_labels(session)
+    documents, skipped = {}, {}
+    for page in load_pages(session, page_ids, fresh=True):
+        started = time.monotonic()
         try:
-            return ix.writer(**WRITER_OPTIONS, **options)
-        except LockError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(delay * (0.5 + random.random()))
-            delay = min(delay * 2, 0.5)
-
-
-def merge_small_segments(ix, timeout: float) -> None:
-    if segment_count(ix) <= MAX_SEGMENTS:
-        return
-    try:
-        writer = open_writer(ix, min(timeout, 1.0))
-    except LockError:
-        return  # someone else is writing, and will merge
-    writer.commit(mergetype=merge_small_in_order)
-
-
-def load_pages(session: Session, page_ids: list[int], fresh: bool = False) -> list[Page]:
-    """The public pages with what their documents need (deleted or hidden pages leave the
-    index); `fresh`: as the database holds them now, not as this session may have loaded them
-    earlier."""
-    statement = (
-        select(Page)
-        .where(Page.id.in_(page_ids), Page.public.is_(True))
-        .options(
-            selectinload(Page.themes),
-            selectinload(Page.tags),
-            joinedload(Page.current).joinedload(Revision.author),
-        )
-    )
-    if fresh:
-        statement = statement.execution_options(populate_existing=True)
-    return list(session.scalars(statement).unique())
-
-
-def theme_labels(session: Session) -> dict[str, tuple[str, str]]:
-    labels = {t.slug: (t.label_fr, t.label_en) for t in session.scalars(select(Theme))}
-    return labels or dict(THEME_LABELS)
+            document = page_document(page, labels)
+        except Exception as error:
+            log.exception("Page %s could not be indexed; it is skipped.", page.id)
+            skipped[page.id] = (lambda attempts: attempts + 1, repr(error)[:2000])
+            continue
+        took = time.monotonic() - started
+        if budget is not None and took > budget:
+            # Building it again would cost as much: it waits for its next edit (or a check).
+            log.warning(
+                "Page %s took %.1f s to index (budget %.1f s): skipped.", page.id, took, budget
+            )
+            why = f"Indexing took {took:.1f} s, more than the budget of {budget:g} s: skipped"
+            skipped[page.id] = (lambda _attempts: SKIP_AFTER, why)
+            continue
+        documents[page.id] = document
+    return documents, skipped
 
 
 # -- background worker ("thread" mode) ------------------------------------------------------------
@@ -473,7 +469,15 @@ def check(target: Target, fix: bool = True, progress=None) -> Drift:
         if fix and not drift.clean:
             todo = drift.missing + drift.stale + drift.extra
             for start in range(0, len(todo), BATCH):
-                write_pages(target, session, todo[start : start + BATCH])
+                chunk = todo[start : start + BATCH]
+                done = set(chunk) - set(write_pages(target, session, chunk))
+                # Skipped pages now indexed: out of the queue.
+                session.execute(
+                    delete(IndexQueue).where(
+                        IndexQueue.page_id.in_(done), IndexQueue.attempts >= SKIP_AFTER
+                    )
+                )
+                session.commit()
         if fix:
             store.requeue_done()  # every page was just compared: an outdated index needs no more
     if fix:

@@ -27,7 +27,8 @@ def enqueue(session: Session, page_ids: Iterable[int], touch: bool = True) -> No
     if touch:
         statement = statement.on_conflict_do_update(
             index_elements=[IndexQueue.page_id],
-            set_={"queued_at": statement.excluded.queued_at},
+            # A new revision gets a fresh start, even if an older one could not be indexed.
+            set_={"queued_at": statement.excluded.queued_at, "attempts": 0, "last_error": None},
         )
     else:
         statement = statement.on_conflict_do_nothing(index_elements=[IndexQueue.page_id])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from whoosh import index as whoosh_index
 
+from wiki.search import engine
 from wiki.search import index as search_index
 from wiki.search import query as search_query
 from wiki.search.store import IndexStore, forget_readers, searcher
@@ -24,12 +25,12 @@ def _store(tmp_path, count=40):
 
 def _save(store, document, merge=False):
     ix = store.open()
-    writer = search_index.open_writer(ix, 5)
+    writer = engine.open_writer(ix, 5)
     writer.update_document(**document)
     writer.commit(merge=False)
     if merge:
-        writer = search_index.open_writer(ix, 5)
-        writer.commit(mergetype=search_index.merge_small_in_order)
+        writer = engine.open_writer(ix, 5)
+        writer.commit(mergetype=engine.merge_small_in_order)
 
 
 def _ids(directory, q):

@@ -11,8 +11,8 @@ tests/search/test_fence.py checks.
 - top(s, q, docs, limit), newest(s, docs, limit): the best of them (ranking, scoring);
 - facet_counts(s, field, docs): how many hold each value of a field (facets);
 - reopen(searcher, path): a searcher on a changed index, reusing unchanged segments (readers);
-- segment_count, live_documents, merge_bounded, merge_small_in_order: segments and merging
-  (segments);
+- segment_count, live_documents, merge_bounded, merge_small_in_order, merge_small_segments,
+  open_writer (a writer that waits for another process's): segments and merging (segments);
 - merge_matched: highlighting's token step (tokens);
 - whoosh_fixes: a speed fix of Whoosh's own code, applied on import.
 """
@@ -26,6 +26,8 @@ from wiki.search.engine.segments import (
     live_documents,
     merge_bounded,
     merge_small_in_order,
+    merge_small_segments,
+    open_writer,
     segment_count,
 )
 from wiki.search.engine.tokens import merge_matched
@@ -38,6 +40,8 @@ __all__ = [
     "merge_bounded",
     "merge_matched",
     "merge_small_in_order",
+    "merge_small_segments",
+    "open_writer",
     "newest",
     "reopen",
     "segment_count",

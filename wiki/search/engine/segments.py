@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import random
+import time
+
 from whoosh import writing
+from whoosh.index import LockError
 from whoosh.reading import SegmentReader
 
 MAX_SEGMENTS = 8  # see merge_bounded
@@ -49,3 +53,34 @@ def merge_bounded(writer, segments):
             writer.add_reader(reader)
             reader.close()
     return [segment for segment in segments if id(segment) not in merged]
+
+
+# Segments are written as separate files, not Whoosh's default single compound file: reading
+# a compound file copies each part it opens into memory (BufferFile wraps a BytesIO), i.e.
+# the whole postings and stored-fields files again for every new searcher, ~15 ms a query
+# after each save at 10k pages (bench/search.py, "first query after a save").
+WRITER_OPTIONS = {"compound": False}
+
+
+def open_writer(ix, timeout: float, **options):
+    """Whoosh's writer, waiting for another process's writer to finish (backoff + jitter)."""
+    deadline = time.monotonic() + timeout
+    delay = 0.01
+    while True:
+        try:
+            return ix.writer(**WRITER_OPTIONS, **options)
+        except LockError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 0.5)
+
+
+def merge_small_segments(ix, timeout: float) -> None:
+    if segment_count(ix) <= MAX_SEGMENTS:
+        return
+    try:
+        writer = open_writer(ix, min(timeout, 1.0))
+    except LockError:
+        return  # someone else is writing, and will merge
+    writer.commit(mergetype=merge_small_in_order)
