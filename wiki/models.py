@@ -65,6 +65,9 @@ class Page(db.Model):
     started: Mapped[int | None] = mapped_column(Integer)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
+    # Soft deletion (an import undone): the page answers 410 and leaves listings and search;
+    # its rows stay, so a later import of the same source brings it back.
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     # Loaded on access: listings of thousands of pages must not drag every full text along.
     current: Mapped[Revision | None] = relationship(foreign_keys=[current_id], post_update=True)
@@ -90,6 +93,9 @@ class Revision(db.Model):
     text: Mapped[str] = mapped_column(Text)
     comment: Mapped[str] = mapped_column(String(500), default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The author of an imported revision who has no account here (a MediaWiki contributor):
+    # credited by name, which grants nothing and reserves no user name (wiki.transfer).
+    author_name: Mapped[str | None] = mapped_column(String(255))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     size: Mapped[int] = mapped_column(Integer, default=0)
@@ -98,6 +104,11 @@ class Revision(db.Model):
     page: Mapped[Page] = relationship(foreign_keys=[page_id])
     author: Mapped[User | None] = relationship(lazy="joined")
     parent: Mapped[Revision | None] = relationship(remote_side=[id])
+
+    @property
+    def author_label(self) -> str | None:
+        """The name shown for the author: the account's, else the imported name."""
+        return self.author.username if self.author else self.author_name
 
 
 class SlugRedirect(db.Model):

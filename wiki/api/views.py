@@ -163,7 +163,7 @@ def _revision_summary(revision: Revision, page: Page) -> dict:
         "id": revision.id,
         "number": revision.number,
         "created_at": _time(revision.created_at),
-        "author": revision.author.username if revision.author else None,
+        "author": revision.author_label,
         "comment": revision.comment,
         "size": revision.size,
         "hidden": revision.hidden,

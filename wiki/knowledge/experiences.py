@@ -52,6 +52,7 @@ class Filters:
 
     def where(self, query):
         """`query` (a select of pages) narrowed to the pages these filters let through."""
+        query = query.where(Page.deleted_at.is_(None))  # an undone import's pages are gone
         if self.theme:
             query = query.where(
                 Page.id.in_(select(PageTheme.page_id).where(PageTheme.theme == self.theme))

@@ -300,7 +300,7 @@ def _create(title, text, author, comment, when, parsed) -> Revision:
             ),
             page=existing.page,
         )
-    page = Page(slug=slug, title=title, short_code=_new_short_code())
+    page = Page(slug=slug, title=title, short_code=new_short_code())
     if when:
         page.created_at = when
     db.session.add(page)
@@ -409,7 +409,7 @@ def set_revision_hidden(revision: Revision, hidden: bool) -> None:
     _after_commit([page.id])
 
 
-def _new_short_code() -> str:
+def new_short_code() -> str:
     while True:
         code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(6))
         if db.session.scalar(select(Page.id).where(Page.short_code == code)) is None:
@@ -456,14 +456,16 @@ def find_by_short_code(code: str) -> Page | None:
 
 
 def all_pages() -> list[Page]:
-    return list(db.session.scalars(select(Page).order_by(Page.title)))
+    return list(
+        db.session.scalars(select(Page).where(Page.deleted_at.is_(None)).order_by(Page.title))
+    )
 
 
 def recent_experiences(limit: int) -> list[Page]:
     return list(
         db.session.scalars(
             select(Page)
-            .where(Page.type == "experience")
+            .where(Page.type == "experience", Page.deleted_at.is_(None))
             .order_by(Page.updated_at.desc())
             .limit(limit)
             .options(selectinload(Page.themes))  # the cards show their themes: one query
@@ -479,6 +481,7 @@ def recent_revisions(limit: int, visible_only: bool = False) -> list[Revision]:
     )
     if visible_only:
         query = query.where(Revision.hidden.is_(False))
+    query = query.where(Revision.page.has(Page.deleted_at.is_(None)))
     order = (Revision.created_at.desc(), Revision.id.desc())
     return list(db.session.scalars(query.order_by(*order).limit(limit)))
 

@@ -41,6 +41,8 @@ def load_page(slug: str, endpoint: str = "pages.view", **values) -> Page:
     resolved = service.find_page(slug)
     if resolved is None:
         abort(404)
+    if resolved.page.deleted_at is not None:  # an undone import: gone, and said so
+        abort(410, _("This page was deleted."))
     if resolved.redirected:
         args = {**request.args.to_dict(), **values}
         abort(redirect(url_for(endpoint, slug=resolved.page.slug, **args), 301))
@@ -81,6 +83,8 @@ def view(slug):
     resolved = service.find_page(slug)
     if resolved is None:
         return render_template("pages/missing.html", slug=slug), 404
+    if resolved.page.deleted_at is not None:
+        abort(410, _("This page was deleted."))
     if resolved.redirected:
         return redirect(url_for("pages.view", slug=resolved.page.slug), 301)
     page = resolved.page
@@ -149,6 +153,8 @@ class _Editing:
 
 def _start_editing(slug: str) -> _Editing:
     resolved = service.find_page(slug)
+    if resolved is not None and resolved.page.deleted_at is not None:
+        abort(410, _("This page was deleted."))
     if resolved is not None and resolved.redirected:
         abort(redirect(url_for("pages.edit", slug=resolved.page.slug), 301))
     page = resolved.page if resolved else None

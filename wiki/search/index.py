@@ -245,7 +245,7 @@ def load_pages(session: Session, page_ids: list[int], fresh: bool = False) -> li
     not as this session may have loaded them earlier."""
     statement = (
         select(Page)
-        .where(Page.id.in_(page_ids))
+        .where(Page.id.in_(page_ids), Page.deleted_at.is_(None))
         .options(
             selectinload(Page.themes),
             joinedload(Page.current).joinedload(Revision.author),

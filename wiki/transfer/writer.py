@@ -1,0 +1,225 @@
+"""Write an imported page with its whole history in one transaction, keyed by its source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from wiki.content.slugs import slug_for
+from wiki.extensions import db
+from wiki.limits import BudgetExceeded, time_budget
+from wiki.models import Page, Revision, User, utcnow
+from wiki.pages import derived, service
+from wiki.search.queue import enqueue
+from wiki.transfer.models import ImportBatch, ImportItem
+from wiki.transfer.report import Report
+
+
+@dataclass
+class IncomingRevision:
+    """One state of a page as read from a source, before it is written."""
+
+    key: str  # identifies it in the source: seen again, it is not written again
+    text: str
+    when: datetime | None = None
+    author_name: str | None = None
+    comment: str = ""
+    number: int | None = None  # kept when the page is new (an Essaim export)
+    revision_id: int | None = None  # kept when free (permalinks /r/<id> survive a move)
+
+
+@dataclass
+class IncomingPage:
+    title: str
+    revisions: list[IncomingRevision] = field(default_factory=list)
+    page_id: int | None = None  # kept when free (/p/<id>)
+    short_code: str | None = None  # kept when free (/s/<code> on posters)
+    label: str = ""  # how the report names it (a file, a row...)
+
+
+@dataclass
+class Options:
+    max_bytes: int = 1024 * 1024
+    seconds: float | None = 15.0
+    link_accounts: bool = False  # credit a name equal to an account's user name to that account
+    accounts: dict[str, User | None] = field(default_factory=dict)
+
+
+class Skipped(Exception):
+    """The whole page is left out (the report says why); nothing of it was written."""
+
+    def __init__(self, why):
+        super().__init__(str(why))
+        self.why = why
+
+
+def imported_keys(keys: list[str]) -> set[str]:
+    """The keys among `keys` that a batch not undone has already written."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        found.update(
+            db.session.scalars(
+                select(ImportItem.source_key)
+                .join(ImportBatch, ImportBatch.id == ImportItem.batch_id)
+                .where(ImportItem.source_key.in_(chunk), ImportBatch.undone_at.is_(None))
+            )
+        )
+    return found
+
+
+def write_page(batch: ImportBatch, incoming: IncomingPage, options: Options, report: Report):
+    """Write the revisions of `incoming` not imported yet, oldest first, and commit.
+
+    A revision that cannot be kept (too long, unreadable) is reported and left out; the others
+    are written. Anything unexpected rolls the whole page back: nothing is half written.
+    """
+    name = incoming.label or incoming.title
+    report.source_revisions += len(incoming.revisions)
+    try:
+        written, created = _write(batch, incoming, options, report, name)
+    except Skipped as skipped:
+        db.session.rollback()
+        report.skip(name, skipped.why)
+        return
+    if not written:
+        db.session.rollback()
+        report.unchanged.append(incoming.title)
+        return
+    db.session.commit()
+    report.revisions += written
+    (report.created if created else report.updated).append(incoming.title)
+
+
+def _write(batch, incoming: IncomingPage, options: Options, report: Report, name: str):
+    title = service.clean_title(incoming.title) if slug_for(incoming.title or "") else None
+    if title is None:
+        raise Skipped(_l("no usable title"))
+    seen = imported_keys([r.key for r in incoming.revisions])
+    todo = []
+    for revision in incoming.revisions:
+        if revision.key in seen:
+            continue
+        try:
+            revision.text = service.clean_text(revision.text, options.max_bytes)
+        except service.InvalidContent as error:
+            report.skip(f"{name} ({revision.key})", error.message)
+            continue
+        todo.append(revision)
+    if not todo:
+        return 0, False
+    page, created = _page_for(title, incoming)
+    last = page.current
+    for revision in todo:
+        last = _add(page, revision, last, options, created)
+        db.session.add(
+            ImportItem(
+                batch_id=batch.id,
+                kind="revision",
+                source_key=revision.key[:255],
+                page_id=page.id,
+                revision_id=last.id,
+                created_page=created,
+            )
+        )
+    if not _publish(page, last, options):
+        report.note(
+            incoming.title,
+            _l("edited here after the source's last change: the text written here stays current"),
+        )
+    return len(todo), created
+
+
+def _page_for(title: str, incoming: IncomingPage) -> tuple[Page, bool]:
+    """The page to add to: an existing one (restored if an undone import deleted it), else new."""
+    resolved = service.find_page(slug_for(title))
+    if resolved is not None:
+        page = resolved.page
+        if page.deleted_at is None:
+            return page, False
+        page.deleted_at = None  # brought back by this batch: undoing it deletes it again
+        return page, True
+    page = Page(slug=slug_for(title), title=title, short_code=_short_code(incoming.short_code))
+    if incoming.page_id and db.session.get(Page, incoming.page_id) is None:
+        page.id = incoming.page_id
+    db.session.add(page)
+    db.session.flush()
+    return page, True
+
+
+def _short_code(wanted: str | None) -> str:
+    if wanted and db.session.scalar(select(Page.id).where(Page.short_code == wanted)) is None:
+        return wanted
+    return service.new_short_code()
+
+
+def _add(page: Page, incoming: IncomingRevision, parent, options: Options, new_page: bool):
+    number = None
+    if new_page and incoming.number:
+        taken = db.session.scalar(
+            select(Revision.id).where(
+                Revision.page_id == page.id, Revision.number == incoming.number
+            )
+        )
+        number = None if taken else incoming.number
+    if number is None:
+        number = (
+            db.session.scalar(select(func.max(Revision.number)).where(Revision.page_id == page.id))
+            or 0
+        ) + 1
+    author = _account(incoming.author_name, options)
+    revision = Revision(
+        page_id=page.id,
+        number=number,
+        title=page.title,
+        text=incoming.text,
+        comment=" ".join((incoming.comment or "").split())[:500],
+        author_id=author.id if author else None,
+        author_name=None if author else (incoming.author_name or None),
+        parent_id=parent.id if parent else None,
+        created_at=incoming.when or utcnow(),
+        size=len(incoming.text.encode("utf-8")),
+    )
+    if incoming.revision_id and db.session.get(Revision, incoming.revision_id) is None:
+        revision.id = incoming.revision_id
+    db.session.add(revision)
+    db.session.flush()
+    if new_page and parent is None:
+        page.created_at = revision.created_at
+    return revision
+
+
+def _account(name: str | None, options: Options) -> User | None:
+    if not name or not options.link_accounts:
+        return None
+    if name not in options.accounts:
+        options.accounts[name] = db.session.scalar(select(User).where(User.username == name))
+    return options.accounts[name]
+
+
+def _publish(page: Page, revision: Revision, options: Options) -> bool:
+    """The newest imported revision becomes current, unless the page has a newer one (False):
+    an older source never replaces what people wrote here since."""
+    current = page.current
+    if (
+        current is not None
+        and current.id != revision.id
+        and current.created_at > revision.created_at
+    ):
+        return False
+    try:
+        with time_budget(options.seconds):
+            parsed = derived.parse(revision.text)
+    except BudgetExceeded:
+        raise Skipped(
+            _l("too complex to be processed in %(seconds)s seconds", seconds=options.seconds)
+        ) from None
+    page.current_id = revision.id
+    page.updated_at = revision.created_at
+    db.session.flush()
+    derived.refresh(page, parsed)
+    enqueue(db.session, [page.id])
+    return True
