@@ -35,7 +35,7 @@ def test_the_shipped_fandom_export_gives_its_articles_with_authors_dates_and_red
     result = run("import", "mediawiki", FANDOM, "--namespace", "4")
 
     assert result.exit_code == 0, result.output
-    assert "7 pages créées" in result.output
+    assert "pages créées : 7," in result.output
     # Articles (namespace 0) and project pages (4, asked for); the rest is counted, not imported.
     assert service.find_page("comment-test") and service.find_page("test-wiki-policy")
     assert service.find_page("user-apexagunomu19") is None
@@ -132,7 +132,7 @@ def test_importing_the_same_dump_twice_creates_nothing_new(run, db):
     second = run("import", "mediawiki", JARDINS)
 
     assert first.exit_code == second.exit_code == 0
-    assert "0 pages créées, 0 mises à jour" in second.output
+    assert "pages créées : 0, mises à jour : 0" in second.output
     assert db.session.scalar(select(func.count(Revision.id))) == 5
     assert db.session.scalar(select(func.count(Page.id))) == 2
 
@@ -145,7 +145,7 @@ def test_compressed_dumps_are_read_as_they_come(run, tmp_path):
     assert run("import", "mediawiki", tmp_path / "a.xml.bz2").exit_code == 0
     assert len(_revisions(_page("jardin-partage-des-tilleuls"))) == 3
     result = run("import", "mediawiki", tmp_path / "b.xml.gz")
-    assert "0 pages créées" in result.output  # the same revisions: nothing new
+    assert "pages créées : 0," in result.output  # the same revisions: nothing new
 
 
 def test_undo_hides_the_revisions_and_deletes_the_pages_the_import_created(run, client, db):
@@ -154,12 +154,12 @@ def test_undo_hides_the_revisions_and_deletes_the_pages_the_import_created(run, 
     )
     run("import", "mediawiki", JARDINS)
     listing = run("import", "list").output
-    assert "jardins-fr.xml" in listing and "2 créées" in listing
+    assert "jardins-fr.xml" in listing and "pages créées : 2" in listing
 
     result = run("import", "undo", "1")
 
     assert result.exit_code == 0, result.output
-    assert "5 révisions masquées, 2 pages supprimées" in result.output
+    assert "révisions masquées : 5, pages supprimées : 2" in result.output
     assert client.get("/wiki/jardin-partage-des-tilleuls").status_code == 410
     assert client.get("/wiki/tilleuls").status_code == 404  # its redirect is gone too
     assert search("friche").total == 0
@@ -171,7 +171,7 @@ def test_undo_hides_the_revisions_and_deletes_the_pages_the_import_created(run, 
 
     # The source imported again after the undo comes back (a new batch).
     again = run("import", "mediawiki", JARDINS)
-    assert "2 pages créées" in again.output
+    assert "pages créées : 2," in again.output
     assert client.get("/wiki/jardin-partage-des-tilleuls").status_code == 200
 
 
@@ -202,7 +202,7 @@ def test_messages_are_in_english_when_the_site_is(app, run, monkeypatch):
 
     refresh()
     result = run("import", "mediawiki", JARDINS)
-    assert "2 pages created, 0 updated" in result.output
+    assert "pages created: 2, updated: 0" in result.output
     assert "To undo it: essaim import undo 1" in result.output
 
 

@@ -62,9 +62,9 @@ def _index_queue() -> None:
 def echo_report(batch_id: int | None, report: Report) -> None:
     click.echo(
         _(
-            "Import %(id)s: %(created)s pages created, %(updated)s updated, "
-            "%(unchanged)s unchanged, %(skipped)s items skipped; %(revisions)s revisions "
-            "written out of %(read)s read.",
+            "Import %(id)s: pages created: %(created)s, updated: %(updated)s, unchanged: "
+            "%(unchanged)s; items skipped: %(skipped)s; revisions written: %(revisions)s "
+            "of %(read)s read.",
             id=batch_id if batch_id is not None else "—",
             created=len(set(report.created)),
             updated=len(set(report.updated)),
@@ -163,8 +163,8 @@ def list_command():
         )
         click.echo(
             _(
-                "%(id)s  %(date)s  %(kind)s  %(source)s  %(created)s created, %(updated)s "
-                "updated, %(revisions)s revisions, %(skipped)s skipped  (%(state)s)",
+                "%(id)s  %(date)s  %(kind)s  %(source)s  pages created: %(created)s, updated: "
+                "%(updated)s; revisions: %(revisions)s; skipped: %(skipped)s  (%(state)s)",
                 id=batch.id,
                 date=f"{batch.created_at:%Y-%m-%d %H:%M}",
                 kind=batch.kind,
@@ -195,7 +195,7 @@ def undo_command(batch_id: int):
         raise click.ClickException(str(error.message)) from error
     click.echo(
         _(
-            "Import %(id)s undone: %(hidden)s revisions hidden, %(deleted)s pages deleted.",
+            "Import %(id)s undone: revisions hidden: %(hidden)s, pages deleted: %(deleted)s.",
             id=batch_id,
             hidden=hidden,
             deleted=deleted,
