@@ -203,4 +203,114 @@ def undo_command(batch_id: int):
     )
 
 
-COMMANDS = [mediawiki_command, essaim_command, list_command, undo_command]
+@click.command("spreadsheet")
+@click.argument("table", type=EXISTING_FILE)
+@click.option(
+    "--mapping", type=EXISTING_FILE, help="YAML: columns → title, front matter, sections."
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be done, write nothing.")
+@click.option("--encoding", default=None, help="Of a CSV file (default: UTF-8, else Windows-1252).")
+@click.option("--sheet", default=None, help="Of an .xlsx workbook (default: the active one).")
+@link_option
+@author_option
+@with_appcontext
+def spreadsheet_command(table, mapping, dry_run, encoding, sheet, link_accounts, by):
+    """Import a CSV or XLSX table, one experience per row (--dry-run: a preview)."""
+    from wiki.transfer import mapping as mapping_file
+    from wiki.transfer import spreadsheet
+
+    user = _account(by)
+    try:
+        rules = mapping_file.load(mapping)
+        if dry_run:
+            _preview(spreadsheet, table, rules, encoding, sheet)
+            return
+        with _indexing_after():
+            batch, report = spreadsheet.import_sheet(
+                table, rules, _options(link_accounts), user, encoding, sheet
+            )
+    except (mapping_file.MappingError, spreadsheet.SheetError) as error:
+        raise click.ClickException(str(error.message)) from error
+    echo_report(batch.id, report)
+    if report.skipped:
+        raise SystemExit(1)
+
+
+def _preview(spreadsheet, table: Path, rules: dict, encoding, sheet) -> None:
+    content = spreadsheet.read(table, encoding, sheet)
+    layout = spreadsheet.plan(content.headers, rules)
+    if content.delimiter:
+        click.echo(
+            _(
+                "Read as %(encoding)s, columns separated by “%(delimiter)s”.",
+                encoding=content.encoding,
+                delimiter=content.delimiter,
+            )
+        )
+    click.echo(_("Columns:"))
+    for header, target in layout.columns.items():
+        click.echo(f"  {header} → {target}")
+    for header in layout.unused:
+        click.echo("  " + _("%(header)s: not used", header=header))
+    counts = {"create": 0, "update": 0, "unchanged": 0, "skip": 0}
+    words = {
+        "create": _("would be created"),
+        "update": _("would be updated"),
+        "unchanged": _("unchanged"),
+        "skip": _("skipped"),
+    }
+    for row in spreadsheet.rows(content, layout, ""):
+        counts[row.action] += 1
+        why = f" ({row.why})" if row.why else ""
+        click.echo(
+            _(
+                "Row %(number)s “%(title)s”: %(action)s",
+                number=row.number,
+                title=row.title or "—",
+                action=words[row.action],
+            )
+            + why
+        )
+        for note in row.notes:
+            click.echo("    " + note)
+    click.echo(
+        _(
+            "Preview: %(create)s to create, %(update)s to update, %(unchanged)s unchanged, "
+            "%(skip)s skipped. Nothing was written.",
+            **counts,
+        )
+    )
+
+
+@click.command("yeswiki")
+@click.argument("sources", nargs=-1, required=True, type=EXISTING_FILE)
+@click.option("--mapping", type=EXISTING_FILE, help="YAML: Bazar fields → front matter, sections.")
+@click.option("--files", "files_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@link_option
+@author_option
+@with_appcontext
+def yeswiki_command(sources, mapping, files_dir, link_accounts, by):
+    """Import YesWiki pages and Bazar entries saved from its API as JSON files."""
+    from wiki.transfer import mapping as mapping_file
+    from wiki.transfer.yeswiki import import_files
+
+    user = _account(by)
+    try:
+        rules = mapping_file.load(mapping)
+    except mapping_file.MappingError as error:
+        raise click.ClickException(str(error.message)) from error
+    with _indexing_after():
+        batch, report = import_files(list(sources), rules, _options(link_accounts), user, files_dir)
+    echo_report(batch.id, report)
+    if report.skipped:
+        raise SystemExit(1)
+
+
+COMMANDS = [
+    mediawiki_command,
+    yeswiki_command,
+    spreadsheet_command,
+    essaim_command,
+    list_command,
+    undo_command,
+]
