@@ -48,11 +48,11 @@ class Classified:
     type: str | None = None
 
 
-def classify(names: list[str], rules: dict) -> Classified:
+def classify(names: list[str], rules: dict, themes: set[str] | None = None) -> Classified:
     """Each category: the rule the mapping gives it (`theme:x`, `tag:x`, `type:x`, `ignore`);
     unmapped, a theme when its name is one of the wiki's themes, else a tag."""
     result = Classified()
-    themes = set(theme_slugs())
+    themes = set(theme_slugs()) if themes is None else themes
     lowered = {str(k).strip().lower(): v for k, v in (rules or {}).items()}
     for name in dict.fromkeys(n.strip() for n in names if n and n.strip()):
         rule = lowered.get(name.lower())

@@ -24,12 +24,19 @@ from wiki.content.slugs import slug_for
 from wiki.extensions import db
 from wiki.models import User
 from wiki.pages import service
+from wiki.pages.derived import theme_slugs
 from wiki.transfer import batches, mapping
 from wiki.transfer.files import FileFinder
 from wiki.transfer.models import ImportBatch
 from wiki.transfer.report import Report
 from wiki.transfer.wikitext import Context, convert
-from wiki.transfer.writer import IncomingPage, IncomingRevision, Options, write_page
+from wiki.transfer.writer import (
+    IncomingPage,
+    IncomingRevision,
+    Options,
+    imported_keys,
+    write_page,
+)
 
 READ_ERRORS = (ParseError, EOFError, OSError, zlib.error, ValueError, KeyError, AttributeError)
 
@@ -40,6 +47,7 @@ class Settings:
     categories: dict = field(default_factory=dict)  # the mapping file's `categories:`
     files_dir: Path | None = None
     options: Options = field(default_factory=Options)
+    themes: set[str] | None = None  # the wiki's themes, read once per import
 
 
 def open_dump(path: Path):
@@ -60,6 +68,7 @@ def import_dump(
 ) -> tuple[ImportBatch, Report]:
     """One batch for the whole dump; each page written (or skipped) on its own."""
     batch = batches.open_batch("mediawiki", path.name, batches.fingerprint([path]), user)
+    settings.themes = set(theme_slugs())
     report = Report()
     redirects: list[tuple[str, str]] = []
     left_out: Counter[str] = Counter()
@@ -130,16 +139,22 @@ def _read_page(page, site, context, settings, report, left_out, prefix):
         _drain(page)
         return None
     incoming = IncomingPage(title=title, label=title)
-    redirect = page.redirect
-    for revision in page:
-        if redirect:
+    if page.redirect:
+        _drain(page)
+        return (title, page.redirect)
+    raw = list(page)  # this page's history, read whole before anything of it is written
+    # Revisions imported before are not converted again: a dump imported anew costs its reading.
+    seen = imported_keys([f"{prefix}:{revision.id}" for revision in raw])
+    for revision in raw:
+        if f"{prefix}:{revision.id}" in seen:
             continue
         converted = _revision(revision, title, context, settings, report, prefix)
         if converted is not None:
             incoming.revisions.append(converted)
-    if redirect:
-        return (title, redirect)
-    if not incoming.revisions:
+    report.source_revisions += len(raw) - len(incoming.revisions)  # write_page counts these
+    if settings.files_dir and seen and not incoming.revisions and raw[-1].text:
+        convert(raw[-1].text, context)  # imported before: only to bring its files this time
+    if not incoming.revisions and not seen:
         report.skip(title, _l("no revision could be read"))
         return None
     return incoming
@@ -177,7 +192,7 @@ def _revision(revision, title, context, settings, report, prefix) -> IncomingRev
         return None
     converted = convert(text, context)
     body = converted.markdown
-    classified = mapping.classify(converted.categories, settings.categories)
+    classified = mapping.classify(converted.categories, settings.categories, settings.themes)
     head = mapping.front_matter(
         {"type": classified.type, "themes": classified.themes, "tags": classified.tags}
     )

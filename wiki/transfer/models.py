@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wiki.extensions import db
-from wiki.models import User, utcnow
+from wiki.models import Revision, User, utcnow
 
 
 class ImportBatch(db.Model):
@@ -45,3 +45,5 @@ class ImportItem(db.Model):
     created_page: Mapped[bool] = mapped_column(Boolean, default=False)
     # For a redirect: the slug it answers (source_key holds it too, prefixed).
     slug: Mapped[str | None] = mapped_column(String(255))
+
+    revision: Mapped[Revision | None] = relationship()

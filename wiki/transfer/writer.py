@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from wiki.content.slugs import slug_for
 from wiki.extensions import db
@@ -85,6 +86,10 @@ def write_page(batch: ImportBatch, incoming: IncomingPage, options: Options, rep
         db.session.rollback()
         report.skip(name, skipped.why)
         return
+    except SQLAlchemyError as error:  # never half a page: the others still go on
+        db.session.rollback()
+        report.skip(name, _l("could not be written: %(error)s", error=str(error)[:200]))
+        return
     if not written:
         db.session.rollback()
         report.unchanged.append(incoming.title)
@@ -112,16 +117,20 @@ def _write(batch, incoming: IncomingPage, options: Options, report: Report, name
     if not todo:
         return 0, False
     page, created = _page_for(title, incoming)
+    numbers = _Numbers(page)
     last = page.current
-    for revision in todo:
-        last = _add(page, revision, last, options, created)
+    for position, revision in enumerate(todo):
+        last = _add(page, revision, last, options, numbers.take(revision.number, created))
+        if created and position == 0:
+            page.created_at = last.created_at
+        # Rows are flushed together when the page is published (one round trip, not one each).
         db.session.add(
             ImportItem(
                 batch_id=batch.id,
                 kind="revision",
                 source_key=revision.key[:255],
                 page_id=page.id,
-                revision_id=last.id,
+                revision=last,
                 created_page=created,
             )
         )
@@ -156,20 +165,24 @@ def _short_code(wanted: str | None) -> str:
     return service.new_short_code()
 
 
-def _add(page: Page, incoming: IncomingRevision, parent, options: Options, new_page: bool):
-    number = None
-    if new_page and incoming.number:
-        taken = db.session.scalar(
-            select(Revision.id).where(
-                Revision.page_id == page.id, Revision.number == incoming.number
-            )
+class _Numbers:
+    """Revision numbers of a page: kept from the source when free (a new page from an Essaim
+    export), else the next ones; read once, not queried for each revision."""
+
+    def __init__(self, page: Page):
+        self.taken = set(
+            db.session.scalars(select(Revision.number).where(Revision.page_id == page.id))
         )
-        number = None if taken else incoming.number
-    if number is None:
-        number = (
-            db.session.scalar(select(func.max(Revision.number)).where(Revision.page_id == page.id))
-            or 0
-        ) + 1
+        self.next = max(self.taken, default=0) + 1
+
+    def take(self, wanted: int | None, new_page: bool) -> int:
+        number = wanted if new_page and wanted and wanted not in self.taken else self.next
+        self.taken.add(number)
+        self.next = max(self.next, number + 1)
+        return number
+
+
+def _add(page: Page, incoming: IncomingRevision, parent, options: Options, number: int):
     author = _account(incoming.author_name, options)
     revision = Revision(
         page_id=page.id,
@@ -179,16 +192,13 @@ def _add(page: Page, incoming: IncomingRevision, parent, options: Options, new_p
         comment=" ".join((incoming.comment or "").split())[:500],
         author_id=author.id if author else None,
         author_name=None if author else (incoming.author_name or None),
-        parent_id=parent.id if parent else None,
+        parent=parent,
         created_at=incoming.when or utcnow(),
         size=len(incoming.text.encode("utf-8")),
     )
     if incoming.revision_id and db.session.get(Revision, incoming.revision_id) is None:
         revision.id = incoming.revision_id
     db.session.add(revision)
-    db.session.flush()
-    if new_page and parent is None:
-        page.created_at = revision.created_at
     return revision
 
 
