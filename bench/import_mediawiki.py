@@ -129,7 +129,9 @@ def main() -> None:
             f"~{args.kb} kB ({dump.stat().st_size / 1e6:.1f} MB {'bz2' if args.bz2 else 'XML'})"
         )
         print(f"written: {report.revisions} revisions, {len(report.created)} pages")
-        print(f"import (read + convert + write): {imported / total * 1000:.2f} s per 1,000 revisions")
+        print(
+            f"import (read + convert + write): {imported / total * 1000:.2f} s per 1,000 revisions"
+        )
         print(f"  of which wikitext → Markdown: {conversion:.2f} s per 1,000 revisions")
         print(f"search indexing after it: {indexed / args.pages * 1000:.2f} s per 1,000 pages")
         print(f"peak memory: {peak:.0f} MB")
