@@ -60,12 +60,12 @@ def test_export_import_into_an_empty_wiki_then_export_again_gives_identical_file
         runner = second_app.test_cli_runner()
         imported = runner.invoke(args=["import", "essaim", str(first_export)])
         assert imported.exit_code == 0, imported.output
-        assert "pages créées : 3," in imported.output
+        assert "pages créées\xa0: 3," in imported.output
         exported = runner.invoke(args=["export", str(second_export), "--history"])
         assert exported.exit_code == 0, exported.output
         # The same source again writes nothing.
         again = runner.invoke(args=["import", "essaim", str(first_export)])
-        assert "pages créées : 0, mises à jour : 0" in again.output
+        assert "pages créées\xa0: 0, mises à jour\xa0: 0" in again.output
         client = second_app.test_client()
         history = client.get("/wiki/repair-cafe-des-baronnies/history").get_data(as_text=True)
         assert "camille" in history  # the author's name came along, without an account
