@@ -83,6 +83,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from wiki.pages.views import bp as pages
     from wiki.search.admin_views import bp as search_admin
     from wiki.search.views import bp as search
+    from wiki.transfer.views import bp as transfer
 
     app.register_blueprint(pages)
     app.register_blueprint(auth)
@@ -93,6 +94,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api)
     app.register_blueprint(files)
     app.register_blueprint(ops)
+    app.register_blueprint(transfer)
 
     from wiki import commands, errors, web
 

@@ -126,7 +126,7 @@ def _context(site, settings: Settings) -> Context:
 def _read_page(page, site, context, settings, report, left_out, prefix):
     """An IncomingPage, a (title, target) redirect, or None (left out, reported)."""
     known = {n.id: n.name for n in (site.namespaces or [])}
-    title = page.title if page.namespace == 0 else _full_title(page, known)
+    title = page.title if page.namespace == 0 else full_title(page, known)
     if known and page.namespace not in known:
         report.skip(
             title,
@@ -160,7 +160,7 @@ def _read_page(page, site, context, settings, report, left_out, prefix):
     return incoming
 
 
-def _full_title(page, known: dict) -> str:
+def full_title(page, known: dict) -> str:
     name = known.get(page.namespace)
     if name and not page.title.startswith(name + ":"):
         return f"{name}:{page.title}"

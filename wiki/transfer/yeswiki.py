@@ -90,11 +90,11 @@ def import_files(
             report.skip(path.name, error.message)
             continue
         for count, record in enumerate(records, 1):
-            incoming = _incoming(record, mapping, finder, report, unknown, path.name)
-            if incoming is not None:
-                finder.bring(incoming)
-                write_page(batch, incoming, options, report)
-                _old_name(batch, record, incoming)
+            page = incoming(record, mapping, finder, report, unknown, path.name)
+            if page is not None:
+                finder.bring(page)
+                write_page(batch, page, options, report)
+                _old_name(batch, record, page)
             progress(count)
     for name, count in sorted(unknown.items()):
         report.note(
@@ -109,7 +109,8 @@ def import_files(
     return batch, report
 
 
-def _incoming(record, mapping, finder, report, unknown, source) -> IncomingPage | None:
+def incoming(record, mapping, finder, report, unknown, source) -> IncomingPage | None:
+    """The page a record becomes, or None (the report says why)."""
     if "tag" in record and "body" in record:
         return _page(record, finder, report)
     if "id_fiche" in record or "bf_titre" in record:
@@ -118,12 +119,12 @@ def _incoming(record, mapping, finder, report, unknown, source) -> IncomingPage 
     return None
 
 
-def _old_name(batch, record: dict, incoming: IncomingPage) -> None:
+def _old_name(batch, record: dict, page: IncomingPage) -> None:
     """An entry is also a YesWiki page named by its id (JardinDesLilas): links to that name,
     and its old address, lead to the experience page."""
     old = slug_for(str(record.get("id_fiche") or ""))
-    if old and "tag" not in record and old != slug_for(incoming.title):
-        resolved = service.find_page(slug_for(incoming.title))
+    if old and "tag" not in record and old != slug_for(page.title):
+        resolved = service.find_page(slug_for(page.title))
         if resolved is not None and resolved.page.deleted_at is None:
             batches.record_redirect(batch, old, resolved.page)
 
