@@ -163,6 +163,7 @@ def test_undo_hides_the_revisions_and_deletes_the_pages_the_import_created(run, 
     assert client.get("/wiki/jardin-partage-des-tilleuls").status_code == 410
     assert client.get("/wiki/tilleuls").status_code == 404  # its redirect is gone too
     assert search("friche").total == 0
+    assert "The index is in step with the database." in run("search", "check").output
     assert "Jardin partagé des Tilleuls" not in client.get("/recent").get_data(as_text=True)
     assert client.get("/wiki/compost-collectif").status_code == 200  # not the import's
     assert kept.page.current.text == "# Compost\n\nÀ nous."

@@ -24,7 +24,7 @@ def backlinks(page: Page) -> list[Page]:
     sources = db.session.scalars(
         select(Page)
         .join(Link, Link.source_id == Page.id)
-        .where(Link.target_slug.in_(slugs), Page.id != page.id)
+        .where(Link.target_slug.in_(slugs), Page.id != page.id, Page.deleted_at.is_(None))
         .distinct()
     )
     return sorted(sources, key=lambda source: sort_key(source.title))
@@ -48,7 +48,11 @@ def orphans() -> list[Page]:
     """Pages no other page links to (page templates are meant to be reached from the editor)."""
     linked = _linked_page_ids()
     pages = db.session.scalars(
-        select(Page).where(Page.type != "template", Page.id.not_in(select(linked.c.page_id)))
+        select(Page).where(
+            Page.type != "template",
+            Page.deleted_at.is_(None),
+            Page.id.not_in(select(linked.c.page_id)),
+        )
     )
     return sorted(pages, key=lambda page: sort_key(page.title))
 
@@ -71,6 +75,7 @@ def wanted_pages() -> list[WantedPage]:
         select(Link, Page)
         .join(Page, Page.id == Link.source_id)
         .where(
+            Page.deleted_at.is_(None),
             Link.target_slug.not_in(select(Page.slug)),
             Link.target_slug.not_in(select(SlugRedirect.slug)),
         )

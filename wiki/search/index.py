@@ -353,7 +353,9 @@ def _build(target: Target, path: Path, progress, procs: int, limitmb: int) -> in
     ix = whoosh_index.open_dir(str(path))
     with Session(target.engine) as session:
         labels = theme_labels(session)
-        page_ids = list(session.scalars(select(Page.id).order_by(Page.id)))
+        page_ids = list(
+            session.scalars(select(Page.id).where(Page.deleted_at.is_(None)).order_by(Page.id))
+        )
         options = {"limitmb": limitmb, **WRITER_OPTIONS}
         if procs > 1:
             options.update(procs=procs, multisegment=True)
@@ -398,7 +400,9 @@ def check(target: Target, fix: bool = True, progress=None) -> Drift:
     drift = Drift()
     with Session(target.engine) as session:
         labels = theme_labels(session)
-        page_ids = list(session.scalars(select(Page.id).order_by(Page.id)))
+        page_ids = list(
+            session.scalars(select(Page.id).where(Page.deleted_at.is_(None)).order_by(Page.id))
+        )
         for start in range(0, len(page_ids), 200):
             for page in load_pages(session, page_ids[start : start + 200]):
                 if page.id not in indexed:
