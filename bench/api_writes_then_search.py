@@ -29,8 +29,8 @@ def main() -> None:
     from schemathesis import GenerationMode
 
     from tests.conftest import make_app
+    from wiki.auth.api_tokens import create
     from wiki.auth.service import create_user
-    from wiki.auth.tokens import create
     from wiki.pages.service import save_page
 
     data_dir = Path(tempfile.mkdtemp(prefix="essaim-bench-api-"))

@@ -76,7 +76,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter  # before any route is added
     from wiki.api.views import bp as api
     from wiki.api.write import bp as api_write
-    from wiki.auth.account import bp as account
+    from wiki.auth.api_token_views import bp as api_tokens
     from wiki.auth.views import bp as auth
     from wiki.files.views import bp as files
     from wiki.knowledge.admin_views import bp as themes_admin
@@ -95,7 +95,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(search_admin)
     app.register_blueprint(api)
     app.register_blueprint(api_write)
-    app.register_blueprint(account)
+    app.register_blueprint(api_tokens)
     app.register_blueprint(files)
     app.register_blueprint(ops)
     app.register_blueprint(transfer)

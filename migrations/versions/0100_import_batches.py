@@ -49,13 +49,21 @@ def upgrade():
     op.create_index(op.f('ix_import_items_source_key'), 'import_items', ['source_key'], unique=False)
     with op.batch_alter_table('revisions') as batch_op:
         batch_op.add_column(sa.Column('author_name', sa.String(length=255), nullable=True))
-    with op.batch_alter_table('pages') as batch_op:
-        batch_op.add_column(sa.Column('deleted_at', sa.DateTime(), nullable=True))
+    # pages.deleted_at is also added by the moderation migration of issue 12 (branch `open`):
+    # whichever runs first adds it, the other leaves it (same column, same meaning).
+    if 'deleted_at' not in _page_columns():
+        with op.batch_alter_table('pages') as batch_op:
+            batch_op.add_column(sa.Column('deleted_at', sa.DateTime(), nullable=True))
+
+
+def _page_columns() -> set:
+    return {c['name'] for c in sa.inspect(op.get_bind()).get_columns('pages')}
 
 
 def downgrade():
-    with op.batch_alter_table('pages') as batch_op:
-        batch_op.drop_column('deleted_at')
+    if 'public' not in _page_columns():  # else the moderation migration owns deleted_at
+        with op.batch_alter_table('pages') as batch_op:
+            batch_op.drop_column('deleted_at')
     with op.batch_alter_table('revisions') as batch_op:
         batch_op.drop_column('author_name')
     op.drop_index(op.f('ix_import_items_source_key'), table_name='import_items')

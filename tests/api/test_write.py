@@ -18,7 +18,7 @@ from wiki.pages import service
 def _make_token(client, scope: str, name: str = "mon script") -> str:
     response = client.post(
         "/account/tokens",
-        data={"csrf_token": csrf_token(client, "/account"), "name": name, "scope": scope},
+        data={"csrf_token": csrf_token(client, "/account/tokens"), "name": name, "scope": scope},
     )
     assert response.status_code == 201
     assert response.headers["Cache-Control"] == "no-store"
@@ -39,12 +39,12 @@ def test_tokens_are_made_shown_once_kept_hashed_and_revoked_on_the_account_page(
     assert secret.startswith("essaim_") and len(secret) > 40
     stored = db.session.scalar(select(ApiToken))
     assert stored.digest != secret and secret not in stored.digest and stored.scope == "write"
-    page = client.get("/account").get_data(as_text=True)
+    page = client.get("/account/tokens").get_data(as_text=True)
     assert "mon script" in page and secret not in page  # shown once, never again
 
     revoked = client.post(
         f"/account/tokens/{stored.id}/revoke",
-        data={"csrf_token": csrf_token(client, "/account")},
+        data={"csrf_token": csrf_token(client, "/account/tokens")},
         follow_redirects=True,
     )
     assert "révoqué" in revoked.get_data(as_text=True)
@@ -157,7 +157,7 @@ def test_a_token_revoked_in_the_middle_of_a_run_stops_the_writes_after_it(app, c
             token = db.session.scalar(select(ApiToken))
             client.post(
                 f"/account/tokens/{token.id}/revoke",
-                data={"csrf_token": csrf_token(client, "/account")},
+                data={"csrf_token": csrf_token(client, "/account/tokens")},
             )
         response = _call(
             app,
@@ -205,13 +205,13 @@ def test_a_photo_is_sent_with_a_write_token(app, client, user):
 def test_the_account_page_needs_a_login_and_nobody_revokes_someone_elses_token(
     client, user, make_user
 ):
-    assert client.get("/account").status_code == 302
+    assert client.get("/account/tokens").status_code == 302
     log_in(client)
     _make_token(client, "write")
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/account")})
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/account/tokens")})
     make_user("alix")
     log_in(client, "alix")
     refused = client.post(
-        "/account/tokens/1/revoke", data={"csrf_token": csrf_token(client, "/account")}
+        "/account/tokens/1/revoke", data={"csrf_token": csrf_token(client, "/account/tokens")}
     )
     assert refused.status_code == 404

@@ -20,8 +20,8 @@ WRITES = {("POST", "/api/v1/pages"), ("PUT", "/api/v1/pages/{slug}"), ("POST", "
 
 @pytest.fixture
 def write_schema(tmp_path, migrated_db):
+    from wiki.auth.api_tokens import create
     from wiki.auth.service import create_user
-    from wiki.auth.tokens import create
     from wiki.pages.service import save_page
 
     shutil.copy(migrated_db, tmp_path / "essaim.db")

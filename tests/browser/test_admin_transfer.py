@@ -69,6 +69,6 @@ def test_the_transfer_and_account_pages_have_no_serious_accessibility_violations
     with page.expect_navigation():
         page.click("#import button.primary")
     assert violations(page) == [], "preview"
-    page.goto(f"{base}/account")
-    assert violations(page) == [], "/account"
+    page.goto(f"{base}/account/tokens")
+    assert violations(page) == [], "/account/tokens"
     context.close()

@@ -13,7 +13,7 @@ from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from wiki.api import views
-from wiki.auth import tokens
+from wiki.auth import api_tokens as tokens
 from wiki.extensions import configured_limit, csrf
 from wiki.pages import service as pages
 
@@ -36,7 +36,7 @@ def _token_with_write_scope():
     if token is None:
         _refuse(401, "This token is unknown or was revoked.")
     if token.scope != "write":
-        _refuse(403, "This token may only read; make one that may write on your account page.")
+        _refuse(403, "This token may only read; make one that may write on /account/tokens.")
     g.api_user = token.user
 
 

@@ -1,4 +1,4 @@
-"""/account: a person's own page; for now, their personal API tokens (made, listed, revoked)."""
+"""/account/tokens: a person's personal API tokens (made, listed, revoked)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from wiki.auth import tokens
+from wiki.auth import api_tokens as tokens
 from wiki.auth.access import ActionForm
 
-bp = Blueprint("account", __name__, url_prefix="/account")
+bp = Blueprint("api_tokens", __name__, url_prefix="/account/tokens")
 
 
 class TokenForm(FlaskForm):
@@ -32,7 +32,7 @@ class TokenForm(FlaskForm):
 def _page(form: TokenForm, secret: str | None = None, status: int = 200):
     return (
         render_template(
-            "auth/account.html",
+            "auth/api_tokens.html",
             form=form,
             action=ActionForm(formdata=None),
             tokens=tokens.tokens_of(current_user),
@@ -48,7 +48,7 @@ def page():
     return _page(TokenForm(formdata=None))
 
 
-@bp.post("/tokens")
+@bp.post("")
 @login_required
 def create_token():
     form = TokenForm()
@@ -63,7 +63,7 @@ def create_token():
     return response[0], 201, {"Cache-Control": "no-store"}  # the secret is shown this once
 
 
-@bp.post("/tokens/<int:token_id>/revoke")
+@bp.post("/<int:token_id>/revoke")
 @login_required
 def revoke_token(token_id):
     if not ActionForm().validate_on_submit():
@@ -73,4 +73,4 @@ def revoke_token(token_id):
     except tokens.TokenError as error:
         abort(404, str(error.message))
     flash(_("Token “%(name)s” revoked: it no longer opens the API.", name=token.name), "success")
-    return redirect(url_for("account.page"))
+    return redirect(url_for("api_tokens.page"))
