@@ -48,6 +48,32 @@ class Config:
     SEARCH_RATE_LIMIT = _env("SEARCH_RATE_LIMIT", "120 per minute")
     EXPORT_RATE_LIMIT = _env("EXPORT_RATE_LIMIT", "10 per minute")
     API_RATE_LIMIT = _env("API_RATE_LIMIT", "120 per minute")
+    # Accounts and edits (per address, and per account for edits): every limit lives here.
+    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+    REGISTER_RATE_LIMIT = _env("REGISTER_RATE_LIMIT", "5 per minute;20 per day")
+    PASSWORD_RESET_RATE_LIMIT = _env("PASSWORD_RESET_RATE_LIMIT", "5 per hour")
+    EDIT_RATE_LIMIT = _env("EDIT_RATE_LIMIT", "30 per minute")
+    EDIT_ACCOUNT_RATE_LIMIT = _env("EDIT_ACCOUNT_RATE_LIMIT", "20 per minute;300 per day")
+    EDITOR_SYNC_RATE_LIMIT = _env("EDITOR_SYNC_RATE_LIMIT", "240 per minute")  # the editor's script
+    PREVIEW_RATE_LIMIT = _env("PREVIEW_RATE_LIMIT", "120 per minute")
+    SUGGEST_RATE_LIMIT = _env("SUGGEST_RATE_LIMIT", "300 per minute")  # a request per keystroke
+    # Anti-spam without third parties. Forms filled faster than this are refused (0: off).
+    SPAM_MIN_FILL_SECONDS = float(_env("SPAM_MIN_FILL_SECONDS", "3"))
+    # New accounts: their first N edits that add external links wait for review, and an edit
+    # may add at most this many external links.
+    NEW_ACCOUNT_EDITS = int(_env("NEW_ACCOUNT_EDITS", "10"))
+    NEW_ACCOUNT_MAX_LINKS = int(_env("NEW_ACCOUNT_MAX_LINKS", "3"))
+    # E-mail (password reset, address confirmation) through an SMTP server.
+    MAIL_SERVER = _env("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(_env("MAIL_PORT", "25"))
+    MAIL_USERNAME = _env("MAIL_USERNAME")
+    MAIL_PASSWORD = _env("MAIL_PASSWORD")
+    MAIL_SECURITY = _env("MAIL_SECURITY", "none")  # none | starttls | tls
+    MAIL_SENDER = _env("MAIL_SENDER", "Essaim <essaim@localhost>")
+    MAIL_TIMEOUT = float(_env("MAIL_TIMEOUT", "10"))
+    # Registration needs a confirmed e-mail address before the first edit.
+    REQUIRE_EMAIL_CONFIRMATION = _env("REQUIRE_EMAIL_CONFIRMATION", "0") == "1"
+    PASSWORD_RESET_HOURS = float(_env("PASSWORD_RESET_HOURS", "2"))
     # Comparing two revisions costs up to the diff's time budget (2 s) the first time.
     DIFF_RATE_LIMIT = _env("DIFF_RATE_LIMIT", "60 per minute")
     MAP_TILE_URL = _env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -64,3 +64,25 @@ def test_migrations_and_a_save_work_on_postgresql(tmp_path):
             db.session.rollback()
             downgrade(revision="base")
             db.engine.dispose()
+
+
+def test_roles_of_the_first_version_become_contributor_and_administrator(tmp_path):
+    app = make_app(tmp_path)
+    with app.app_context():
+        upgrade(revision="0001")
+        db.session.execute(
+            text(
+                "insert into users (username, password_hash, role, created_at) values "
+                "('ancienne', 'x', 'editor', '2026-01-01'), ('cheffe', 'x', 'admin', '2026-01-01')"
+            )
+        )
+        db.session.commit()
+        upgrade()
+        roles = dict(db.session.execute(text("select username, role from users")).all())
+        assert roles == {"ancienne": "contributor", "cheffe": "administrator"}
+        tables = set(inspect(db.engine).get_table_names())
+        assert {"user_sessions", "audit_log", "pending_edits", "site_settings"} <= tables
+        downgrade(revision="0001")
+        roles = dict(db.session.execute(text("select username, role from users")).all())
+        assert roles == {"ancienne": "editor", "cheffe": "admin"}
+        db.engine.dispose()

@@ -74,6 +74,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from wiki.limits import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
+    from wiki.admin.views import bp as accounts_admin
     from wiki.api.views import bp as api
     from wiki.api.write import bp as api_write
     from wiki.auth.api_token_views import bp as api_tokens
@@ -81,22 +82,29 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from wiki.files.views import bp as files
     from wiki.knowledge.admin_views import bp as themes_admin
     from wiki.knowledge.views import bp as knowledge
+    from wiki.moderation.views import bp as moderation
     from wiki.ops.views import bp as ops
+    from wiki.pages.feeds import bp as feeds
     from wiki.pages.views import bp as pages
     from wiki.search.admin_views import bp as search_admin
+    from wiki.search.synonyms_views import bp as search_synonyms
     from wiki.search.views import bp as search
     from wiki.transfer.views import bp as transfer
 
     app.register_blueprint(pages)
+    app.register_blueprint(feeds)
     app.register_blueprint(auth)
     app.register_blueprint(knowledge)
     app.register_blueprint(themes_admin)
     app.register_blueprint(search)
     app.register_blueprint(search_admin)
+    app.register_blueprint(search_synonyms)
     app.register_blueprint(api)
     app.register_blueprint(api_write)
     app.register_blueprint(api_tokens)
     app.register_blueprint(files)
+    app.register_blueprint(accounts_admin)
+    app.register_blueprint(moderation)
     app.register_blueprint(ops)
     app.register_blueprint(transfer)
 

@@ -13,7 +13,12 @@ users = click.Group("users", help="Manage accounts.")
 
 @users.command("create")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["editor", "admin"]), default="editor")
+@click.option(
+    "--role",
+    type=click.Choice(["contributor", "moderator", "administrator", "editor", "admin"]),
+    default="contributor",
+    help="editor and admin are the old names of contributor and administrator.",
+)
 @click.option("--email", default=None)
 @click.password_option(help="Prompted for (twice) when not given.")
 @with_appcontext

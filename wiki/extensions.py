@@ -34,9 +34,25 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
-def configured_limit(key: str):
+def configured_limit(key: str, **options):
     """A per-address rate limit read from the configuration, e.g. SEARCH_RATE_LIMIT."""
-    return limiter.limit(lambda: current_app.config[key])
+    return limiter.limit(lambda: current_app.config[key], **options)
+
+
+def account_or_address() -> str:
+    """Rate-limit key: the account when logged in (one per person whatever the address)."""
+    from flask_login import current_user
+
+    if getattr(current_user, "is_authenticated", False):
+        return f"account:{current_user.id}"
+    return get_remote_address()
+
+
+def configured_account_limit(key: str, **options):
+    """A per-account rate limit read from the configuration, e.g. EDIT_ACCOUNT_RATE_LIMIT."""
+    return limiter.limit(
+        lambda: current_app.config[key], key_func=account_or_address, scope=key, **options
+    )
 
 
 @event.listens_for(Engine, "connect")

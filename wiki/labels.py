@@ -51,6 +51,17 @@ VALUE_LABELS = {
 }
 
 
+ROLE_LABELS = {
+    "contributor": _l("contributor"),
+    "moderator": _l("moderator"),
+    "administrator": _l("administrator"),
+}
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
 def value_label(value: str | None) -> str:
     if not value:
         return ""

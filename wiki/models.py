@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -28,16 +29,113 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)  # login name
+    display_name: Mapped[str | None] = mapped_column(String(80))  # shown in histories
     email: Mapped[str | None] = mapped_column(String(255))
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime)
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(16), default="editor")  # editor | admin
+    # contributor | moderator | administrator (readers are anonymous visitors)
+    role: Mapped[str] = mapped_column(String(16), default="contributor")
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Blocked accounts: open sessions stop at their next request (see wiki.auth.sessions).
+    blocked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime)  # None: until unblocked
+    blocked_reason: Mapped[str | None] = mapped_column(String(500))
+    # Flagged by a moderator: every edit waits in the review queue.
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    # The server-side session this object was loaded through (set by the user loader).
+    session_token = None  # type: str | None
+
+    def get_id(self) -> str:
+        # Flask-Login keeps this in the session and remember cookies: a revocable session.
+        return f"{self.id}:{self.session_token or ''}"
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == "administrator"
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in ("moderator", "administrator")
+
+    @property
+    def is_blocked(self) -> bool:
+        if self.blocked_at is None:
+            return False
+        return self.blocked_until is None or self.blocked_until > utcnow()
+
+
+class UserSession(db.Model):
+    """A logged-in browser: the cookie holds a random token, the server only its hash."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+
+class AuditEntry(db.Model):
+    """One act of moderation or administration: written once, never changed nor deleted."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target_type: Mapped[str] = mapped_column(String(20))  # user | page | revision | edit
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    target_label: Mapped[str] = mapped_column(String(255), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[str] = mapped_column(Text, default="")
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class PendingEdit(db.Model):
+    """An edit waiting in the review queue: it becomes a revision only once approved."""
+
+    __tablename__ = "pending_edits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int | None] = mapped_column(ForeignKey("pages.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(255))
+    text: Mapped[str] = mapped_column(Text)
+    comment: Mapped[str] = mapped_column(String(500), default="")
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    base_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
+    reason: Mapped[str] = mapped_column(String(200), default="")  # why it waits
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decision_reason: Mapped[str] = mapped_column(String(500), default="")
+    revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class SiteSetting(db.Model):
+    """Settings administrators change from the site (challenge question, blocked words)."""
+
+    __tablename__ = "site_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
 
 
 class ApiToken(db.Model):
@@ -83,9 +181,12 @@ class Page(db.Model):
     started: Mapped[int | None] = mapped_column(Integer)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
-    # Soft deletion (an import undone): the page answers 410 and leaves listings and search;
-    # its rows stay, so a later import of the same source brings it back.
+
+    # Moderation. `public` is false when the page is deleted or its only text is hidden:
+    # every listing filters on it.
+    public: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    protected_until: Mapped[datetime | None] = mapped_column(DateTime)
 
     # Loaded on access: listings of thousands of pages must not drag every full text along.
     current: Mapped[Revision | None] = relationship(foreign_keys=[current_id], post_update=True)
@@ -117,10 +218,14 @@ class Revision(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     size: Mapped[int] = mapped_column(Integer, default=0)
-    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)  # the text
+    comment_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    author_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    patrolled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    patrolled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     page: Mapped[Page] = relationship(foreign_keys=[page_id])
-    author: Mapped[User | None] = relationship(lazy="joined")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="joined")
     parent: Mapped[Revision | None] = relationship(remote_side=[id])
 
     @property
@@ -212,3 +317,24 @@ class RateLimit(db.Model):
     key: Mapped[str] = mapped_column(String(512), primary_key=True)
     hits: Mapped[int] = mapped_column(Integer)
     expires_at: Mapped[float] = mapped_column(Float, index=True)  # end of the window (epoch s)
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Raised when code tries to change or delete an audit entry."""
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def _audit_entries_are_never_changed(mapper, connection, target):
+    raise AuditLogIsAppendOnly("The audit log is written once and never changed.")
+
+
+class SearchSynonyms(db.Model):
+    """One saved version of the search's synonyms list (the newest is in use)."""
+
+    __tablename__ = "search_synonyms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -9,16 +9,26 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from wiki.errors import render_error
-from wiki.labels import forget_theme_labels, theme_label, value_label
+from wiki.labels import forget_theme_labels, role_label, theme_label, value_label
+from wiki.models import utcnow
 
 
 def init_app(app: Flask) -> None:
     @app.context_processor
     def template_helpers():
-        return {"current_locale": str(get_locale()), "theme_label": theme_label}
+        return {
+            "current_locale": str(get_locale()),
+            "theme_label": theme_label,
+            "role_label": role_label,
+        }
 
-    # A global, not a context value: imported macros (knowledge/_macros.html) see it too.
+    # Globals, not context values: imported macros (knowledge/_macros.html) see them too.
     app.jinja_env.globals["value_label"] = value_label
+    app.jinja_env.globals["sees_hidden"] = sees_hidden
+    app.jinja_env.globals["now_utc"] = utcnow
+    from wiki.antispam import form_stamp
+
+    app.jinja_env.globals["form_stamp"] = form_stamp
 
     # First of all hooks: CSRF protection parses the form, after which the raw body is gone.
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_invalid_utf8)
@@ -36,6 +46,13 @@ def init_app(app: Flask) -> None:
             search.notify([])
 
     app.after_request(security_headers)
+
+
+def sees_hidden() -> bool:
+    """Moderators see the parts of revisions they hid (marked as hidden); others do not."""
+    from flask_login import current_user
+
+    return bool(getattr(current_user, "is_authenticated", False) and current_user.is_moderator)
 
 
 def refuse_invalid_utf8():

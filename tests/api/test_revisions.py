@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wiki.pages.service import set_revision_hidden
+from wiki.moderation.service import set_revision_hidden
 
 
 def test_history_is_sliced_newest_first_with_author_comment_and_size(api, save):

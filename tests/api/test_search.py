@@ -78,11 +78,13 @@ def test_malformed_query_answers_200_with_a_notice(api, corpus):
     assert response.get_json()["notices"]
 
 
-def test_misspelt_word_gets_a_suggestion(api, corpus):
-    found = api("/api/v1/search?q=jardim").get_json()
+def test_misspelt_word_is_corrected_or_suggested_when_searched_as_typed(api, corpus):
+    corrected = api("/api/v1/search?q=jardim").get_json()
+    as_typed = api("/api/v1/search?q=jardim&exact=1").get_json()
 
-    assert found["total"] == 0
-    assert found["did_you_mean"] == "jardin"
+    assert corrected["total"] == 1 and corrected["corrected"] == "jardin"
+    assert as_typed["total"] == 0 and as_typed["corrected"] is None
+    assert as_typed["did_you_mean"] == "jardin"
 
 
 def test_search_results_are_sliced(api, corpus):

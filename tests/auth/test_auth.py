@@ -26,7 +26,8 @@ def register(client, name="Yanis", password="mon jardin est en fleurs", confirm=
 def test_register_logs_in_and_stores_a_hashed_password(client, db):
     response = register(client)
     assert response.status_code == 302
-    user = db.session.scalar(select(User).where(User.username == "Yanis"))
+    user = db.session.scalar(select(User).where(User.username == "yanis"))
+    assert user.display_name == "Yanis"
     assert user.password_hash.startswith("scrypt:") and "mon jardin" not in user.password_hash
     assert "Yanis" in client.get("/").get_data(as_text=True)
 
@@ -34,7 +35,7 @@ def test_register_logs_in_and_stores_a_hashed_password(client, db):
 def test_register_refuses_short_password_and_taken_name(client, user):
     assert register(client, name="autre", password="court").status_code == 400
     response = register(client, name="CAMILLE")
-    assert response.status_code == 400
+    assert response.status_code == 409
 
 
 def test_register_refuses_mismatched_confirmation(client, db):

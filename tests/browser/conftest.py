@@ -59,7 +59,7 @@ def browser():
 def page(browser):
     """A fresh browser tab (own cookies), French first, failing fast rather than hanging."""
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(45_000)  # a loaded CI machine saves slower
     tab = context.new_page()
     yield tab
     context.close()
@@ -71,7 +71,7 @@ def phone_page(browser):
     context = browser.new_context(
         locale="fr-FR", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(45_000)  # a loaded CI machine saves slower
     tab = context.new_page()
     yield tab
     context.close()

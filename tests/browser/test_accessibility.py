@@ -36,7 +36,7 @@ def audited_page(browser):
     if not AXE.exists():
         pytest.skip(f"{AXE} is missing: `make test` fetches axe-core with npm")
     context = browser.new_context(locale="fr-FR", bypass_csp=True)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(45_000)  # as tests/browser/conftest.py: saves on a loaded CI
     yield context.new_page()
     context.close()
 

@@ -28,7 +28,7 @@ def test_rebuild_from_the_admin_page_shows_its_progress_to_the_end(
     base = live_server
     register(page, base, "Admine")
     with sqlite3.connect(tmp_path / "essaim.db") as database:  # the live server's database
-        database.execute("UPDATE users SET role = 'admin' WHERE username = 'Admine'")
+        database.execute("UPDATE users SET role = 'administrator' WHERE username = 'admine'")
     for n in range(3):
         page.goto(f"{base}/wiki/atelier-{n}/edit?title=Atelier {n}")
         page.fill("#body", f"# Atelier {n}\n\nUn atelier de réparation de vélos numéro {n}.\n")

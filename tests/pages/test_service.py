@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from wiki.models import Link, Revision, SlugRedirect, Statement
+from wiki.moderation import service as moderation
 from wiki.pages import service
 
 TEXT = """---
@@ -213,8 +214,8 @@ def test_hidden_revision_cannot_be_the_current_one(db, user, make_page):
     first = page.current
     service.save_page(slug=page.slug, title=None, text="B", author=user, base_id=first.id)
     with pytest.raises(service.PageError):
-        service.set_revision_hidden(page.current, True)
-    service.set_revision_hidden(first, True)
+        moderation.set_revision_hidden(page.current, True)
+    moderation.set_revision_hidden(first, True)
     assert db.session.get(Revision, first.id).hidden
     assert db.session.get(Revision, first.id).text == "A"  # hidden, never deleted
 

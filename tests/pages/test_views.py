@@ -258,6 +258,7 @@ def test_recent_changes_and_feeds_list_revisions(client, make_page):
 
 
 def test_hidden_revision_is_refused_to_readers(client, make_page, user):
+    from wiki.moderation import service as moderation
     from wiki.pages import service
 
     page = make_page(title="Modération", text="texte injurieux")
@@ -265,7 +266,7 @@ def test_hidden_revision_is_refused_to_readers(client, make_page, user):
     service.save_page(
         slug="moderation", title=None, text="texte propre", author=user, base_id=first.id
     )
-    service.set_revision_hidden(first, True)
+    moderation.set_revision_hidden(first, True)
     assert client.get(f"/wiki/moderation/revisions/{first.id}").status_code == 403
 
 

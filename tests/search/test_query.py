@@ -21,9 +21,14 @@ def test_plural_query_finds_singular_word(corpus):
     assert titles(query.search("jardins")) == ["Jardin partagé des Tilleuls"]
 
 
-def test_all_words_must_match(corpus):
-    assert titles(query.search("jardin raccordement")) == []
-    assert titles(query.search("raccordement réseau")) == ["Centrale solaire citoyenne"]
+def test_pages_with_all_words_come_first_and_no_word_empties_the_results(corpus):
+    both = query.search("raccordement réseau")
+    assert titles(both) == ["Centrale solaire citoyenne"] and both.complete == 1
+    # No page holds both: the pages with one of them, and a notice saying so.
+    either = query.search("jardin raccordement")
+    assert sorted(titles(either)) == ["Centrale solaire citoyenne", "Jardin partagé des Tilleuls"]
+    assert either.complete == 0
+    assert any("No page holds all your words" in notice for notice in either.notices)
 
 
 def test_or_and_exclusion(corpus):
@@ -122,11 +127,17 @@ def test_pagination_splits_results_and_clamps_the_page_number(save):
     assert len(seen) == 5
 
 
-def test_did_you_mean_offers_the_nearest_word(corpus):
-    results = query.search("coperative")
+def test_did_you_mean_offers_the_nearest_word_when_searching_as_typed(corpus):
+    results = query.search("cooparative", exact=True)
     assert results.total == 0
     assert results.did_you_mean == "cooperative"
     assert query.search(results.did_you_mean).total == 1
+
+
+def test_a_word_that_matches_nothing_is_corrected_at_once(corpus):
+    results = query.search("cooparative")
+    assert results.total == 1 and results.corrected == "coopérative"  # as the page writes it
+    assert results.hits[0].title == "Centrale solaire citoyenne"
 
 
 def test_did_you_mean_prefers_the_nearer_word_to_the_more_frequent(save):
@@ -135,9 +146,10 @@ def test_did_you_mean_prefers_the_nearer_word_to_the_more_frequent(save):
     save("Ruches", experience("Ruches", context="Une ruche sur le toit de la mairie."))
     for n in range(3):
         save(f"Falaise {n}", experience(f"Falaise {n}", context="La roche calcaire du coteau."))
-    # "ruchr" is one letter from "ruche" (1 page), two from "roche" (3 pages).
-    assert query.search("ruchr").did_you_mean == "ruche"
-    assert query.search("rocje").did_you_mean == "roche"
+    # "ruxhe" is one letter from "ruche" (1 page), two from "roche" (3 pages).
+    assert query.search("ruxhe", exact=True).did_you_mean == "ruche"
+    assert query.search("rocje", exact=True).did_you_mean == "roche"
+    assert query.search("ruxhe").corrected == "ruche"  # and corrected at once the same way
 
 
 def test_title_suggestions_complete_the_last_word(corpus):

@@ -34,9 +34,11 @@ def test_theme_parameter_of_the_public_url_filters_by_theme(client, corpus):
     assert "Centrale solaire citoyenne" in html and "Jardin partagé" not in html
 
 
-def test_did_you_mean_is_offered_on_a_typo(client, corpus):
-    html = client.get("/search?q=coperative").get_data(as_text=True)
-    assert "cooperative" in html
+def test_a_typo_is_corrected_and_did_you_mean_offered_when_searching_as_typed(client, corpus):
+    html = client.get("/search?q=cooparative").get_data(as_text=True)
+    assert "Results for" in html and "coopérative" in html and "Search instead for" in html
+    as_typed = client.get("/search?q=cooparative&exact=1").get_data(as_text=True)
+    assert "Did you mean" in as_typed and "cooperative" in as_typed
 
 
 @pytest.mark.parametrize(
@@ -156,8 +158,8 @@ def test_search_box_shows_the_query_as_typed_not_as_rewritten(client, corpus):
 def test_did_you_mean_keeps_the_prefix_as_typed(client, corpus):
     from wiki.search import query
 
-    found = query.search("verrou:raccordement coperative")
-    assert found.query == "verrou:raccordement coperative"
+    found = query.search("verrou:raccordement cooparative")
+    assert found.query == "verrou:raccordement cooparative"
     assert found.searched.startswith("obstacles:raccordement")
     if found.did_you_mean:
         assert found.did_you_mean.startswith("verrou:raccordement")

@@ -9,6 +9,7 @@ from pathlib import Path
 from tests.conftest import make_app
 from tests.transfer.conftest import MEDIAWIKI
 from wiki.extensions import db
+from wiki.moderation import service as moderation
 from wiki.pages import service
 
 
@@ -39,7 +40,7 @@ def _fill_first_wiki(app, user):
     )
     page = service.find_page(first.page.slug).page
     service.rename_page(page, "Repair café des Baronnies", user)
-    service.set_revision_hidden(first, True)  # hidden: not exported, so not imported
+    moderation.set_revision_hidden(first, True)  # hidden: not exported, so not imported
 
 
 def test_export_import_into_an_empty_wiki_then_export_again_gives_identical_files(

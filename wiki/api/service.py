@@ -45,7 +45,7 @@ def _count(query) -> int:
 
 def pages(filters: PageFilters, number: int, per_page: int = PER_PAGE) -> tuple[list[Page], int]:
     """One slice of the pages matching the filters, in slug order (stable across requests)."""
-    query = filters.where(select(Page).where(Page.deleted_at.is_(None)))
+    query = filters.where(select(Page).where(Page.public.is_(True)))
     rows = db.session.scalars(
         query.options(selectinload(Page.themes), selectinload(Page.tags))
         .order_by(Page.slug, Page.id)

@@ -164,8 +164,11 @@ def revision_summary(revision: Revision, page: Page) -> dict:
         "id": revision.id,
         "number": revision.number,
         "created_at": _time(revision.created_at),
-        "author": revision.author_label,
-        "comment": revision.comment,
+        # Parts a moderator hid are hidden here too (the API is read without an account).
+        "author": None
+        if revision.author_hidden
+        else (revision.author.name if revision.author else revision.author_name),
+        "comment": "" if revision.comment_hidden else revision.comment,
         "size": revision.size,
         "hidden": revision.hidden,
         "current": revision.id == page.current_id,
@@ -177,10 +180,12 @@ def revision_summary(revision: Revision, page: Page) -> dict:
 def _find(slug: str, endpoint: str) -> Page:
     """The page at this slug; an old slug answers 301 to the same API URL of the new one."""
     resolved = pages.find_page(slug)
-    if resolved is None or resolved.page.current is None or resolved.page.deleted_at is not None:
+    if resolved is None or resolved.page.current is None:
         abort(404, f"There is no page “{slug[:200]}”.")
     if resolved.redirected:
         abort(redirect(_this_url(endpoint, external=False, slug=resolved.page.slug), 301))
+    if not resolved.page.public:
+        abort(410, "This page was removed by the moderators.")
     return resolved.page
 
 
@@ -262,6 +267,8 @@ def revision_detail(revision_id):
     if revision.hidden:  # as the HTML view answers readers who are not moderators
         abort(403, "This revision has been hidden by a moderator.")
     page = revision.page
+    if not page.public:
+        abort(410, "This page was removed by the moderators.")
     return jsonify(
         **revision_summary(revision, page),
         page=page_ref(page),
@@ -282,6 +289,7 @@ def search():
         sort=request.args.get("sort", "relevance"),
         page=number,
         per_page=per_page,
+        exact=request.args.get("exact") == "1",
     )
     return jsonify(
         query=found.query,
@@ -299,6 +307,9 @@ def search():
         },
         notices=found.notices,
         did_you_mean=found.did_you_mean,
+        corrected=found.corrected,
+        missing=found.missing,
+        complete=found.complete,
     )
 
 
@@ -315,6 +326,7 @@ def _hit(hit: query.Hit) -> dict:
         "status": hit.status or None,
         "updated_at": _time(hit.updated),
         "matched_in": hit.matched_in or None,
+        "missing": hit.missing,
         "snippet": hit.snippet_text,
         "url": url_for("pages.view", slug=hit.slug, _external=True),
         "api_url": url_for("api.page_detail", slug=hit.slug, _external=True),

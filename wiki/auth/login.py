@@ -5,12 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 
-from wiki.extensions import db
-from wiki.models import User
-
-
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+from wiki.auth.sessions import load_user  # a session the server can revoke
 
 
 def configure(login_manager: LoginManager) -> None:

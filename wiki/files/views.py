@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 
-from wiki.auth.access import ActionForm
+from wiki.auth.access import ActionForm, require_confirmed_email
 from wiki.extensions import db, limiter
 from wiki.files import access, display, service
 from wiki.files.forms import HideForm, UploadForm
@@ -108,6 +108,11 @@ def _load(name: str) -> File:
 
 def _receive(form: UploadForm, replace: File | None = None) -> FileVersion:
     """Read the posted file and hand it to the service; Refused for anything wrong."""
+    require_confirmed_email()  # the same rules as writing a page
+    if current_user.flagged and not current_user.is_moderator:
+        raise service.Refused(
+            _l("Your edits are reviewed by a moderator for now: files cannot be sent."), status=403
+        )
     upload = form.file.data
     if upload is None or not getattr(upload, "filename", None):
         raise service.Refused(_l("Choose a file to send."), status=400)

@@ -51,8 +51,9 @@ class Filters:
         return {name: getattr(self, name) for name in self.names() if getattr(self, name)}
 
     def where(self, query):
-        """`query` (a select of pages) narrowed to the pages these filters let through."""
-        query = query.where(Page.deleted_at.is_(None))  # an undone import's pages are gone
+        """`query` (a select of pages) narrowed to the pages these filters let through
+        (never a page the moderators removed)."""
+        query = query.where(Page.public.is_(True))
         if self.theme:
             query = query.where(
                 Page.id.in_(select(PageTheme.page_id).where(PageTheme.theme == self.theme))

@@ -24,7 +24,7 @@ def backlinks(page: Page) -> list[Page]:
     sources = db.session.scalars(
         select(Page)
         .join(Link, Link.source_id == Page.id)
-        .where(Link.target_slug.in_(slugs), Page.id != page.id, Page.deleted_at.is_(None))
+        .where(Link.target_slug.in_(slugs), Page.id != page.id, Page.public.is_(True))
         .distinct()
     )
     return sorted(sources, key=lambda source: sort_key(source.title))
@@ -50,7 +50,7 @@ def orphans() -> list[Page]:
     pages = db.session.scalars(
         select(Page).where(
             Page.type != "template",
-            Page.deleted_at.is_(None),
+            Page.public.is_(True),
             Page.id.not_in(select(linked.c.page_id)),
         )
     )
@@ -75,7 +75,7 @@ def wanted_pages() -> list[WantedPage]:
         select(Link, Page)
         .join(Page, Page.id == Link.source_id)
         .where(
-            Page.deleted_at.is_(None),
+            Page.public.is_(True),
             Link.target_slug.not_in(select(Page.slug)),
             Link.target_slug.not_in(select(SlugRedirect.slug)),
         )

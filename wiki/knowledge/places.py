@@ -34,7 +34,7 @@ def _located_pages() -> list[Page]:
         db.session.scalars(
             select(Page).where(
                 Page.type.in_((EXPERIENCE, "territory")),
-                Page.deleted_at.is_(None),
+                Page.public.is_(True),
                 (Page.insee.is_not(None)) | (Page.territory.is_not(None)),
             )
         )

@@ -10,15 +10,25 @@ from flask_babel import lazy_gettext as _l
 from merge3 import Merge3
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import defer, lazyload, load_only, selectinload
 
 from wiki.content.metadata import FieldError
 from wiki.content.slugs import slug_for
 from wiki.content.text import one_line
 from wiki.extensions import db
 from wiki.limits import BudgetExceeded, time_budget
-from wiki.models import Page, Revision, SlugRedirect, Theme, User
+from wiki.models import Page, Revision, SlugRedirect, User, utcnow
+from wiki.moderation import protection
 from wiki.pages import derived
+from wiki.pages.reads import (  # noqa: F401 (callers read pages through service)
+    all_pages,
+    find_by_short_code,
+    get_page,
+    listing_options,
+    recent_experiences,
+    recent_revisions,
+    theme_slugs_in_order,
+    themes_in_order,
+)
 from wiki.pages.turns import writers_in_turn
 
 SHORT_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off a poster
@@ -47,6 +57,40 @@ class InvalidContent(PageError):
 
 class TitleTaken(PageError):
     status = 409
+
+
+class NotAllowed(PageError):
+    """The author's role may not write this page (template, protected, deleted)."""
+
+    status = 403
+
+
+class Gone(PageError):
+    """The page was deleted by a moderator."""
+
+    status = 410
+
+
+def check_write(author: User | None, page: Page | None, slug: str | None = None) -> None:
+    """Refuse a change the author's role does not allow, whatever the route it comes by.
+
+    `author` None is the command line (import, demo): the operator of the site.
+    """
+    if author is None:
+        return
+    if page is not None and page.deleted_at is not None:
+        raise Gone(_l("This page was deleted by a moderator; a moderator can restore it."))
+    level = protection.level(page, slug)
+    if level == "administrator" and not author.is_admin:
+        raise NotAllowed(_l("Only administrators can change the templates of new pages."))
+    if level == "moderator" and not author.is_moderator:
+        raise NotAllowed(
+            _l(
+                "This page is protected until %(until)s UTC: only moderators can change it. "
+                "Suggest your change on a related page or contact the moderators.",
+                until=page.protected_until.strftime("%d/%m/%Y"),
+            )
+        )
 
 
 class Conflict(Exception):
@@ -104,7 +148,7 @@ def clean_text(text: str | None, max_bytes: int) -> str:
     return text
 
 
-def _parse_valid(text: str, seconds: float | None = None) -> derived.Parsed:
+def parse_valid(text: str, seconds: float | None = None) -> derived.Parsed:
     """The text read once (wiki.pages.derived.Parsed); InvalidContent if the writer must fix it,
     or if reading it takes more than `seconds` (every parse a save needs happens here)."""
     try:
@@ -144,17 +188,6 @@ def history(page: Page) -> list[Revision]:
     )
 
 
-def _listing_options():
-    """What a list of revisions shows: sizes, authors, titles; never the full texts."""
-    return (
-        defer(Revision.text),
-        # The size change needs the parent's size only.
-        selectinload(Revision.parent).options(
-            load_only(Revision.id, Revision.size), lazyload(Revision.author)
-        ),
-    )
-
-
 @dataclass
 class HistoryListing:
     revisions: list[Revision]
@@ -185,7 +218,7 @@ def history_listing(page: Page, number: int, per_page: int) -> HistoryListing:
         .order_by(Revision.number.desc())
         .offset((number - 1) * per_page)
         .limit(per_page)
-        .options(*_listing_options())
+        .options(*listing_options())
     )
     return HistoryListing(list(revisions), number, per_page, total or 0)
 
@@ -210,11 +243,12 @@ def save_page(
     may take `seconds` at most (InvalidContent past it).
     """
     text = clean_text(text, max_bytes)
-    parsed = _parse_valid(text, seconds)
+    parsed = parse_valid(text, seconds)
     resolved = find_page(slug) if slug else None
     if resolved is None:
         return _create(title, text, author, comment, when, parsed)
     page = resolved.page
+    check_write(author, page)
     for _attempt in range(5):
         try:
             with writers_in_turn():
@@ -290,6 +324,7 @@ def merge_texts(page: Page, base: Revision, current: Revision, mine: str) -> str
 def _create(title, text, author, comment, when, parsed) -> Revision:
     title = clean_title(title)
     slug = slug_for(title)
+    check_write(author, None, slug)
     existing = find_page(slug)
     if existing is not None:
         raise TitleTaken(
@@ -329,6 +364,8 @@ def _add_revision(page, title, text, author, comment, when) -> Revision:
     )
     if when:
         revision.created_at = when
+    if author is None or author.is_moderator:  # the command line and moderators: checked
+        revision.patrolled_at = revision.created_at or utcnow()
     db.session.add(revision)
     db.session.flush()
     return revision
@@ -352,6 +389,8 @@ def rename_page(page: Page, new_title: str, author: User | None, comment: str = 
     """Give the page a new title and slug; the old slug answers with a 301 forever."""
     new_title = clean_title(new_title)
     new_slug = slug_for(new_title)
+    check_write(author, page)
+    check_write(author, None, new_slug)
     if new_title == page.title:
         raise PageError(_l("The new title is the same as the current one."))
     if new_slug != page.slug:
@@ -396,19 +435,6 @@ def revert_page(page: Page, target: Revision, author: User | None) -> Revision:
     )
 
 
-def set_revision_hidden(revision: Revision, hidden: bool) -> None:
-    """Moderation: hide a revision's text from readers (it is kept, never deleted)."""
-    page = db.session.get(Page, revision.page_id)
-    if hidden and page.current_id == revision.id:
-        raise PageError(
-            _l("The current revision cannot be hidden: revert to an earlier one first.")
-        )
-    revision.hidden = hidden
-    _queue_index(page.id)
-    db.session.commit()
-    _after_commit([page.id])
-
-
 def new_short_code() -> str:
     while True:
         code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(6))
@@ -442,53 +468,3 @@ def template_text(kind: str) -> str | None:
     if resolved is not None and resolved.page.current is not None:
         return resolved.page.current.text
     return None
-
-
-# -- reads for the page views ------------------------------------------------------------------
-
-
-def get_page(page_id: int) -> Page | None:
-    return db.session.get(Page, page_id)
-
-
-def find_by_short_code(code: str) -> Page | None:
-    return db.session.scalar(select(Page).where(Page.short_code == code.lower()))
-
-
-def all_pages() -> list[Page]:
-    return list(
-        db.session.scalars(select(Page).where(Page.deleted_at.is_(None)).order_by(Page.title))
-    )
-
-
-def recent_experiences(limit: int) -> list[Page]:
-    return list(
-        db.session.scalars(
-            select(Page)
-            .where(Page.type == "experience", Page.deleted_at.is_(None))
-            .order_by(Page.updated_at.desc())
-            .limit(limit)
-            .options(selectinload(Page.themes))  # the cards show their themes: one query
-        )
-    )
-
-
-def recent_revisions(limit: int, visible_only: bool = False) -> list[Revision]:
-    """The latest revisions of all pages, newest first (without hidden ones for the feed),
-    with their page's slug and title and their parent's size, in 4 queries, texts left out."""
-    query = select(Revision).options(
-        *_listing_options(), selectinload(Revision.page).load_only(Page.id, Page.slug, Page.title)
-    )
-    if visible_only:
-        query = query.where(Revision.hidden.is_(False))
-    query = query.where(Revision.page.has(Page.deleted_at.is_(None)))
-    order = (Revision.created_at.desc(), Revision.id.desc())
-    return list(db.session.scalars(query.order_by(*order).limit(limit)))
-
-
-def themes_in_order() -> list[Theme]:
-    return list(db.session.scalars(select(Theme).order_by(Theme.position)))
-
-
-def theme_slugs_in_order() -> list[str]:
-    return list(db.session.scalars(select(Theme.slug).order_by(Theme.position)))

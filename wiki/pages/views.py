@@ -22,13 +22,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from wiki.auth.access import ActionForm
+from wiki import antispam
+from wiki.auth.access import (
+    ActionForm,
+    is_moderator,
+    refuse_flagged,
+    refuse_if_removed,
+    require_confirmed_email,
+)
 from wiki.content import templates
 from wiki.content.frontmatter import FrontMatterError
-from wiki.content.text import one_line
-from wiki.extensions import configured_limit, db, limiter
+from wiki.extensions import configured_account_limit, configured_limit, db
 from wiki.limits import whole_number
 from wiki.models import Page, Revision
+from wiki.moderation import review
 from wiki.pages import display, editor, service
 from wiki.pages.derived import theme_slugs
 from wiki.pages.diff import MAX_ROWS, cached_diff
@@ -41,11 +48,10 @@ def load_page(slug: str, endpoint: str = "pages.view", **values) -> Page:
     resolved = service.find_page(slug)
     if resolved is None:
         abort(404)
-    if resolved.page.deleted_at is not None:  # an undone import: gone, and said so
-        abort(410, _("This page was deleted."))
     if resolved.redirected:
         args = {**request.args.to_dict(), **values}
         abort(redirect(url_for(endpoint, slug=resolved.page.slug, **args), 301))
+    refuse_if_removed(resolved.page)
     return resolved.page
 
 
@@ -59,7 +65,7 @@ def load_revision(page: Page, revision_id: int) -> Revision:
 
 
 def readable(revision: Revision) -> bool:
-    return not revision.hidden or (current_user.is_authenticated and current_user.is_admin)
+    return not revision.hidden or is_moderator()
 
 
 @bp.get("/")
@@ -75,21 +81,28 @@ def index():
 
 @bp.get("/recent")
 def recent():
-    return render_template("pages/recent.html", revisions=service.recent_revisions(100))
+    revisions = service.recent_revisions(100, with_removed=is_moderator())
+    return render_template("pages/recent.html", revisions=revisions, form=ActionForm())
 
 
 @bp.get("/wiki/<slug>")
 def view(slug):
     resolved = service.find_page(slug)
     if resolved is None:
-        return render_template("pages/missing.html", slug=slug), 404
-    if resolved.page.deleted_at is not None:
-        abort(410, _("This page was deleted."))
+        pending = review.mine(current_user, slug=slug)
+        return render_template("pages/missing.html", slug=slug, pending_mine=pending), 404
     if resolved.redirected:
         return redirect(url_for("pages.view", slug=resolved.page.slug), 301)
     page = resolved.page
+    refuse_if_removed(page)
     shown = display.show(page.current.text)
-    return render_template("pages/view.html", page=page, revision=page.current, shown=shown)
+    return render_template(
+        "pages/view.html",
+        page=page,
+        revision=page.current,
+        shown=shown,
+        pending_mine=review.mine(current_user, page),
+    )
 
 
 @bp.get("/wiki/<slug>/revisions/<int:rev>")
@@ -152,14 +165,17 @@ class _Editing:
 
 
 def _start_editing(slug: str) -> _Editing:
+    require_confirmed_email()
     resolved = service.find_page(slug)
-    if resolved is not None and resolved.page.deleted_at is not None:
-        abort(410, _("This page was deleted."))
     if resolved is not None and resolved.redirected:
         abort(redirect(url_for("pages.edit", slug=resolved.page.slug), 301))
     page = resolved.page if resolved else None
-    if templates.is_template_slug(page.slug if page else slug) and not current_user.is_admin:
-        abort(403, _("Only administrators can change the templates of new pages."))
+    if page is not None:
+        refuse_if_removed(page)
+    try:  # templates, protected and deleted pages: the same rule as the service's
+        service.check_write(current_user, page, None if page else slug)
+    except service.PageError as error:
+        abort(error.status, str(error.message))
     kind = request.args.get("type", "page")
     return _Editing(slug, page, EditForm(), theme_slugs(), kind)
 
@@ -183,7 +199,8 @@ def edit(slug):
 
 @bp.post("/wiki/<slug>/edit")
 @login_required
-@limiter.limit("30 per minute")
+@configured_limit("EDIT_RATE_LIMIT")
+@configured_account_limit("EDIT_ACCOUNT_RATE_LIMIT")
 def save(slug):
     editing = _start_editing(slug)
     form, page, themes, render = editing.form, editing.page, editing.themes, editing.render
@@ -202,6 +219,15 @@ def save(slug):
         form.flag(form.show(text, themes, mode=switch))
         return render(200 if form.mode.data == switch else 422)
     base = form.base_revision.data
+    try:
+        antispam.check_form(request.form)
+        antispam.check_terms(form.title.data or "", text, form.comment.data or "")
+        why = review.why_review(current_user, page.current.text if page else "", text)
+    except antispam.Refused as refused:
+        form.text.data = text
+        return render(refused.status, error=refused)
+    if why:
+        return _submit_for_review(form, page, text, base, why, render)
     try:
         revision = service.save_page(
             slug=page.slug if page else None,
@@ -235,6 +261,32 @@ def save(slug):
     return redirect(url_for("pages.view", slug=revision.page.slug))
 
 
+def _submit_for_review(form, page, text, base, why, render):
+    """The edit waits in the review queue; its author is told so, kindly."""
+    title = form.title.data if page is None else page.title
+    try:
+        edit = review.submit(
+            current_user,
+            page,
+            title,
+            text,
+            form.comment.data or "",
+            int(base) if base and base.isdigit() else None,
+            why,
+        )
+    except service.InvalidContent as error:
+        form.text.data = text
+        form.flag(error.errors)
+        return render(error.status, error=error, errors=error.errors)
+    except service.PageError as error:
+        form.text.data = text
+        return render(error.status, error=error)
+    message = _("Thank you! Your edit is awaiting review: a moderator will publish it soon.")
+    flash(message, "info")
+    flash(request.path, "draft")
+    return redirect(url_for("pages.view", slug=edit.slug))
+
+
 def _posted_text(form: EditForm, theme_slugs) -> str:
     """The full text the user means: the raw text, or the form's fields applied to the source."""
     if form.mode.data == "raw":
@@ -244,7 +296,7 @@ def _posted_text(form: EditForm, theme_slugs) -> str:
 
 @bp.post("/editor/sync")
 @login_required
-@limiter.limit("240 per minute")
+@configured_limit("EDITOR_SYNC_RATE_LIMIT")
 def editor_sync():
     """JSON for the editor's script: raw text → fields and body, or fields and body → text."""
     data = request.get_json(silent=True)
@@ -274,7 +326,7 @@ def _json_errors(errors) -> list[dict]:
 
 @bp.post("/preview")
 @login_required
-@limiter.limit("120 per minute")
+@configured_limit("PREVIEW_RATE_LIMIT")
 def preview():
     text = request.form.get("text", "")
     size, limit = len(text.encode("utf-8", "surrogatepass")), current_app.config["MAX_PAGE_BYTES"]
@@ -341,6 +393,8 @@ def diff(slug):
 @bp.post("/wiki/<slug>/revert/<int:rev>")
 @login_required
 def revert(slug, rev):
+    require_confirmed_email()
+    refuse_flagged()
     page = load_page(slug)
     form = ActionForm()
     if not form.validate_on_submit():
@@ -355,26 +409,11 @@ def revert(slug, rev):
     return redirect(url_for("pages.view", slug=page.slug))
 
 
-@bp.post("/wiki/<slug>/revisions/<int:rev>/hide")
-@login_required
-def hide(slug, rev):
-    if not current_user.is_admin:
-        abort(403)
-    page = load_page(slug)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    revision = load_revision(page, rev)
-    try:
-        service.set_revision_hidden(revision, not revision.hidden)
-    except service.PageError as error:
-        flash(str(error.message), "error")
-    return redirect(url_for("pages.history", slug=page.slug))
-
-
 @bp.route("/wiki/<slug>/rename", methods=["GET", "POST"])
 @login_required
 def rename(slug):
+    require_confirmed_email()
+    refuse_flagged()
     page = load_page(slug, "pages.rename")
     form = RenameForm()
     if request.method == "GET":
@@ -447,28 +486,3 @@ def new():
             url_for("pages.edit", slug=service.slug_for(title), title=title, type=form.type.data)
         )
     return render_template("pages/new.html", form=form), 400 if request.method == "POST" else 200
-
-
-@bp.get("/feeds/recent.atom")
-def recent_feed():
-    revisions = service.recent_revisions(50, visible_only=True)
-    return _atom(_("Recent changes"), url_for("pages.recent", _external=True), revisions)
-
-
-@bp.get("/wiki/<slug>/history.atom")
-def history_feed(slug):
-    page = load_page(slug, "pages.history_feed")
-    revisions = [r for r in service.history(page)[:50] if not r.hidden]
-    title = _("History of “%(title)s”", title=page.title)
-    return _atom(title, url_for("pages.history", slug=page.slug, _external=True), revisions)
-
-
-@bp.app_template_filter("one_line")
-def _one_line(text) -> str:
-    """Titles and comments saved before they were cleaned may hold characters XML refuses."""
-    return one_line(str(text or ""))
-
-
-def _atom(title: str, link: str, revisions) -> Response:
-    body = render_template("feeds/atom.xml", title=title, link=link, revisions=revisions)
-    return Response(body, mimetype="application/atom+xml")

@@ -41,7 +41,7 @@ def page_document(page: Page, theme_labels: dict[str, tuple[str, str]] | None = 
     """The fields of `page` in the index (all values are str, int or datetime)."""
     revision = page.current
     text = revision.text if revision is not None else ""
-    body = page_body(text)
+    body, actors = page_body(text), front_matter_list(text, "actors")
     sections = extract_sections(body)
     source = body.replace("\r\n", "\n").replace("\r", "\n")
     for kind in SECTION_FIELDS:
@@ -64,6 +64,8 @@ def page_document(page: Page, theme_labels: dict[str, tuple[str, str]] | None = 
         "obstacles": _items(sections.obstacles, sections.texts.get("obstacles")),
         "replicate": _items(sections.replicate, sections.texts.get("replicate")),
         "themes": ",".join(themes),
+        "tags": ",".join(dict.fromkeys(facet_key(t.tag) for t in page.tags if facet_key(t.tag))),
+        "actors": "\n".join(actors),
         "territory": page.territory or "",
         "insee": page.insee or "",
         **_divisions(page.insee),
@@ -85,6 +87,8 @@ def page_document(page: Page, theme_labels: dict[str, tuple[str, str]] | None = 
             document["body"],
             document["territory"],
             themes_text,
+            " ; ".join(t.tag for t in page.tags),
+            " ; ".join(actors),
         )
         if part
     )
@@ -114,6 +118,41 @@ def page_body(text: str) -> str:
         return frontmatter.body_of(text)
     except FrontMatterError:
         return text  # saved before the rule existed: still searchable as text
+
+
+_KEY_BLOCK = r"(?m)^{key}[ \t]*:.*(?:\n(?:[ \t]+.*|[ \t]*-.*|[ \t]*))*"
+_safe_yaml = None
+
+
+def front_matter_list(text: str, key: str) -> list[str]:
+    """The list under `key` in the front matter ("actors: [mairie, CCAS]"), without parsing all.
+
+    The metadata columns come from the page row; actors have none. Parsing the whole block
+    costs ~15 ms a page with the round-trip parser; the one key with the safe C parser, ~0.5 ms.
+    """
+    global _safe_yaml
+    try:
+        located = frontmatter._locate(text)
+    except FrontMatterError:
+        return []
+    if located is None:
+        return []
+    found = re.search(_KEY_BLOCK.format(key=re.escape(key)), located[1])
+    if found is None:
+        return []
+    if _safe_yaml is None:
+        from ruamel.yaml import YAML
+
+        _safe_yaml = YAML(typ="safe")
+    try:
+        value = (_safe_yaml.load(found.group(0)) or {}).get(key)
+    except Exception:  # a value the editor would refuse: no actors rather than no page
+        return []
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list):
+        return []
+    return [" ".join(str(v).split()) for v in value if v is not None and str(v).strip()]
 
 
 def _items(items: list[str], section_text: str | None) -> str:

@@ -148,7 +148,8 @@ def requeue_outdated(target: Target, session: Session) -> int:
         if not pending:
             return 0
         queued = set(session.scalars(select(IndexQueue.page_id)))
-        missing = [i for i in session.scalars(select(Page.id)) if i not in queued]
+        public = select(Page.id).where(Page.public.is_(True))
+        missing = [i for i in session.scalars(public) if i not in queued]
         enqueue(session, missing, touch=False)  # a save may queue one of them meanwhile
         session.commit()
         return len(missing)
@@ -241,13 +242,15 @@ def merge_small_segments(ix, timeout: float) -> None:
 
 
 def load_pages(session: Session, page_ids: list[int], fresh: bool = False) -> list[Page]:
-    """The pages with what their documents need; `fresh`: as the database holds them now,
-    not as this session may have loaded them earlier."""
+    """The public pages with what their documents need (deleted or hidden pages leave the
+    index); `fresh`: as the database holds them now, not as this session may have loaded them
+    earlier."""
     statement = (
         select(Page)
-        .where(Page.id.in_(page_ids), Page.deleted_at.is_(None))
+        .where(Page.id.in_(page_ids), Page.public.is_(True))
         .options(
             selectinload(Page.themes),
+            selectinload(Page.tags),
             joinedload(Page.current).joinedload(Revision.author),
         )
     )
@@ -354,7 +357,7 @@ def _build(target: Target, path: Path, progress, procs: int, limitmb: int) -> in
     with Session(target.engine) as session:
         labels = theme_labels(session)
         page_ids = list(
-            session.scalars(select(Page.id).where(Page.deleted_at.is_(None)).order_by(Page.id))
+            session.scalars(select(Page.id).where(Page.public.is_(True)).order_by(Page.id))
         )
         options = {"limitmb": limitmb, **WRITER_OPTIONS}
         if procs > 1:
@@ -401,7 +404,7 @@ def check(target: Target, fix: bool = True, progress=None) -> Drift:
     with Session(target.engine) as session:
         labels = theme_labels(session)
         page_ids = list(
-            session.scalars(select(Page.id).where(Page.deleted_at.is_(None)).order_by(Page.id))
+            session.scalars(select(Page.id).where(Page.public.is_(True)).order_by(Page.id))
         )
         for start in range(0, len(page_ids), 200):
             for page in load_pages(session, page_ids[start : start + 200]):

@@ -31,6 +31,8 @@ FIELD_PREFIXES = {
     "obstacles": ("verrou", "verrous", "obstacle", "obstacles", "frein", "freins"),
     "replicate": ("essaimer", "essaimage", "replicate"),
     "themes": ("theme", "themes"),
+    "tags": ("tag", "tags", "motcle", "mot-cle", "mots-cles"),
+    "actors": ("acteur", "acteurs", "actor", "actors"),
     "territory": ("territoire", "territory"),
     "region": ("region", "regions"),
     "department": ("departement", "departements", "department", "dept"),
@@ -41,7 +43,7 @@ FIELD_PREFIXES = {
     "title": ("titre", "title"),
 }
 PREFIX_FIELDS = {alias: name for name, aliases in FIELD_PREFIXES.items() for alias in aliases}
-KEY_FIELDS = ("themes", "status", "scale", "setting", "author", "region", "department")
+KEY_FIELDS = ("themes", "tags", "status", "scale", "setting", "author", "region", "department")
 
 # Other words for the values, as the front matter also accepts them ("done" for "terminé").
 VALUE_ALIASES = {
@@ -151,6 +153,8 @@ def understand(raw: str | None) -> Understood:
 
 _EXAMPLES = {
     "themes": "theme:energie",
+    "tags": "tag:compost",
+    "actors": "acteur:mairie",
     "status": "statut:termine",
     "scale": "echelle:commune",
     "setting": "milieu:rural",

@@ -21,7 +21,7 @@ from whoosh import query
 
 from wiki.content.cog import get_department, get_region
 from wiki.content.metadata import DEFAULT_THEMES, SCALES, SETTINGS, STATUSES
-from wiki.search import engine
+from wiki.search import engine, semantics
 from wiki.search.analysis import STOP_WORDS, facet_key, fold_accents
 from wiki.search.language import (  # noqa: F401 (parse and understand: part of the façade)
     Understood,
@@ -75,6 +75,7 @@ class Hit:
     snippet: Markup = field(default_factory=Markup)
     snippet_text: str = ""
     matched_in: str = ""  # levers | obstacles | replicate | body | title | ""
+    missing: list[str] = field(default_factory=list)  # words of the search it does not hold
 
     @property
     def matched_label(self) -> str:
@@ -95,6 +96,10 @@ class SearchResults:
     facets: dict[str, list[FacetValue]]
     notices: list[str] = field(default_factory=list)
     did_you_mean: str | None = None
+    corrected: str | None = None  # the query searched instead, some words corrected
+    missing: list[str] = field(default_factory=list)  # words typed that no page holds
+    exact: bool = False  # searched as typed, without corrections
+    complete: int | None = None  # results holding every plain word (None: not counted)
 
 
 def index_dir() -> str:
@@ -108,8 +113,12 @@ def search(
     page: int = 1,
     per_page: int = PER_PAGE,
     directory: str | None = None,
+    exact: bool = False,
 ) -> SearchResults:
-    """One page of results for a query and facet filters, with facet counts and notices."""
+    """One page of results for a query and facet filters, with facet counts and notices.
+
+    `exact`: search the words as typed, without correcting those that match nothing.
+    """
     filters = {
         k: [facet_key(v) for v in vs if facet_key(v)]
         for k, vs in (filters or {}).items()
@@ -121,11 +130,16 @@ def search(
     understood = understand(q)
     notices = list(understood.notices)
     with searcher(directory or index_dir()) as s:
-        parsed, more = parse(understood, s.schema)
-        notices += more
+        plan = _plan(s, understood, clean(q)[0], exact)
+        if plan is not None:
+            parsed, matches = plan.query, plan.docs
+            notices += plan.notices
+        else:
+            parsed, more = parse(understood, s.schema)
+            notices += more
+            matches = engine.match(s, parsed)
         if parsed is None and understood.text.strip() and not notices:
             notices.append(_l("Your search only has very common words: showing all pages."))
-        matches = engine.match(s, parsed)
         selected = {name: engine.having(s, name, keys) for name, keys in filters.items()}
         docs = _intersect(matches, selected.values())
         facets = {
@@ -140,7 +154,11 @@ def search(
         total = len(docs)
         pages = max(1, math.ceil(total / per_page))
         page = min(max(int(page or 1), 1), pages)
-        hits = _page_of_hits(s, parsed, docs, bool(selected), sort, page, per_page) if total else []
+        hits = (
+            _page_of_hits(s, parsed, docs, bool(selected), sort, page, per_page, plan)
+            if total
+            else []
+        )
         suggestion = None
         if total == 0 and understood.plain_words:
             suggestion = did_you_mean(s, understood, clean(q)[0])
@@ -150,8 +168,9 @@ def search(
 
         notify([])
     searched = understood.text if not understood.fallback else " ".join(understood.plain_words)
+    typed = clean(q)[0]
     return SearchResults(
-        query=clean(q)[0],
+        query=typed,
         searched=searched,
         hits=hits,
         total=total,
@@ -163,7 +182,99 @@ def search(
         facets=facets,
         notices=[str(n) for n in notices],
         did_you_mean=suggestion,
+        corrected=_corrected(typed, _as_written(plan.reading.corrections, hits))
+        if plan and total
+        else None,
+        missing=plan.reading.missing if plan else [],
+        exact=exact,
+        complete=semantics.complete(plan.coordination, docs)
+        if plan and plan.coordination
+        else None,
     )
+
+
+@dataclass
+class _Plan:
+    """A query of plain words read by wiki.search.semantics: its pages and how to rank them."""
+
+    query: query.Query | None  # for scoring and snippets: the clauses and what is required
+    docs: set[int]
+    reading: semantics.Reading | None
+    coordination: semantics.Coordination | None
+    notices: list
+
+
+def _plan(s, understood: Understood, typed: str, exact: bool) -> _Plan | None:
+    """Plain words read as the best engines do (None: the parser reads the query as written)."""
+    text = " ".join(understood.plain_words) if understood.fallback else typed
+    if not semantics.is_plain(text):
+        return None
+    required_text, words = semantics.split(text)
+    if not words:
+        return None
+    notices: list = []
+    positive, negative = semantics.signed(required_text)
+    required = None
+    if positive:
+        required, more = parse(understand(positive), s.schema)
+        notices += more
+    within = engine.match(s, required) if required is not None else None
+    if negative:
+        excluded, more = parse(understand(negative), s.schema)
+        notices += more
+        if excluded is not None:
+            within = (within if within is not None else engine.match(s, None)) - engine.match(
+                s, excluded
+            )
+    reading = semantics.read(s, words, within, exact)
+    notices += reading.notices
+    if not reading.clauses:  # only stop words, or words no page holds
+        if required is None and reading.missing:
+            return _Plan(None, set(), reading, None, notices)
+        docs = within if within is not None else engine.match(s, None)
+        return _Plan(required, docs, reading, None, notices)
+    coordination = semantics.coordinate(reading, within)
+    if coordination.total and not semantics.complete(coordination, coordination.docs):
+        notices.append(_l("No page holds all your words: the pages with most of them come first."))
+    return _Plan(
+        semantics.ranking_query(reading, required),
+        coordination.docs,
+        reading,
+        coordination,
+        notices,
+    )
+
+
+def _as_written(corrections: dict[str, str], hits: list[Hit]) -> dict[str, str]:
+    """Corrections with their accents as the pages write them ("photovoltaique" -> "…aïque").
+
+    The spelling words of the index are folded; the hits shown hold the word as written.
+    """
+    written = {}
+    for typed, folded in corrections.items():
+        written[typed] = folded
+        for hit in hits:
+            found = next(
+                (
+                    w
+                    for w in re.findall(r"\w+", f"{hit.title} {hit.snippet_text}")
+                    if fold_accents(w) == folded
+                ),
+                None,
+            )
+            if found:
+                written[typed] = found.lower() if not typed[:1].isupper() else found
+                break
+    return written
+
+
+def _corrected(typed: str, corrections: dict[str, str]) -> str | None:
+    """The query as searched, when some of its words were corrected."""
+    if not corrections:
+        return None
+    for word, better in corrections.items():
+        typed = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, typed, count=1)
+    return typed
 
 
 def export(
@@ -171,14 +282,14 @@ def export(
     filters: dict[str, list[str]] | None,
     sort: str = "relevance",
     directory: str | None = None,
+    exact: bool = False,
 ) -> Iterator[Hit]:
     """Every hit of a search (for the CSV export), with the matched lever/obstacle as text."""
-    first = search(q, filters, sort, page=1, per_page=MAX_PER_PAGE, directory=directory)
+    options = {"per_page": MAX_PER_PAGE, "directory": directory, "exact": exact}
+    first = search(q, filters, sort, page=1, **options)
     yield from first.hits
     for number in range(2, first.pages + 1):
-        yield from search(
-            q, filters, sort, page=number, per_page=MAX_PER_PAGE, directory=directory
-        ).hits
+        yield from search(q, filters, sort, page=number, **options).hits
 
 
 def _intersect(docs: set[int], others) -> set[int]:
@@ -190,13 +301,36 @@ def _intersect(docs: set[int], others) -> set[int]:
 
 def _facet_values(s, name: str, docs: set[int], selected: list[str] | None) -> list[FacetValue]:
     selected = selected or []
+    labels = tag_labels() if name == "tags" else None
     values = [
-        FacetValue(key, facet_label(name, key), count, key in selected)
+        FacetValue(
+            key,
+            labels.get(key, key) if labels is not None else facet_label(name, key),
+            count,
+            key in selected,
+        )
         for key, count in engine.facet_counts(s, name, docs)
         if count or key in selected
     ]
     values.sort(key=lambda v: (not v.selected, -v.count, v.label))
     return values[:FACET_VALUES_SHOWN]
+
+
+def tag_labels() -> dict[str, str]:
+    """Facet key -> tag as written ("circuits-courts" -> "circuits courts"), from the database."""
+    from flask import has_app_context
+
+    if not has_app_context():
+        return {}
+    from sqlalchemy import select
+
+    from wiki.extensions import db
+    from wiki.models import PageTag
+
+    labels: dict[str, str] = {}
+    for tag in db.session.scalars(select(PageTag.tag).distinct().order_by(PageTag.tag)):
+        labels.setdefault(facet_key(tag), tag)
+    return labels
 
 
 def facet_label(name: str, key: str) -> str:
@@ -218,20 +352,28 @@ def facet_label(name: str, key: str) -> str:
 
 
 def _page_of_hits(
-    s, parsed, docs: set[int], filtered: bool, sort: str, page: int, per_page: int
+    s, parsed, docs: set[int], filtered: bool, sort: str, page: int, per_page: int, plan=None
 ) -> list[Hit]:
     """The hits of one page, without counting the matches again (`docs` holds them all).
 
     By date (or with nothing to score), the newest of `docs`; by relevance, the best scored,
-    filtered by the facet selection only when there is one (see wiki.search.engine.top).
+    filtered by the facet selection only when there is one (see wiki.search.engine.top). Plain
+    words (`plan`) rank the pages holding more of them first (wiki.search.semantics).
     """
     start = (page - 1) * per_page
+    coordination = plan.coordination if plan is not None else None
     if sort == "date" or parsed is None:
         top_n = engine.newest(s, docs, start + per_page)[start:]
+    elif coordination is not None:
+        top_n = semantics.rank(s, parsed, coordination, docs, start + per_page)[start:]
     else:
         top_n = engine.top(s, parsed, docs, start + per_page, filtered)[start:]
     terms = query_words(parsed) if parsed else {}
-    return [_hit(s.stored_fields(docnum), terms) for _score, docnum in top_n]
+    hits = [_hit(s.stored_fields(docnum), terms) for _score, docnum in top_n]
+    if coordination is not None:
+        for hit, (_score, docnum) in zip(hits, top_n, strict=True):
+            hit.missing = semantics.words_missing_from(docnum, plan.reading)
+    return hits
 
 
 def _hit(stored: dict, terms: dict[str, set[str]]) -> Hit:

@@ -10,7 +10,10 @@ from wiki.search.analysis import folding_analyzer, french_analyzer, prefix_analy
 # Version of the schema below: an index built with another one is replaced (see store.py).
 # 2: plain words and phrases search a catch-all "content" field; "body" is stored only.
 # 3: department and region facets (from the page's INSEE code).
-SCHEMA_VERSION = 3
+# 4: light French stemmer (analysis.py), question words stopped; tags and actors fields.
+SCHEMA_VERSION = 4
+# A field whose name carries the version: an index without it is older (see is_current).
+VERSION_FIELD = f"schema_{SCHEMA_VERSION}"
 
 # Fields a plain word or phrase is looked for in. "content" holds the title, the sections, the
 # body, the territory and the theme labels: one posting list a word instead of seven, which
@@ -22,12 +25,13 @@ FIELD_BOOSTS = {"title": 4.0, "levers": 1.5, "obstacles": 1.5, "replicate": 1.5,
 SECTION_FIELDS = ("levers", "obstacles", "replicate")
 
 # Facets of the sidebar: indexed as folded keys ("en-cours"), shown with their stored labels.
-FACET_FIELDS = ("themes", "region", "department", "scale", "setting", "status")
+FACET_FIELDS = ("themes", "tags", "region", "department", "scale", "setting", "status")
 
 
 def is_current(schema: Schema) -> bool:
     """Whether an index's schema is this version's (an older one lacks a field of this one)."""
-    return set(make_schema().names()) <= set(schema.names()) and not schema["body"].indexed
+    names = set(schema.names())
+    return set(make_schema().names()) <= names and VERSION_FIELD in names
 
 
 def make_schema() -> Schema:
@@ -49,6 +53,10 @@ def make_schema() -> Schema:
         obstacles=TEXT(analyzer=french, stored=True, field_boost=FIELD_BOOSTS["obstacles"]),
         replicate=TEXT(analyzer=french, stored=True, field_boost=FIELD_BOOSTS["replicate"]),
         themes=KEYWORD(stored=True, commas=True, lowercase=True),
+        # Free tags as facet keys ("circuits-courts"); their labels come from the database.
+        tags=KEYWORD(stored=True, commas=True),
+        # Who took part ("chambre d'agriculture", "CCAS"), for `acteur:` (also in "content").
+        actors=TEXT(analyzer=french, stored=True),
         territory=TEXT(
             analyzer=folding_analyzer(), stored=True, field_boost=FIELD_BOOSTS["territory"]
         ),
@@ -60,4 +68,5 @@ def make_schema() -> Schema:
         status=ID(stored=True),
         author=KEYWORD(stored=True, commas=True, lowercase=True),
         updated=DATETIME(stored=True, sortable=True),
+        **{VERSION_FIELD: STORED()},
     )

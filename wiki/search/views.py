@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from wiki import spreadsheet
-from wiki.extensions import configured_limit, limiter
+from wiki.extensions import configured_limit
 from wiki.limits import MAX_PAGE_NUMBER, search_words, whole_number
 from wiki.search import query
 from wiki.search.schema import FACET_FIELDS
@@ -48,6 +48,7 @@ def _arguments() -> dict:
         "filters": filters,
         "sort": args.get("sort", "relevance"),
         "page": page,
+        "exact": args.get("exact") == "1",  # the words as typed: no correction
     }
 
 
@@ -96,7 +97,7 @@ def export_csv():
 
 
 @bp.get("/search/suggest")
-@limiter.limit("300 per minute")  # one request per keystroke in the search box
+@configured_limit("SUGGEST_RATE_LIMIT")  # one request per keystroke in the search box
 def suggest():
     titles = query.suggest(search_words(request.args.get("q")))
     return jsonify(
@@ -107,6 +108,7 @@ def suggest():
 def _facet_titles() -> dict[str, str]:
     return {
         "themes": _("Themes"),
+        "tags": _("Tags"),
         "region": _("Region"),
         "department": _("Department"),
         "scale": _("Scale"),
@@ -124,6 +126,7 @@ def _link_to(found: query.SearchResults):
         sort: str | None = None,
         csv_export: bool = False,
         semicolons: bool = False,
+        exact: bool = False,
     ) -> str:
         filters = {name: list(keys) for name, keys in found.filters.items()}
         if toggle:
@@ -134,6 +137,8 @@ def _link_to(found: query.SearchResults):
         params.update({name: keys for name, keys in filters.items() if keys})
         if (sort or found.sort) != "relevance":
             params["sort"] = sort or found.sort
+        if exact or found.exact:
+            params["exact"] = "1"
         if csv_export:
             return url_for(
                 "search.export_csv", **params, **({"sep": "semicolon"} if semicolons else {})

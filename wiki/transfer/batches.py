@@ -12,6 +12,7 @@ from sqlalchemy import delete, select, text
 from wiki.extensions import db
 from wiki.files.models import File, FileVersion
 from wiki.models import Page, Revision, SlugRedirect, User, utcnow
+from wiki.moderation.service import refresh_public
 from wiki.pages import derived
 from wiki.search.queue import enqueue
 from wiki.transfer.models import ImportBatch, ImportItem
@@ -103,6 +104,7 @@ def undo(batch: ImportBatch) -> tuple[int, int]:
             page.deleted_at = now
         elif page.current_id in revision_ids:
             _back_to_visible(page)
+        refresh_public(page)  # moderation's flag, read by every listing
     db.session.flush()
     enqueue(db.session, touched)
     batch.undone_at = now

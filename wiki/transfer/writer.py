@@ -13,6 +13,7 @@ from wiki.content.slugs import slug_for
 from wiki.extensions import db
 from wiki.limits import BudgetExceeded, time_budget
 from wiki.models import Page, Revision, User, utcnow
+from wiki.moderation.service import refresh_public
 from wiki.pages import derived, service
 from wiki.search.queue import enqueue
 from wiki.transfer.models import ImportBatch, ImportItem
@@ -230,6 +231,7 @@ def _publish(page: Page, revision: Revision, options: Options) -> bool:
     page.current_id = revision.id
     page.updated_at = revision.created_at
     db.session.flush()
+    refresh_public(page)  # a page an undone import had deleted is public again
     derived.refresh(page, parsed)
     enqueue(db.session, [page.id])
     return True

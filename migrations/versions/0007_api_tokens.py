@@ -1,7 +1,7 @@
 """api tokens: personal tokens for the JSON API, kept as their SHA-256, scoped read or write
 
-Revision ID: 0101_api_tokens
-Revises: 0100_import_batches
+Revision ID: 0007_api_tokens
+Revises: 0006_import_batches
 Create Date: 2026-12-01
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0101_api_tokens'
-down_revision = '0100_import_batches'
+revision = '0007_api_tokens'
+down_revision = '0006_import_batches'
 branch_labels = None
 depends_on = None
 

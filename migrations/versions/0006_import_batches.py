@@ -1,7 +1,7 @@
 """import batches: every import is one batch that can be listed and undone
 
-Revision ID: 0100_import_batches
-Revises: 0003_files
+Revision ID: 0006_import_batches
+Revises: 0005_search_synonyms
 Create Date: 2026-12-01
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0100_import_batches'
-down_revision = '0003_files'
+revision = '0006_import_batches'
+down_revision = '0005_search_synonyms'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Moderators' and administrators' pages: accounts, audit log, review queue, anti-spam."""

@@ -1,0 +1,1 @@
+"""Moderation: hiding, deleting and protecting, the review queue, and the audit log."""
