@@ -61,7 +61,7 @@ def test_only_administrators_reach_the_transfer_page(client, make_user):
 
 
 def test_a_spreadsheet_is_previewed_then_run_in_the_background_with_its_report(
-    client, make_user, db
+    app, client, make_user, db
 ):
     _admin(client, make_user)
     assert "Importer et exporter" in client.get("/admin/transfer").get_data(as_text=True)
@@ -94,7 +94,8 @@ def test_a_spreadsheet_is_previewed_then_run_in_the_background_with_its_report(
         follow_redirects=True,
     )
     assert "pages supprimées" in undone.get_data(as_text=True).replace("\xa0", " ")
-    assert client.get("/wiki/epicerie-solidaire-de-crest").status_code == 410
+    # Gone for readers (once moderation lands, administrators may still see removed pages).
+    assert app.test_client().get("/wiki/epicerie-solidaire-de-crest").status_code == 410
 
 
 def test_a_mediawiki_dump_with_a_mapping_goes_through_the_web_too(client, make_user):
