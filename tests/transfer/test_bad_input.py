@@ -133,3 +133,32 @@ def test_a_mapping_file_that_is_not_yaml_stops_before_anything_is_written(run, t
     assert result.exit_code == 1
     assert "Le fichier de correspondance map.yaml ne peut pas être lu" in result.output
     assert db.session.scalar(select(func.count(Page.id))) == 0
+
+
+def test_a_long_history_is_written_in_blocks_and_a_cut_keeps_the_complete_blocks(
+    run, tmp_path, monkeypatch
+):
+    from wiki.transfer import mediawiki
+
+    monkeypatch.setattr(mediawiki, "HISTORY_BLOCK", 3)
+    revisions = [(n, f"Version {n} du texte.") for n in range(1, 11)]
+    whole = dump_xml(page_xml("Longue histoire", revisions, page_id=1))
+    (tmp_path / "long.xml").write_text(whole, "utf-8")
+
+    result = run("import", "mediawiki", tmp_path / "long.xml")
+
+    assert result.exit_code == 0, result.output
+    assert "pages créées : 1, mises à jour : 0" in result.output
+    page = service.find_page("longue-histoire").page
+    assert [r.number for r in service.history(page)] == list(range(10, 0, -1))
+
+    cut = whole[: whole.index("Version 8 du texte")]  # inside the eighth revision
+    (tmp_path / "coupe.xml").write_text(cut, "utf-8")
+    run("import", "undo", "1")
+    result = run("import", "mediawiki", tmp_path / "coupe.xml")
+
+    assert "blocs complets de 3 révisions" in result.output
+    page = service.find_page("longue-histoire").page
+    visible = [r for r in service.history(page) if not r.hidden]
+    assert [r.text for r in visible][0] == "Version 6 du texte.\n"  # blocks 1-3 and 4-6
+    assert len(visible) == 6

@@ -11,7 +11,7 @@ import gzip
 import re
 import zlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,6 +38,7 @@ from wiki.transfer.writer import (
     write_page,
 )
 
+HISTORY_BLOCK = 1000  # revisions of one page held in memory and written together at most
 READ_ERRORS = (ParseError, EOFError, OSError, zlib.error, ValueError, KeyError, AttributeError)
 
 
@@ -82,13 +83,13 @@ def import_dump(
             context.file_name = finder.essaim_name
             prefix = f"mw:{site.dbname or site.name or path.stem}"
             for page in dump:
-                incoming = _read_page(page, site, context, settings, report, left_out, prefix)
+                for part in _page_parts(page, site, context, settings, report, left_out, prefix):
+                    if isinstance(part, tuple):
+                        redirects.append(part)
+                    else:
+                        finder.bring(part)
+                        write_page(batch, part, settings.options, report)
                 pages_read += 1
-                if isinstance(incoming, tuple):
-                    redirects.append(incoming)
-                elif incoming is not None:
-                    finder.bring(incoming)
-                    write_page(batch, incoming, settings.options, report)
                 progress(pages_read)
     except READ_ERRORS as error:
         db.session.rollback()
@@ -96,9 +97,11 @@ def import_dump(
             path.name,
             _l(
                 "The file could not be read to its end (truncated or damaged: %(error)s). "
-                "%(count)s pages were read before; the page being read then was not written.",
+                "%(count)s pages were read whole before; of the page being read then, only "
+                "complete blocks of %(block)s revisions were written.",
                 error=str(error)[:200] or type(error).__name__,
                 count=pages_read,
+                block=HISTORY_BLOCK,
             ),
         )
     for namespace, count in sorted(left_out.items()):
@@ -123,8 +126,10 @@ def _context(site, settings: Settings) -> Context:
     return Context(namespaces=names, imported=set(settings.namespaces))
 
 
-def _read_page(page, site, context, settings, report, left_out, prefix):
-    """An IncomingPage, a (title, target) redirect, or None (left out, reported)."""
+def _page_parts(page, site, context, settings, report, left_out, prefix):
+    """The page as IncomingPages of at most HISTORY_BLOCK revisions each (memory stays bounded
+    by the block, not by the page's history), or one (title, target) redirect; nothing for a
+    page left out (reported)."""
     known = {n.id: n.name for n in (site.namespaces or [])}
     title = page.title if page.namespace == 0 else full_title(page, known)
     if known and page.namespace not in known:
@@ -133,16 +138,38 @@ def _read_page(page, site, context, settings, report, left_out, prefix):
             _l("unknown namespace %(number)s (not declared in the dump)", number=page.namespace),
         )
         _drain(page)
-        return None
+        return
     if page.namespace not in settings.namespaces:
         left_out[known.get(page.namespace) or str(page.namespace)] += 1
         _drain(page)
-        return None
-    incoming = IncomingPage(title=title, label=title)
+        return
     if page.redirect:
         _drain(page)
-        return (title, page.redirect)
-    raw = list(page)  # this page's history, read whole before anything of it is written
+        yield (title, page.redirect)
+        return
+    anything = False
+    for block in _blocks(page):
+        incoming = _part(block, title, context, settings, report, prefix)
+        if incoming is not None:
+            anything = True
+            yield incoming
+    if not anything:
+        report.skip(title, _l("no revision could be read"))
+
+
+def _blocks(page) -> Iterator[list]:
+    block = []
+    for revision in page:
+        block.append(revision)
+        if len(block) >= HISTORY_BLOCK:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def _part(raw, title, context, settings, report, prefix) -> IncomingPage | None:
+    incoming = IncomingPage(title=title, label=title)
     # Revisions imported before are not converted again: a dump imported anew costs its reading.
     seen = imported_keys([f"{prefix}:{revision.id}" for revision in raw])
     for revision in raw:
@@ -154,10 +181,7 @@ def _read_page(page, site, context, settings, report, left_out, prefix):
     report.source_revisions += len(raw) - len(incoming.revisions)  # write_page counts these
     if settings.files_dir and seen and not incoming.revisions and raw[-1].text:
         convert(raw[-1].text, context)  # imported before: only to bring its files this time
-    if not incoming.revisions and not seen:
-        report.skip(title, _l("no revision could be read"))
-        return None
-    return incoming
+    return incoming if incoming.revisions or seen else None
 
 
 def full_title(page, known: dict) -> str:

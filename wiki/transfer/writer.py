@@ -97,7 +97,10 @@ def write_page(batch: ImportBatch, incoming: IncomingPage, options: Options, rep
         return
     db.session.commit()
     report.revisions += written
-    (report.created if created else report.updated).append(incoming.title)
+    if created:
+        report.created.append(incoming.title)
+    elif incoming.title not in report.created:  # a later block of a page created just now
+        report.updated.append(incoming.title)
 
 
 def _write(batch, incoming: IncomingPage, options: Options, report: Report, name: str):
