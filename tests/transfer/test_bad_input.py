@@ -162,3 +162,20 @@ def test_a_long_history_is_written_in_blocks_and_a_cut_keeps_the_complete_blocks
     visible = [r for r in service.history(page) if not r.hidden]
     assert [r.text for r in visible][0] == "Version 6 du texte.\n"  # blocks 1-3 and 4-6
     assert len(visible) == 6
+
+
+def test_an_entity_expansion_bomb_is_refused_quickly(run, tmp_path, db):
+    entities = '<!ENTITY a0 "ha">' + "".join(
+        f'<!ENTITY a{n} "{("&a" + str(n - 1) + ";") * 10}">' for n in range(1, 10)
+    )
+    bomb = f"<?xml version='1.0'?><!DOCTYPE mediawiki [{entities}]>\n" + dump_xml(
+        page_xml("Bombe", [(1, "x")])
+    ).replace(">x<", ">&a9;<")
+    (tmp_path / "bombe.xml").write_text(bomb, "utf-8")
+
+    started = time.monotonic()
+    result = run("import", "mediawiki", tmp_path / "bombe.xml")
+
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 1 and "n’a pas pu être lu jusqu’au bout" in result.output
+    assert db.session.scalar(select(func.count(Page.id))) == 0

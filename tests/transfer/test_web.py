@@ -142,3 +142,17 @@ def test_the_whole_wiki_downloads_as_markdown_with_history_and_as_json(client, m
     dump = json.loads(client.get("/admin/transfer/export.json").get_data(as_text=True))
     [page] = dump["pages"]
     assert [r["text"] for r in page["revisions"]] == ["# Verger\n\nUn.", "# Verger\n\nDeux."]
+
+
+def test_the_report_never_carries_a_formula_into_a_spreadsheet(client, make_user, tmp_path):
+    _admin(client, make_user)
+    table = tmp_path / "formules.csv"
+    table.write_text('Titre;Commune\n"=HYPERLINK(""http://x"")";Die\n', "utf-8")
+    progress = _finish(client, _upload(client, "spreadsheet", table).get_data(as_text=True))
+
+    report = client.get(f"/admin/transfer/batches/{progress['batch']}/report.csv?sep=semicolon")
+
+    rows = list(
+        csv.reader(io.StringIO(report.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+    )
+    assert rows[1][0] == '\'=HYPERLINK("http://x")'

@@ -3,8 +3,6 @@ export (Markdown with history as a zip, JSON dump)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import shutil
 import tempfile
@@ -20,6 +18,7 @@ from flask import (
     jsonify,
     redirect,
     render_template,
+    request,
     send_file,
     stream_with_context,
     url_for,
@@ -27,6 +26,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from wiki import spreadsheet
 from wiki.auth.access import ActionForm, require_admin
 from wiki.transfer import batches, jobs
 from wiki.transfer.forms import ImportForm
@@ -185,20 +185,19 @@ def report(batch_id, extension):
         )
         mimetype = "application/json"
     else:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([_("item"), _("result"), _("why")])
-        for title in data.created:
-            writer.writerow([title, _("created"), ""])
-        for title in data.updated:
-            writer.writerow([title, _("updated"), ""])
-        for title in data.unchanged:
-            writer.writerow([title, _("unchanged"), ""])
-        for item, why in data.skipped:
-            writer.writerow([item, _("skipped"), why])
-        for item, what in data.notes:
-            writer.writerow([item, _("to check"), what])
-        body, mimetype = "\ufeff" + out.getvalue(), "text/csv"
+        rows = [
+            *((title, _("created"), "") for title in data.created),
+            *((title, _("updated"), "") for title in data.updated),
+            *((title, _("unchanged"), "") for title in data.unchanged),
+            *((item, _("skipped"), why) for item, why in data.skipped),
+            *((item, _("to check"), what) for item, what in data.notes),
+        ]
+        # Cells that a spreadsheet would run as formulas are written as text (titles come
+        # from other wikis); ?sep=semicolon for French Excel.
+        lines = spreadsheet.lines(
+            [_("item"), _("result"), _("why")], rows, spreadsheet.delimiter(request.args)
+        )
+        body, mimetype = "".join(lines), "text/csv"
     return Response(
         body,
         mimetype=mimetype,
