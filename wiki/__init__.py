@@ -81,6 +81,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter  # before any route is added
     from wiki.admin.views import bp as accounts_admin
     from wiki.api.views import bp as api
+    from wiki.api.write import bp as api_write
+    from wiki.auth.api_token_views import bp as api_tokens
     from wiki.auth.views import bp as auth
     from wiki.festival.views import bp as festival
     from wiki.files.views import bp as files
@@ -93,6 +95,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from wiki.search.admin_views import bp as search_admin
     from wiki.search.synonyms_views import bp as search_synonyms
     from wiki.search.views import bp as search
+    from wiki.transfer.views import bp as transfer
 
     app.register_blueprint(pages)
     app.register_blueprint(feeds)
@@ -103,11 +106,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(search_admin)
     app.register_blueprint(search_synonyms)
     app.register_blueprint(api)
+    app.register_blueprint(api_write)
+    app.register_blueprint(api_tokens)
     app.register_blueprint(files)
     app.register_blueprint(accounts_admin)
     app.register_blueprint(moderation)
     app.register_blueprint(ops)
     app.register_blueprint(festival)
+    app.register_blueprint(transfer)
 
     from wiki import commands, errors, web
 

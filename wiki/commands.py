@@ -60,7 +60,25 @@ def _index_queue(label: str) -> None:
         index.drain_all(index.target_for(), bar.update)
 
 
-@click.command("import")
+class ImportGroup(click.Group):
+    """`essaim import FOLDER` (Markdown files, as always) beside `essaim import mediawiki …`:
+    a first word that is not a sub-command is the folder of the Markdown import."""
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands:
+            return "markdown", self.commands["markdown"], args
+        return super().resolve_command(ctx, args)
+
+
+import_group = ImportGroup(
+    "import",
+    help="Import pages: a folder of Markdown files (essaim import FOLDER), a MediaWiki or "
+    "YesWiki export, a spreadsheet, an Essaim export; list and undo imports.",
+    context_settings={"ignore_unknown_options": True},
+)
+
+
+@click.command("markdown")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--author", default=None, help="Account the revisions are credited to.")
 @click.option("--comment", default="Import", show_default=True)
@@ -235,7 +253,12 @@ def restore_command(file: Path) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
-    app.cli.add_command(import_command)
+    from wiki.transfer.cli import COMMANDS
+
+    import_group.add_command(import_command)
+    for command in COMMANDS:
+        import_group.add_command(command)
+    app.cli.add_command(import_group)
     app.cli.add_command(export_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

@@ -139,6 +139,24 @@ class SiteSetting(db.Model):
     value: Mapped[str] = mapped_column(Text, default="")
 
 
+class ApiToken(db.Model):
+    """A personal API token: only its SHA-256 is kept (the token is shown once, at creation)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16))  # the first characters, to recognise it
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[str] = mapped_column(String(8), default="read")  # read | write
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()
+
+
 class Page(db.Model):
     """A page and the metadata derived from its current revision (recomputed at every save)."""
 
@@ -195,6 +213,9 @@ class Revision(db.Model):
     text: Mapped[str] = mapped_column(Text)
     comment: Mapped[str] = mapped_column(String(500), default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The author of an imported revision who has no account here (a MediaWiki contributor):
+    # credited by name, which grants nothing and reserves no user name (wiki.transfer).
+    author_name: Mapped[str | None] = mapped_column(String(255))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     size: Mapped[int] = mapped_column(Integer, default=0)
@@ -207,6 +228,11 @@ class Revision(db.Model):
     page: Mapped[Page] = relationship(foreign_keys=[page_id])
     author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="joined")
     parent: Mapped[Revision | None] = relationship(remote_side=[id])
+
+    @property
+    def author_label(self) -> str | None:
+        """The name shown for the author: the account's, else the imported name."""
+        return self.author.username if self.author else self.author_name
 
 
 class SlugRedirect(db.Model):

@@ -19,12 +19,14 @@ def openapi_path(rule: str) -> str:
     return _VARIABLE.sub(r"{\1}", rule)
 
 
-def check_against_description(app, url: str, response) -> None:
+def check_against_description(app, url: str, response, method: str = "get") -> None:
     """The status is one the description lists for this route, and the body fits its schema."""
     document = openapi_document()
     path = urlsplit(url).path
-    rule, _args = app.url_map.bind("essaim.test").match(path, return_rule=True)
-    operation = document["paths"][openapi_path(rule.rule)]["get"]
+    rule, _args = app.url_map.bind("essaim.test").match(
+        path, method=method.upper(), return_rule=True
+    )
+    operation = document["paths"][openapi_path(rule.rule)][method]
     described = operation["responses"].get(str(response.status_code))
     assert described is not None, f"{response.status_code} of {url} is not in openapi.json"
     if "$ref" in described:

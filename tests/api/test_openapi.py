@@ -17,17 +17,17 @@ def test_description_is_a_valid_openapi_3_1_document(api):
 
 
 def test_every_api_route_is_described_and_every_description_is_a_route(app):
-    routes = {
-        openapi_path(rule.rule): rule.methods - {"HEAD", "OPTIONS"}
-        for rule in app.url_map.iter_rules()
-        if rule.rule.startswith("/api/v1")
-    }
+    routes: dict[str, set[str]] = {}
+    for rule in app.url_map.iter_rules():  # reads and writes of one path are separate rules
+        if rule.rule.startswith("/api/v1"):
+            routes.setdefault(openapi_path(rule.rule), set()).update(
+                rule.methods - {"HEAD", "OPTIONS"}
+            )
     described = openapi_document()["paths"]
 
     assert set(routes) == set(described)
     for path, methods in routes.items():
-        assert methods == {"GET"}, path
-        assert set(described[path]) == {"get"}, path
+        assert {m.lower() for m in methods} == set(described[path]), path
 
 
 def test_communes_answer_as_described(api):

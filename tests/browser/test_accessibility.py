@@ -85,6 +85,7 @@ def test_main_pages_have_no_serious_accessibility_violations(audited_page, live_
         "/invariants",
         "/recent",
         "/wiki/cantine-bio/print",
+        "/account/tokens",
     ):
         page.goto(base + path)
         assert violations(page) == [], path

@@ -1,1 +1,2 @@
-"""The read-only JSON API under /api/v1, described by /api/v1/openapi.json."""
+"""The JSON API under /api/v1 (reads open to all, writes with a personal token), described by
+/api/v1/openapi.json."""

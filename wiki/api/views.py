@@ -1,4 +1,4 @@
-"""/api/v1: read-only JSON for researchers and other tools, errors as JSON too."""
+"""/api/v1: JSON for researchers and other tools (reads; writes are in wiki.api.write)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def _with_headers_of(error: HTTPException, response, code: int):
 
 
 @bp.errorhandler(HTTPException)
-def _http_error(error: HTTPException):
+def http_error(error: HTTPException):
     if error.response is not None:  # abort(redirect(...))
         return error.response
     code = error.code or 500
@@ -52,7 +52,7 @@ def _http_error(error: HTTPException):
 
 
 @bp.errorhandler(Exception)
-def _server_error(error: Exception):
+def server_error(error: Exception):
     db.session.rollback()
     current_app.logger.exception("Unhandled error on %s", request.path)
     return error_response(500, "Something went wrong on our side.")
@@ -60,7 +60,8 @@ def _server_error(error: Exception):
 
 _ROUTING_MESSAGES = {
     404: "There is nothing at this API URL. The routes are listed in /api/v1/openapi.json.",
-    405: "This API is read-only: only GET requests are answered.",
+    405: "This URL does not answer this method. The routes and their methods are listed in "
+    "/api/v1/openapi.json.",
 }
 
 
@@ -131,7 +132,7 @@ def _time(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds")
 
 
-def _page_ref(page: Page) -> dict:
+def page_ref(page: Page) -> dict:
     return {
         "id": page.id,
         "slug": page.slug,
@@ -143,7 +144,7 @@ def _page_ref(page: Page) -> dict:
 
 def _page_summary(page: Page) -> dict:
     return {
-        **_page_ref(page),
+        **page_ref(page),
         "type": page.type,
         "territory": page.territory,
         "insee": page.insee,
@@ -158,13 +159,15 @@ def _page_summary(page: Page) -> dict:
     }
 
 
-def _revision_summary(revision: Revision, page: Page) -> dict:
+def revision_summary(revision: Revision, page: Page) -> dict:
     return {
         "id": revision.id,
         "number": revision.number,
         "created_at": _time(revision.created_at),
         # Parts a moderator hid are hidden here too (the API is read without an account).
-        "author": None if revision.author_hidden or not revision.author else revision.author.name,
+        "author": None
+        if revision.author_hidden
+        else (revision.author.name if revision.author else revision.author_name),
         "comment": "" if revision.comment_hidden else revision.comment,
         "size": revision.size,
         "hidden": revision.hidden,
@@ -212,7 +215,7 @@ def page_detail(slug):
         lat=page.lat,
         lon=page.lon,
         short_link=url_for("pages.short_link", code=page.short_code, _external=True),
-        revision=_revision_summary(revision, page),
+        revision=revision_summary(revision, page),
         text=revision.text,
         statements={
             "levers": experiences.statements_of(page, experiences.LEVER),
@@ -230,7 +233,7 @@ def page_detail(slug):
             }
             for link in service.links_from(page)
         ],
-        backlinks=[_page_ref(source) for source in links.backlinks(page)],
+        backlinks=[page_ref(source) for source in links.backlinks(page)],
         revisions_url=url_for("api.page_revisions", slug=page.slug, _external=True),
     )
 
@@ -241,8 +244,8 @@ def page_revisions(slug):
     number, per_page = _slice_arguments()
     found, total = service.revisions(page, number, per_page)
     return jsonify(
-        history_of=_page_ref(page),
-        items=[_revision_summary(r, page) for r in found],
+        history_of=page_ref(page),
+        items=[revision_summary(r, page) for r in found],
         **_pagination(total, number, per_page),
     )
 
@@ -253,7 +256,7 @@ def page_files(slug):
     from wiki.files import api as files_api
 
     page = _find(slug, "api.page_files")
-    return jsonify(files_of=_page_ref(page), items=files_api.files_of_page(page))
+    return jsonify(files_of=page_ref(page), items=files_api.files_of_page(page))
 
 
 @bp.get("/revisions/<int:revision_id>")
@@ -267,8 +270,8 @@ def revision_detail(revision_id):
     if not page.public:
         abort(410, "This page was removed by the moderators.")
     return jsonify(
-        **_revision_summary(revision, page),
-        page=_page_ref(page),
+        **revision_summary(revision, page),
+        page=page_ref(page),
         title=revision.title,
         parent_id=revision.parent_id,
         text=revision.text,

@@ -93,7 +93,7 @@ def pages_using(name: str) -> list[Page]:
         db.session.scalars(
             select(Page)
             .join(FileUse, FileUse.page_id == Page.id)
-            .where(FileUse.name == name)
+            .where(FileUse.name == name, Page.public.is_(True))
             .order_by(Page.title)
         )
     )

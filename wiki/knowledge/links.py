@@ -75,6 +75,7 @@ def wanted_pages() -> list[WantedPage]:
         select(Link, Page)
         .join(Page, Page.id == Link.source_id)
         .where(
+            Page.public.is_(True),
             Link.target_slug.not_in(select(Page.slug)),
             Link.target_slug.not_in(select(SlugRedirect.slug)),
         )

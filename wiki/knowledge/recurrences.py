@@ -74,7 +74,7 @@ def _statements(theme: str | None = None) -> list[_Stated]:
     query = (
         select(Statement.id, Statement.page_id, Statement.kind, Statement.text, Statement.key)
         .join(Page, Page.id == Statement.page_id)
-        .where(Page.type == EXPERIENCE, Statement.key != "")
+        .where(Page.type == EXPERIENCE, Page.public.is_(True), Statement.key != "")
     )
     if theme:
         query = query.where(Page.id.in_(select(PageTheme.page_id).where(PageTheme.theme == theme)))

@@ -335,7 +335,7 @@ def _create(title, text, author, comment, when, parsed) -> Revision:
             ),
             page=existing.page,
         )
-    page = Page(slug=slug, title=title, short_code=_new_short_code())
+    page = Page(slug=slug, title=title, short_code=new_short_code())
     if when:
         page.created_at = when
     db.session.add(page)
@@ -435,7 +435,7 @@ def revert_page(page: Page, target: Revision, author: User | None) -> Revision:
     )
 
 
-def _new_short_code() -> str:
+def new_short_code() -> str:
     while True:
         code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(6))
         if db.session.scalar(select(Page.id).where(Page.short_code == code)) is None:

@@ -117,7 +117,8 @@ def import_folder(
 
 
 def _pages() -> Iterator[Page]:
-    yield from db.session.scalars(select(Page).order_by(Page.slug))
+    # Pages deleted by an undone import are left out, like every listing.
+    yield from db.session.scalars(select(Page).where(Page.deleted_at.is_(None)).order_by(Page.slug))
 
 
 def export_folder(folder: Path, history: bool = False, progress=lambda _p: None) -> int:
@@ -152,7 +153,7 @@ def export_folder(folder: Path, history: bool = False, progress=lambda _p: None)
                     {
                         "number": revision.number,
                         "id": revision.id,
-                        "author": revision.author.username if revision.author else None,
+                        "author": revision.author_label,
                         "comment": revision.comment,
                         "created": revision.created_at.isoformat() + "Z",
                     }

@@ -53,7 +53,7 @@ def page_document(page: Page, theme_labels: dict[str, tuple[str, str]] | None = 
             source = source.replace(section_text, "", 1)  # its words go to their own field
     labels = theme_labels if theme_labels is not None else THEME_LABELS
     themes = [link.theme for link in page.themes]
-    author = revision.author.username if revision is not None and revision.author else ""
+    author = (revision.author_label or "") if revision is not None else ""
     document = {
         "id": str(page.id),
         "slug": page.slug,

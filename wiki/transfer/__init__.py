@@ -1,0 +1,1 @@
+"""Bring other wikis in (MediaWiki, YesWiki, spreadsheets, Essaim exports), as undoable batches."""
