@@ -78,6 +78,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from wiki.auth.views import bp as auth
     from wiki.files.views import bp as files
     from wiki.knowledge.admin_views import bp as themes_admin
+    from wiki.knowledge.group_views import bp as statement_groups
     from wiki.knowledge.views import bp as knowledge
     from wiki.ops.views import bp as ops
     from wiki.pages.views import bp as pages
@@ -88,6 +89,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth)
     app.register_blueprint(knowledge)
     app.register_blueprint(themes_admin)
+    app.register_blueprint(statement_groups)
     app.register_blueprint(search)
     app.register_blueprint(search_admin)
     app.register_blueprint(api)

@@ -183,3 +183,24 @@ class RateLimit(db.Model):
     key: Mapped[str] = mapped_column(String(512), primary_key=True)
     hits: Mapped[int] = mapped_column(Integer)
     expires_at: Mapped[float] = mapped_column(Float, index=True)  # end of the window (epoch s)
+
+
+class StatementGroupPin(db.Model):
+    """A moderator's choice of group for one statement (merge or split of recurring groups).
+
+    Statements are rebuilt at every save, so the choice names the statement by its page and its
+    normalised wording: it holds as long as the page says the same thing.
+    """
+
+    __tablename__ = "statement_groups"
+    __table_args__ = (
+        UniqueConstraint("kind", "page_id", "key", name="uq_statement_groups_statement"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(255))
+    group_code: Mapped[str] = mapped_column(String(32), index=True)
+    chosen_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    chosen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

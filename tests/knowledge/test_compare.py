@@ -166,10 +166,14 @@ def test_invariants_group_statements_worded_differently_around_a_shared_concept(
 
     html = client.get("/invariants").get_data(as_text=True)
     overall = html.split('id="group-1"')[1].split('id="group-2"')[0]
-    assert "2 expériences" in overall
-    assert "Essoufflement du bénévole référent" in overall  # the shorter wording
-    assert "Jardin de Raismes" in overall and "Repair café de Lyon" in overall
-    assert "Frigo de Nyons" not in overall  # says it differently: no shared pair of words
+    assert "<strong>bénévoles · essoufflement</strong>" in overall  # the shared concept words
+    assert "3 expériences · 3 territoires · 3 thèmes" in overall
+    for sentence, page in (
+        ("L’essoufflement des bénévoles après trois saisons.", "Jardin de Raismes"),
+        ("Essoufflement du bénévole référent", "Repair café de Lyon"),
+        ("Les bénévoles, épuisés, s’essoufflent", "Frigo de Nyons"),
+    ):
+        assert f"<q>{sentence}</q>" in overall and f">{page}</a>" in overall
 
 
 def test_compare_table_is_paginated_and_keeps_the_filters(client, make_experience):

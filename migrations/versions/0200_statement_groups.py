@@ -1,0 +1,40 @@
+"""statement_groups: moderators' merges and splits of recurring levers and obstacles
+
+Revision ID: 0200_statement_groups
+Revises: 0003_files
+Create Date: 2026-12-01
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0200_statement_groups'
+down_revision = '0003_files'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'statement_groups',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(length=16), nullable=False),
+        sa.Column('page_id', sa.Integer(), nullable=False),
+        sa.Column('key', sa.String(length=255), nullable=False),
+        sa.Column('group_code', sa.String(length=32), nullable=False),
+        sa.Column('chosen_by', sa.Integer(), nullable=True),
+        sa.Column('chosen_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['page_id'], ['pages.id'], name=op.f('fk_statement_groups_page_id_pages'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['chosen_by'], ['users.id'], name=op.f('fk_statement_groups_chosen_by_users'), ondelete='SET NULL'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_statement_groups')),
+        sa.UniqueConstraint('kind', 'page_id', 'key', name='uq_statement_groups_statement'),
+    )
+    op.create_index(op.f('ix_statement_groups_page_id'), 'statement_groups', ['page_id'], unique=False)
+    op.create_index(op.f('ix_statement_groups_group_code'), 'statement_groups', ['group_code'], unique=False)
+
+
+def downgrade():
+    op.drop_index(op.f('ix_statement_groups_group_code'), table_name='statement_groups')
+    op.drop_index(op.f('ix_statement_groups_page_id'), table_name='statement_groups')
+    op.drop_table('statement_groups')
