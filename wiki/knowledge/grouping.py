@@ -12,6 +12,7 @@ The method and its threshold were chosen on a judged set of pairs: see bench/inv
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import tomllib
@@ -157,51 +158,118 @@ class Item:
 
 
 @dataclass
-class Cluster:
-    members: list[int] = field(default_factory=list)
-    pins: set = field(default_factory=set)
+class _Cluster:
+    members: list[int]
+    pins: set
+    links: dict[int, float] = field(default_factory=dict)  # other cluster -> sum of similarities
+
+
+def _start(items: Sequence[Item]) -> tuple[list[_Cluster], list[int]]:
+    """First clusters: the items of one moderator group together, identical unpinned texts
+    together (they are one idea, and this keeps thousands of copies cheap)."""
+    clusters: list[_Cluster] = []
+    index: dict[tuple, int] = {}
+    owner = []
+    for i, item in enumerate(items):
+        key = ("pin", item.pin) if item.pin is not None else ("text", item.text)
+        if key not in index:
+            index[key] = len(clusters)
+            clusters.append(_Cluster([], {item.pin} - {None}))
+        clusters[index[key]].members.append(i)
+        owner.append(index[key])
+    return clusters, owner
+
+
+class Neighbours:
+    """The similar texts of each text, computed once and read for many subsets (themes)."""
+
+    def __init__(self, texts: Iterable[str], profile_of=profile, similar=None):
+        texts = sorted(set(texts))
+        sims = _pair_similarities([profile_of(text) for text in texts], similar or similarity)
+        self.of: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for (x, y), value in sims.items():
+            if value > 0:
+                self.of[texts[x]].append((texts[y], value))
+                self.of[texts[y]].append((texts[x], value))
+
+    def among(self, texts: list[str]) -> dict[tuple[int, int], float]:
+        """Similarities of the pairs of `texts` (by position) that have any."""
+        at = {text: i for i, text in enumerate(texts)}
+        found = {}
+        for text, i in at.items():
+            for other, value in self.of.get(text, ()):
+                j = at.get(other)
+                if j is not None and i < j:
+                    found[(i, j)] = value
+        return found
 
 
 def cluster(
-    items: Sequence[Item], threshold: float = THRESHOLD, profile_of=profile, similar=None
+    items: Sequence[Item],
+    threshold: float = THRESHOLD,
+    profile_of=profile,
+    similar=None,
+    neighbours: Neighbours | None = None,
 ) -> list[list[int]]:
-    """Indices of `items` in groups of one idea (average linkage; pinned items obey their pins).
+    """Indices of `items` in groups of one idea: average linkage above `threshold`.
 
-    Items pinned to one moderator group start together; items pinned to two different groups
-    are never joined, whatever their words.
+    The two groups whose statements are on average the most alike are joined first, until no
+    pair of groups reaches the threshold. Items pinned to one moderator group start together;
+    items pinned to two different groups are never joined, whatever their words.
     """
-    profiles = [profile_of(item.text) for item in items]
-    sims = _pair_similarities(profiles, similar or similarity)
-    owner: dict[int, Cluster] = {}
-    by_pin: dict[Hashable, Cluster] = {}
+    clusters, owner = _start(items)
+    texts = sorted({item.text for item in items})
+    at = {text: n for n, text in enumerate(texts)}
+    if neighbours is None:
+        neighbours = Neighbours(texts, profile_of, similar)
+    sims = neighbours.among(texts)
+    # Which first clusters hold each text, how many times: a text said by 300 pages is one
+    # row of the similarity table, weighing 300.
+    by_text: dict[int, Counter] = defaultdict(Counter)
     for i, item in enumerate(items):
-        if item.pin is not None and item.pin in by_pin:
-            found = by_pin[item.pin]
-        else:
-            found = Cluster(pins={item.pin} - {None})
-            if item.pin is not None:
-                by_pin[item.pin] = found
-        found.members.append(i)
-        owner[i] = found
-    for (i, j), value in sorted(sims.items(), key=lambda kv: (-kv[1], kv[0])):
-        if value < threshold:
-            break
-        a, b = owner[i], owner[j]
-        if a is b or (a.pins and b.pins):
+        by_text[at[item.text]][owner[i]] += 1
+    for (x, y), value in sims.items():
+        for a, times_a in by_text[x].items():
+            for b, times_b in by_text[y].items():
+                if a != b:
+                    weight = value * times_a * times_b
+                    clusters[a].links[b] = clusters[a].links.get(b, 0.0) + weight
+                    clusters[b].links[a] = clusters[b].links.get(a, 0.0) + weight
+    alive = set(range(len(clusters)))
+    heap = []
+    for a in alive:
+        for b, total in clusters[a].links.items():
+            if a < b:
+                _push(heap, clusters, a, b, total, threshold)
+    while heap:
+        _, a, b = heapq.heappop(heap)
+        if a not in alive or b not in alive:
             continue
-        total = sum(sims.get((min(x, y), max(x, y)), 0.0) for x in a.members for y in b.members)
-        if total / (len(a.members) * len(b.members)) < threshold:
-            continue
-        a.members.extend(b.members)
-        a.pins |= b.pins
-        for member in b.members:
-            owner[member] = a
-    seen, groups = set(), []
-    for found in owner.values():
-        if id(found) not in seen:
-            seen.add(id(found))
-            groups.append(sorted(found.members))
-    return sorted(groups, key=lambda g: g[0])
+        alive -= {a, b}
+        merged = _Cluster(
+            clusters[a].members + clusters[b].members, clusters[a].pins | clusters[b].pins
+        )
+        new = len(clusters)
+        clusters.append(merged)
+        for old in (a, b):
+            for other, total in clusters[old].links.items():
+                if other in alive:
+                    merged.links[other] = merged.links.get(other, 0.0) + total
+                    clusters[other].links.pop(old, None)
+        for other, total in merged.links.items():
+            clusters[other].links[new] = total
+            _push(heap, clusters, new, other, total, threshold)
+        alive.add(new)
+    return sorted((sorted(clusters[c].members) for c in alive), key=lambda g: g[0])
+
+
+def _push(heap: list, clusters: list[_Cluster], a: int, b: int, total: float, threshold: float):
+    first, second = clusters[a], clusters[b]
+    if first.pins and second.pins:
+        return  # two moderator groups stay apart
+    average = total / (len(first.members) * len(second.members))
+    if average >= threshold:
+        heapq.heappush(heap, (-average, min(a, b), max(a, b)))
 
 
 def _pair_similarities(profiles: list[Profile], similar) -> dict[tuple[int, int], float]:

@@ -135,10 +135,12 @@ def _recurrences(
     themes_of: dict[int, set[str]],
     minimum: int,
     limit: int | None,
+    neighbours: grouping.Neighbours | None = None,
 ) -> list[Recurrence]:
     rows = [s for s in stated if s.kind == kind]
+    items = [grouping.Item(s.id, s.text, s.pin) for s in rows]
     found = []
-    for members in grouping.cluster([grouping.Item(s.id, s.text, s.pin) for s in rows]):
+    for members in grouping.cluster(items, neighbours=neighbours):
         said = sorted(
             (Said(rows[i].id, rows[i].text, pages[rows[i].page_id]) for i in members),
             key=lambda each: (sort_key(each.page.title), each.statement_id),
@@ -246,12 +248,17 @@ def _compute_invariants(theme: Theme | None, minimum: int, limit: int | None) ->
     stated = _statements(theme.slug if theme else None)
     pages = _pages_by_id({s.page_id for s in stated})
     themes_of = _page_themes()
+    # Similarities are computed once for all texts, then read for every theme.
+    near = {
+        kind: grouping.Neighbours(s.text for s in stated if s.kind == kind)
+        for kind in (LEVER, OBSTACLE)
+    }
 
     def group(each: Theme | None, rows: list[_Stated]) -> Invariants:
         return Invariants(
             each,
-            _recurrences(LEVER, rows, pages, themes_of, minimum, limit),
-            _recurrences(OBSTACLE, rows, pages, themes_of, minimum, limit),
+            _recurrences(LEVER, rows, pages, themes_of, minimum, limit, near[LEVER]),
+            _recurrences(OBSTACLE, rows, pages, themes_of, minimum, limit, near[OBSTACLE]),
         )
 
     if theme is not None:
