@@ -81,11 +81,13 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from wiki.knowledge.group_views import bp as statement_groups
     from wiki.knowledge.views import bp as knowledge
     from wiki.ops.views import bp as ops
+    from wiki.pages.cite_views import bp as cite
     from wiki.pages.views import bp as pages
     from wiki.search.admin_views import bp as search_admin
     from wiki.search.views import bp as search
 
     app.register_blueprint(pages)
+    app.register_blueprint(cite)
     app.register_blueprint(auth)
     app.register_blueprint(knowledge)
     app.register_blueprint(themes_admin)
