@@ -7,10 +7,11 @@ touches the request.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -92,19 +93,20 @@ def statements_of(page: Page, kind: str) -> list[str]:
     return [s.text for s in page.statements if s.kind == kind]
 
 
-CSV_COLUMNS = (
-    "title",
-    "url",
-    "territory",
-    "insee",
-    "scale",
-    "setting",
-    "status",
-    "themes",
-    "started",
-    "levers",
-    "obstacles",
-    "replicate",
+# The comparison table's columns: codes for scripts (`?header=codes`), headers for readers.
+COMPARISON_COLUMNS = (
+    spreadsheet.Column("title", _l("Title")),
+    spreadsheet.Column("url", _l("Link")),
+    spreadsheet.Column("territory", _l("Territory")),
+    spreadsheet.Column("insee", _l("INSEE code"), text=True),
+    spreadsheet.Column("scale", _l("Scale")),
+    spreadsheet.Column("setting", _l("Setting")),
+    spreadsheet.Column("status", _l("Status")),
+    spreadsheet.Column("themes", _l("Themes")),
+    spreadsheet.Column("started", _l("Since")),
+    spreadsheet.Column("levers", _l("Levers")),
+    spreadsheet.Column("obstacles", _l("Obstacles")),
+    spreadsheet.Column("replicate", _l("To replicate")),
 )
 CSV_LIST_SEPARATOR = " | "
 
@@ -113,23 +115,25 @@ def comparison_vocabularies() -> dict[str, Iterable]:
     return {"scale": SCALES, "setting": SETTINGS, "status": STATUSES}
 
 
-def comparison_csv(pages: list[Page], page_url: Callable[[Page], str], sep: str = ",") -> bytes:
-    """The comparison table as CSV (see wiki.spreadsheet: BOM, no formulas, `sep`)."""
-    rows = (
-        [
+def comparison_rows(
+    pages: Iterable[Page],
+    page_url: Callable[[Page], str],
+    theme_label: Callable[[str], str],
+    value_label: Callable[[str | None], str],
+) -> Iterator[list]:
+    """The comparison table's rows, values as the reader reads them (labels, not codes)."""
+    for page in pages:
+        yield [
             page.title,
             page_url(page),
             page.territory,
             page.insee,
-            page.scale,
-            page.setting,
-            page.status,
-            CSV_LIST_SEPARATOR.join(t.theme for t in page.themes),
+            value_label(page.scale),
+            value_label(page.setting),
+            value_label(page.status),
+            CSV_LIST_SEPARATOR.join(theme_label(t.theme) for t in page.themes),
             page.started,
             CSV_LIST_SEPARATOR.join(statements_of(page, LEVER)),
             CSV_LIST_SEPARATOR.join(statements_of(page, OBSTACLE)),
             CSV_LIST_SEPARATOR.join(statements_of(page, REPLICATE)),
         ]
-        for page in pages
-    )
-    return "".join(spreadsheet.lines(CSV_COLUMNS, rows, sep)).encode("utf-8")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     jsonify,
@@ -18,6 +17,7 @@ from flask_babel import gettext as _
 from wiki import spreadsheet
 from wiki.extensions import configured_limit
 from wiki.knowledge import experiences, links, places, recurrences, vocabulary
+from wiki.labels import theme_label, value_label
 from wiki.limits import MAX_PAGE_NUMBER, whole_number
 from wiki.models import Page
 
@@ -127,21 +127,26 @@ def compare():
     )
 
 
+def _comparison_download(xlsx_format: bool):
+    filters = experiences.Filters.from_mapping(request.args)
+    rows = experiences.comparison_rows(
+        experiences.experiences(filters), page_url, theme_label, value_label
+    )
+    return spreadsheet.download(
+        "essaim-experiences", experiences.COMPARISON_COLUMNS, rows, request.args, xlsx_format
+    )
+
+
 @bp.get("/compare.csv")
 @configured_limit("EXPORT_RATE_LIMIT")
 def compare_csv():
-    filters = experiences.Filters.from_mapping(request.args)
-    body = experiences.comparison_csv(
-        experiences.experiences(filters), page_url, spreadsheet.delimiter(request.args)
-    )
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": 'attachment; filename="essaim-experiences.csv"',
-        },
-    )
+    return _comparison_download(xlsx_format=False)
+
+
+@bp.get("/compare.xlsx")
+@configured_limit("EXPORT_RATE_LIMIT")
+def compare_xlsx():
+    return _comparison_download(xlsx_format=True)
 
 
 @bp.get("/invariants")
