@@ -286,8 +286,9 @@ def _pair_similarities(profiles: list[Profile], similar) -> dict[tuple[int, int]
 
 
 def label(texts: Iterable[str], limit: int = 3) -> list[str]:
-    """The concept words a group shares: those of at least half its statements, most shared
-    first, as written most often (a neutral name, no one experience's sentence)."""
+    """The concept words a group shares: those of at least half its statements and of two at
+    least (a detail counting for a quarter), most shared first, as written most often — a
+    neutral name, no one experience's sentence."""
     texts = list(texts)
     counts: Counter = Counter()
     written: dict[str, Counter] = defaultdict(Counter)
@@ -296,7 +297,7 @@ def label(texts: Iterable[str], limit: int = 3) -> list[str]:
         for concept, weight in each.weights.items():
             counts[concept] += weight
             written[concept][each.written[concept]] += 1
-    needed = max(1.0, len(texts) / 2)
+    needed = min(len(texts), max(2.0, len(texts) / 2))
     shared = [c for c, n in counts.most_common() if n >= needed]
     return [written[c].most_common(1)[0][0] for c in shared[:limit]]
 

@@ -14,7 +14,7 @@ from wiki.content.cog import get_commune
 from wiki.content.text import fold
 from wiki.extensions import db
 from wiki.knowledge import grouping
-from wiki.knowledge.experiences import EXPERIENCE, LEVER, OBSTACLE, sort_key
+from wiki.knowledge.experiences import EXPERIENCE, LEVER, OBSTACLE, Filters, sort_key
 from wiki.knowledge.vocabulary import all_themes
 from wiki.models import Page, PageTheme, Statement, StatementGroupPin, Theme
 
@@ -96,7 +96,7 @@ class _Stated:
     pin: str | None = None
 
 
-def _statements(theme: str | None = None) -> list[_Stated]:
+def _statements(theme: str | None = None, filters: Filters | None = None) -> list[_Stated]:
     query = (
         select(
             Statement.id,
@@ -118,6 +118,8 @@ def _statements(theme: str | None = None) -> list[_Stated]:
     )
     if theme:
         query = query.where(Page.id.in_(select(PageTheme.page_id).where(PageTheme.theme == theme)))
+    if filters is not None:
+        query = query.where(Page.id.in_(filters.where(select(Page.id))))
     return [_Stated(*row) for row in db.session.execute(query)]
 
 
@@ -181,14 +183,19 @@ def _page_ref(row) -> PageRef:
 
 
 def recurrences(
-    kind: str, *, theme: str | None = None, minimum: int = 2, limit: int | None = None
+    kind: str,
+    *,
+    theme: str | None = None,
+    filters: Filters | None = None,
+    minimum: int = 2,
+    limit: int | None = None,
 ) -> list[Recurrence]:
     """Ideas stated by at least `minimum` experiences, most widespread first.
 
     Identical wordings are rare in real pages (each territory tells its own story), so
     statements are grouped by the concepts they state (wiki.knowledge.grouping).
     """
-    stated = _statements(theme)
+    stated = _statements(theme, filters)
     pages = _pages_by_id({s.page_id for s in stated})
     return _recurrences(kind, stated, pages, _page_themes(), minimum, limit)
 
