@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from wiki import spreadsheet
+from wiki.content.cog import department_list, get_department
 from wiki.content.metadata import SCALES, SETTINGS, STATUSES
 from wiki.content.text import fold
 from wiki.extensions import db
@@ -39,14 +40,17 @@ class Filters:
     scale: str | None = None
     setting: str | None = None
     status: str | None = None
+    region: str | None = None  # INSEE code of the region ("32"): by the commune's department
+    department: str | None = None  # "59", "2A", "974"
+    started: str | None = None  # a year
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, str]) -> Filters:
-        return cls(**{name: (values.get(name) or "").strip() or None for name in cls.names()})
+        return cls(**{name: (values.get(name) or "").strip()[:50] or None for name in cls.names()})
 
     @staticmethod
     def names() -> tuple[str, ...]:
-        return ("theme", "scale", "setting", "status")
+        return ("theme", "scale", "setting", "status", "region", "department", "started")
 
     def as_dict(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in self.names() if getattr(self, name)}
@@ -57,11 +61,23 @@ class Filters:
             query = query.where(
                 Page.id.in_(select(PageTheme.page_id).where(PageTheme.theme == self.theme))
             )
+        if self.region:
+            codes = [d.code for d in department_list() if d.region == self.region]
+            query = query.where(or_(false(), *(Page.insee.startswith(c) for c in codes)))
+        if self.department:
+            known = get_department(self.department)
+            query = query.where(Page.insee.startswith(known.code) if known else false())
+        if self.started:
+            year = int(self.started) if self.started.isdigit() and len(self.started) <= 4 else None
+            query = query.where(Page.started == year if year is not None else false())
         for column in self.names():
             value = getattr(self, column)
-            if column != "theme" and value:
+            if column not in _NOT_COLUMNS and value:
                 query = query.where(getattr(Page, column) == value)
         return query
+
+
+_NOT_COLUMNS = frozenset({"theme", "region", "department", "started"})
 
 
 def _experiences_query(filters: Filters):

@@ -297,7 +297,7 @@ def label(texts: Iterable[str], limit: int = 3) -> list[str]:
         for concept, weight in each.weights.items():
             counts[concept] += weight
             written[concept][each.written[concept]] += 1
-    needed = min(len(texts), max(2.0, len(texts) / 2))
+    needed = min(len(texts), max(2.0, len(texts) / 2 + 0.5))  # more than half
     shared = [c for c, n in counts.most_common() if n >= needed]
     return [written[c].most_common(1)[0][0] for c in shared[:limit]]
 

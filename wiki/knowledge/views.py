@@ -15,8 +15,9 @@ from flask import (
 from flask_babel import gettext as _
 
 from wiki import spreadsheet
+from wiki.content.cog import region_list
 from wiki.extensions import configured_limit
-from wiki.knowledge import experiences, links, places, recurrences, vocabulary
+from wiki.knowledge import experiences, figures, links, places, recurrences, vocabulary
 from wiki.labels import theme_label, value_label
 from wiki.limits import MAX_PAGE_NUMBER, whole_number
 from wiki.models import Page
@@ -123,6 +124,7 @@ def compare():
         last=max(1, -(-total // per_page)),
         themes=vocabulary.all_themes(),
         vocabularies=experiences.comparison_vocabularies(),
+        regions=sorted(region_list(), key=lambda r: experiences.sort_key(r.name)),
         statements_of=experiences.statements_of,
     )
 
@@ -161,6 +163,14 @@ def invariants():
         groups=recurrences.invariants(chosen),
         chosen=chosen,
         themes=vocabulary.all_themes(),
+    )
+
+
+@bp.get("/figures")
+@configured_limit("SEARCH_RATE_LIMIT")
+def figures_view():
+    return render_template(
+        "knowledge/figures.html", figures=figures.figures(), region_name=figures.region_name
     )
 
 
