@@ -43,6 +43,9 @@ class Filters:
     region: str | None = None  # INSEE code of the region ("32"): by the commune's department
     department: str | None = None  # "59", "2A", "974"
     started: str | None = None  # a year
+    # Pages the selection is narrowed to (hand-picked, or matching search words): not a URL
+    # argument itself, see wiki.knowledge.selection. None means no such narrowing.
+    slugs: frozenset[str] | None = None
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, str]) -> Filters:
@@ -67,6 +70,8 @@ class Filters:
         if self.department:
             known = get_department(self.department)
             query = query.where(Page.insee.startswith(known.code) if known else false())
+        if self.slugs is not None:
+            query = query.where(Page.slug.in_(sorted(self.slugs)) if self.slugs else false())
         if self.started:
             year = int(self.started) if self.started.isdigit() and len(self.started) <= 4 else None
             query = query.where(Page.started == year if year is not None else false())

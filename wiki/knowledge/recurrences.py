@@ -250,6 +250,18 @@ def invariants(
     return groups
 
 
+def invariants_of(filters: Filters, theme: Theme | None) -> list[Invariants]:
+    """What recurs in one selection of experiences (search words, facets, hand-picked pages)."""
+    ref = ThemeRef(theme.slug, theme.label_fr, theme.label_en) if theme else None
+    return [
+        Invariants(
+            ref,
+            recurrences(LEVER, filters=filters, limit=20),
+            recurrences(OBSTACLE, filters=filters, limit=20),
+        )
+    ]
+
+
 def _compute_invariants(theme: Theme | None, minimum: int, limit: int | None) -> list[Invariants]:
     theme = ThemeRef(theme.slug, theme.label_fr, theme.label_en) if theme else None
     stated = _statements(theme.slug if theme else None)

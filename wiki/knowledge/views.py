@@ -17,7 +17,15 @@ from flask_babel import gettext as _
 from wiki import spreadsheet
 from wiki.content.cog import region_list
 from wiki.extensions import configured_limit
-from wiki.knowledge import experiences, figures, links, places, recurrences, vocabulary
+from wiki.knowledge import (
+    experiences,
+    figures,
+    links,
+    places,
+    recurrences,
+    selection,
+    vocabulary,
+)
 from wiki.labels import theme_label, value_label
 from wiki.limits import MAX_PAGE_NUMBER, whole_number
 from wiki.models import Page
@@ -108,16 +116,25 @@ def map_json():
 # --- Researcher views ---------------------------------------------------------------------
 
 
+def _selection() -> selection.Selection:
+    try:
+        return selection.Selection.from_args(request.args)
+    except selection.SelectionError as error:
+        abort(400, str(error))
+
+
 @bp.get("/compare")
 @configured_limit("SEARCH_RATE_LIMIT")
 def compare():
-    filters = experiences.Filters.from_mapping(request.args)
+    chosen = _selection()
     per_page = 50
     number = whole_number(request.args.get("page"), MAX_PAGE_NUMBER) or 1
-    pages, total = experiences.experiences_page(filters, number, per_page)
+    pages, total = experiences.experiences_page(chosen.narrowed(), number, per_page)
     return render_template(
         "knowledge/compare.html",
-        filters=filters,
+        selection=chosen,
+        filters=chosen.filters,
+        max_searched=selection.MAX_SEARCHED,
         pages=pages,
         total=total,
         number=number,
@@ -130,9 +147,8 @@ def compare():
 
 
 def _comparison_download(xlsx_format: bool):
-    filters = experiences.Filters.from_mapping(request.args)
     rows = experiences.comparison_rows(
-        experiences.experiences(filters), page_url, theme_label, value_label
+        experiences.experiences(_selection().narrowed()), page_url, theme_label, value_label
     )
     return spreadsheet.download(
         "essaim-experiences", experiences.COMPARISON_COLUMNS, rows, request.args, xlsx_format
@@ -154,14 +170,21 @@ def compare_xlsx():
 @bp.get("/invariants")
 @configured_limit("SEARCH_RATE_LIMIT")
 def invariants():
-    name = request.args.get("theme") or None
-    chosen = vocabulary.find_theme(name) if name else None
-    if name and chosen is None:
+    chosen = _selection()
+    name = chosen.filters.theme
+    theme = vocabulary.find_theme(name) if name else None
+    if name and theme is None:
         abort(404, _("There is no theme “%(name)s”.", name=name))
+    narrowed = dict(chosen.filters.as_dict(), theme=None)
+    if chosen.q or chosen.picked or any(narrowed.values()):
+        groups = recurrences.invariants_of(chosen.narrowed(), theme)  # a selection: not cached
+    else:
+        groups = recurrences.invariants(theme)
     return render_template(
         "knowledge/invariants.html",
-        groups=recurrences.invariants(chosen),
-        chosen=chosen,
+        groups=groups,
+        chosen=theme,
+        selection=chosen,
         themes=vocabulary.all_themes(),
     )
 

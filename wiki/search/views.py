@@ -131,7 +131,8 @@ def _link_to(found: query.SearchResults):
         csv_export: bool = False,
         semicolons: bool = False,
         xlsx_export: bool = False,
-    ) -> str:
+        tool: str | None = None,
+    ) -> str | None:
         filters = {name: list(keys) for name, keys in found.filters.items()}
         if toggle:
             name, key = toggle
@@ -141,6 +142,11 @@ def _link_to(found: query.SearchResults):
         params.update({name: keys for name, keys in filters.items() if keys})
         if (sort or found.sort) != "relevance":
             params["sort"] = sort or found.sort
+        if tool:  # the same selection in compare or the recurring levers (one value a facet)
+            if any(len(keys) > 1 for keys in filters.values()):
+                return None
+            chosen = {("theme" if k == "themes" else k): v[0] for k, v in filters.items() if v}
+            return url_for(tool, **({"q": found.query} if found.query else {}), **chosen)
         if xlsx_export:
             return url_for("search.export_xlsx", **params)
         if csv_export:
