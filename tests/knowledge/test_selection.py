@@ -73,3 +73,13 @@ def test_unknown_selection_arguments_are_ignored(client, corpus):
     response = client.get("/compare?couleur=bleu&theme=alimentation&q=")
 
     assert response.status_code == 200 and "3 expériences" in response.get_data(as_text=True)
+
+
+def test_the_map_shows_the_same_selection(client, corpus):
+    html = client.get("/map?q=jardin&theme=alimentation").get_data(as_text=True)
+    geojson = client.get("/map.json?q=jardin&theme=alimentation").get_json()
+
+    assert 'data-geojson-url="/map.json?theme=alimentation&amp;q=jardin"' in html
+    assert '<input type="hidden" name="q" value="jardin">' in html
+    titles = sorted(f["properties"]["title"] for f in geojson["features"])
+    assert titles == ["Jardin partagé de Lodève", "Jardin partagé de Raismes"]

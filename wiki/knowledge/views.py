@@ -85,18 +85,14 @@ def territory(key):
 # --- Map ----------------------------------------------------------------------------------
 
 
-def _map_filters() -> experiences.Filters:
-    filters = experiences.Filters.from_mapping(request.args)
-    return experiences.Filters(theme=filters.theme, status=filters.status)
-
-
 @bp.get("/map")
 def map_view():
-    filters = _map_filters()
+    chosen = _selection()
     return render_template(
         "knowledge/map.html",
-        filters=filters,
-        entries=places.map_entries(filters),
+        selection=chosen,
+        filters=chosen.filters,
+        entries=places.map_entries(chosen.narrowed()),
         themes=vocabulary.all_themes(),
         statuses=experiences.comparison_vocabularies()["status"],
         tile_url=current_app.config["MAP_TILE_URL"],
@@ -107,7 +103,7 @@ def map_view():
 @bp.get("/map.json")
 @configured_limit("SEARCH_RATE_LIMIT")
 def map_json():
-    entries = places.map_entries(_map_filters())
+    entries = places.map_entries(_selection().narrowed())
     response = jsonify(places.geojson(entries, page_url))
     response.mimetype = "application/geo+json"
     return response
