@@ -83,3 +83,14 @@ def test_the_map_shows_the_same_selection(client, corpus):
     assert '<input type="hidden" name="q" value="jardin">' in html
     titles = sorted(f["properties"]["title"] for f in geojson["features"])
     assert titles == ["Jardin partagé de Lodève", "Jardin partagé de Raismes"]
+
+
+def test_search_results_let_a_researcher_pick_pages_to_compare(client, corpus):
+    html = client.get("/search?q=alimentation").get_data(as_text=True)
+
+    boxes = re.findall(
+        r'<input type="checkbox" name="slug" value="([^"]+)" form="pick-form">', html
+    )
+    assert set(boxes) >= {"jardin-partage-de-raismes", "cantine-bio-de-nyons"}
+    assert '<form id="pick-form" class="pick-form" method="get" action="/compare">' in html
+    assert 'formaction="/invariants"' in html
