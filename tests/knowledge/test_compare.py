@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -228,3 +229,17 @@ def test_csv_export_for_french_excel_uses_semicolons(client, corpus):
     cantine = next(r for r in rows if r["Titre"] == "Cantine 100 % bio à Raismes")
     assert cantine["Leviers"] == "Le soutien des élus | Une cuisine centrale en régie"
     assert cantine["Code INSEE"] == '="59491"'  # French Excel keeps it as text
+
+
+def test_compare_shows_the_columns_a_reader_chooses(client, corpus):
+    html = client.get("/compare?col=started&col=levers&col=nope").get_data(as_text=True)
+
+    head = html.split("<thead>")[1].split("</thead>")[0]
+    assert [h for h in re.findall(r'<th scope="col">([^<]+)</th>', head)] == [
+        "Expérience", "Depuis", "Leviers",
+    ]  # fmt: skip
+    assert "<td>2017</td>" in html
+    assert '<input type="checkbox" name="col" value="started" checked>' in html
+    assert '<input type="checkbox" name="col" value="obstacles">' in html
+    default = client.get("/compare").get_data(as_text=True)
+    assert ">Verrous</th>" in default and ">Depuis</th>" not in default

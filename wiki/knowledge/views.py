@@ -119,16 +119,32 @@ def _selection() -> selection.Selection:
         abort(400, str(error))
 
 
+# Columns of the comparison table a reader may show or hide; the title is always there.
+COMPARE_COLUMNS = (
+    "territory", "scale", "setting", "status", "started", "levers", "obstacles", "replicate"
+)  # fmt: skip
+COMPARE_DEFAULT = ("territory", "scale", "setting", "status", "levers", "obstacles")
+
+
+def _compare_columns() -> tuple[str, ...]:
+    chosen = [c for c in COMPARE_COLUMNS if c in request.args.getlist("col")]
+    return tuple(chosen) or COMPARE_DEFAULT
+
+
 @bp.get("/compare")
 @configured_limit("SEARCH_RATE_LIMIT")
 def compare():
     chosen = _selection()
+    columns = _compare_columns()
     per_page = 50
     number = whole_number(request.args.get("page"), MAX_PAGE_NUMBER) or 1
     pages, total = experiences.experiences_page(chosen.narrowed(), number, per_page)
     return render_template(
         "knowledge/compare.html",
         selection=chosen,
+        columns=columns,
+        column_args={"col": list(columns)} if columns != COMPARE_DEFAULT else {},
+        all_columns=COMPARE_COLUMNS,
         filters=chosen.filters,
         max_searched=selection.MAX_SEARCHED,
         pages=pages,
