@@ -79,6 +79,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from wiki.files.views import bp as files
     from wiki.knowledge.admin_views import bp as themes_admin
     from wiki.knowledge.group_views import bp as statement_groups
+    from wiki.knowledge.selection_views import bp as selections
     from wiki.knowledge.views import bp as knowledge
     from wiki.ops.views import bp as ops
     from wiki.pages.cite_views import bp as cite
@@ -92,6 +93,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(knowledge)
     app.register_blueprint(themes_admin)
     app.register_blueprint(statement_groups)
+    app.register_blueprint(selections)
     app.register_blueprint(search)
     app.register_blueprint(search_admin)
     app.register_blueprint(api)

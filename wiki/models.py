@@ -204,3 +204,15 @@ class StatementGroupPin(db.Model):
     group_code: Mapped[str] = mapped_column(String(32), index=True)
     chosen_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     chosen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SavedSelection(db.Model):
+    """A selection of experiences (wiki.knowledge.selection) an account keeps under a name."""
+
+    __tablename__ = "saved_selections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    query: Mapped[str] = mapped_column(Text)  # its URL arguments, as /compare reads them
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,4 +1,5 @@
-"""statement_groups: moderators' merges and splits of recurring levers and obstacles
+"""statement_groups, saved_selections: moderators' merges and splits of recurring levers and
+obstacles; selections of experiences kept by accounts
 
 Revision ID: 0200_statement_groups
 Revises: 0003_files
@@ -32,9 +33,22 @@ def upgrade():
     )
     op.create_index(op.f('ix_statement_groups_page_id'), 'statement_groups', ['page_id'], unique=False)
     op.create_index(op.f('ix_statement_groups_group_code'), 'statement_groups', ['group_code'], unique=False)
+    op.create_table(
+        'saved_selections',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=120), nullable=False),
+        sa.Column('query', sa.Text(), nullable=False),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_saved_selections_user_id_users'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_saved_selections')),
+    )
+    op.create_index(op.f('ix_saved_selections_user_id'), 'saved_selections', ['user_id'], unique=False)
 
 
 def downgrade():
+    op.drop_index(op.f('ix_saved_selections_user_id'), table_name='saved_selections')
+    op.drop_table('saved_selections')
     op.drop_index(op.f('ix_statement_groups_group_code'), table_name='statement_groups')
     op.drop_index(op.f('ix_statement_groups_page_id'), table_name='statement_groups')
     op.drop_table('statement_groups')
