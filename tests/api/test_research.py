@@ -104,3 +104,15 @@ def test_bad_research_arguments_are_a_clear_400(api, url):
 
     assert response.status_code == 400
     assert response.get_json()["error"]["message"]
+
+
+def test_the_page_list_leads_to_each_experience_statements(api, corpus):
+    pages = api("/api/v1/pages?type=experience&theme=mobilite").get_json()
+
+    url = pages["items"][0]["statements_url"]
+    assert url == "http://essaim.test/api/v1/statements?slug=autopartage-de-florac"
+    texts = [s["text"] for s in api(url).get_json()["items"]]
+    assert texts == [
+        "Le soutien des élus du village.",
+        "Volunteer fatigue: four people do everything.",
+    ]

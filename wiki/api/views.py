@@ -155,6 +155,7 @@ def _page_summary(page: Page) -> dict:
         "tags": [t.tag for t in page.tags],
         "updated_at": _time(page.updated_at),
         "permalink": url_for("pages.page_permalink", page_id=page.id, _external=True),
+        "statements_url": url_for("api.statement_list", slug=page.slug, _external=True),
     }
 
 
