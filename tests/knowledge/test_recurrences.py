@@ -164,3 +164,25 @@ def test_a_split_sets_statements_apart_and_refuses_to_empty_a_group(admin, make_
         follow_redirects=True,
     )
     assert stale.status_code == 200 and "rechargez la page" in stale.get_data(as_text=True)
+
+
+def test_after_a_merge_the_moderator_returns_to_the_selection_they_came_from(
+    admin, make_experience
+):
+    _two_groups(make_experience)
+    url = "/invariants?q=jardin&slug=jardin-a&slug=jardin-b&slug=cantine-c&slug=cantine-d"
+    html = admin.get(url).get_data(as_text=True)
+    levers = html.split('id="lever-1"')[1].split('id="obstacle-1"')[0]
+    back = re.search(r'name="back" value="([^"]+)"', levers).group(1).replace("&amp;", "&")
+
+    response = admin.post(
+        "/invariants/groups/merge",
+        data={"csrf_token": csrf_token(admin, "/invariants"), "group": _groups(levers),
+              "kind": "lever-1", "back": back},
+    )  # fmt: skip
+    assert response.headers["Location"] == back + "#lever-1"
+    elsewhere = admin.post(
+        "/invariants/groups/merge",
+        data={"csrf_token": csrf_token(admin, "/invariants"), "back": "//evil.example/x"},
+    )
+    assert elsewhere.headers["Location"].startswith("/invariants")

@@ -20,10 +20,11 @@ def _administrators_only() -> None:
 
 
 def _back():
-    theme = request.form.get("theme") or None
-    return redirect(
-        url_for("knowledge.invariants", theme=theme) + "#" + request.form.get("kind", "")
-    )
+    """To the /invariants page the moderator came from (its selection kept), nowhere else."""
+    back = request.form.get("back", "")
+    if not back.startswith("/invariants") or "//" in back or "\\" in back:
+        back = url_for("knowledge.invariants")
+    return redirect(back.split("#")[0] + "#" + request.form.get("kind", "")[:20])
 
 
 @bp.post("/merge")
