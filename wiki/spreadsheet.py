@@ -95,6 +95,8 @@ def xlsx(header: Sequence[str], rows: Iterable[Sequence], sheet: str = "Essaim")
     bold = Font(bold=True)
 
     def typed(value, style=None):
+        if style is None and not (isinstance(value, str) and value.startswith("=")):
+            return value  # a plain value: openpyxl types it (a cell object per value is slow)
         found = WriteOnlyCell(page, value=value)
         if isinstance(value, str):
             found.data_type = "s"  # openpyxl would take "=…" for a formula
