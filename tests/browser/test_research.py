@@ -8,6 +8,19 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
+def audited_tab(browser):
+    """A tab that may inject axe-core (as tests/browser/test_accessibility.py does)."""
+    from tests.browser.test_accessibility import AXE
+
+    if not AXE.exists():
+        pytest.skip(f"{AXE} is missing: `make test` fetches axe-core with npm")
+    context = browser.new_context(locale="fr-FR", bypass_csp=True)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
 def gardens(live_server, tmp_path):
     """Three experiences written into the live server's own data dir (database and index)."""
     from tests.conftest import make_app
@@ -50,3 +63,30 @@ def test_search_pick_compare_and_what_recurs(page, gardens):
     assert "Le soutien des élus, dès la première réunion." in said
     assert "L’appui de la municipalité." in said
     assert "2 expériences · 2 territoires · 1 thème · 2 régions" in group.inner_text()
+
+
+def test_an_administrator_splits_a_group_and_the_page_stays_accessible(
+    audited_tab, gardens, tmp_path
+):
+    import sqlite3
+
+    from tests.browser.test_accessibility import violations
+    from tests.browser.test_pages import log_in, register
+
+    page, base = audited_tab, gardens
+    register(page, base, "Admine")
+    with sqlite3.connect(tmp_path / "essaim.db") as database:  # the live server's database
+        database.execute("UPDATE users SET role = 'admin' WHERE username = 'Admine'")
+    log_in(page, base, "Admine")
+    page.goto(f"{base}/invariants?theme=alimentation")
+    levers = page.locator("#lever-1")
+    assert levers.locator("ol.recurrences > li").count() == 1  # soutien · élus
+    page.locator(".moderate details summary").first.click()
+    assert violations(page) == [], "/invariants as an administrator"
+
+    group = page.locator("#lever-1 ol.recurrences > li").first  # its split form is open
+    group.get_by_label("L’appui de la municipalité. (Jardin partagé de Lodève)").check()
+    with page.expect_navigation():
+        group.get_by_role("button", name="Mettre à part").click()
+    assert "Groupe séparé" in page.inner_text(".flashes")
+    assert "Aucun levier ne revient" in page.inner_text("#lever-1")  # two groups of one page
