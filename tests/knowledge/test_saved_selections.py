@@ -31,6 +31,7 @@ def test_a_selection_saved_from_compare_reopens_in_every_tool(logged_in, corpus)
 
     html = page.get_data(as_text=True)
     assert "Sélection «\u00a0Jardins du Nord\u00a0» enregistrée." in html
+    assert "Thème\u00a0: Alimentation · Région\u00a0: Hauts-de-France" in html
     links = dict(
         (text, href.replace("&amp;", "&"))
         for href, text in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', html.split("<h1>")[1])

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from wiki.auth.access import ActionForm
+from wiki.content.cog import get_department, get_region
 from wiki.knowledge import saved_selections
 from wiki.knowledge.selection import SelectionError
+from wiki.labels import theme_label, value_label
 
 bp = Blueprint("selections", __name__, url_prefix="/selections")
 
@@ -16,6 +19,30 @@ bp = Blueprint("selections", __name__, url_prefix="/selections")
 def _checked() -> None:
     if not ActionForm().validate_on_submit():
         abort(400, _("The form has expired: reload the page and try again."))
+
+
+def describe(selection) -> list[str]:
+    """The selection in words: "Thème : Alimentation", "Région : Hauts-de-France"…"""
+    filters = selection.filters
+    parts = [_("words “%(q)s”", q=selection.q)] if selection.q else []
+    named = (
+        (_("Theme"), filters.theme and theme_label(filters.theme)),
+        (_("Scale"), filters.scale and value_label(filters.scale)),
+        (_("Setting"), filters.setting and value_label(filters.setting)),
+        (_("Status"), filters.status and value_label(filters.status)),
+        (_("Region"), filters.region and getattr(get_region(filters.region), "name", None)),
+        (
+            _("Department"),
+            filters.department and getattr(get_department(filters.department), "name", None),
+        ),
+        (_("Since"), filters.started),
+    )
+    parts += [_("%(what)s: %(count)s", what=name, count=value) for name, value in named if value]
+    if selection.picked:
+        parts.append(
+            ngettext("%(num)s hand-picked page", "%(num)s hand-picked pages", len(selection.picked))
+        )
+    return parts
 
 
 def search_args(selection) -> dict:
@@ -33,7 +60,11 @@ def mine():
         for saved in saved_selections.of_user(current_user)
     ]
     return render_template(
-        "knowledge/selections.html", kept=kept, search_args=search_args, form=ActionForm()
+        "knowledge/selections.html",
+        kept=kept,
+        search_args=search_args,
+        describe=describe,
+        form=ActionForm(),
     )
 
 
