@@ -89,6 +89,13 @@ class Config:
     DIFF_RATE_LIMIT = _env("DIFF_RATE_LIMIT", "60 per minute")
     MAP_TILE_URL = _env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
     MAP_TILE_ATTRIBUTION = _env("MAP_TILE_ATTRIBUTION", "&copy; contributeurs OpenStreetMap")
+    # The name given to the wiki in citations (Zotero, BibTeX, APA), and the licence of its texts,
+    # shown on every page and written in every citation.
+    SITE_NAME = _env("SITE_NAME", "Essaim")
+    TEXT_LICENCE = _env("TEXT_LICENCE", "CC BY-SA 4.0")
+    TEXT_LICENCE_URL = _env(
+        "TEXT_LICENCE_URL", "https://creativecommons.org/licenses/by-sa/4.0/deed.fr"
+    )
     # Cookies only over HTTPS in production (a deployment behind TLS); off for `make run`.
     SESSION_COOKIE_SECURE = _env("SECURE_COOKIES", "1" if ENV_NAME == "production" else "0") == "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -23,7 +23,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from search import COMPLEMENTS, LEVERS, OBSTACLES, THEMES, TOWNS  # noqa: E402
 
-VIEWS = ("/invariants", "/themes/alimentation", "/compare", "/compare.csv", "/map.json")
+VIEWS = (
+    "/invariants",
+    "/themes/alimentation",
+    "/compare",
+    "/compare.csv",
+    "/compare.xlsx",
+    "/figures",
+    "/map.json",
+)
 
 
 def seed(count: int) -> None:

@@ -87,9 +87,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from wiki.festival.views import bp as festival
     from wiki.files.views import bp as files
     from wiki.knowledge.admin_views import bp as themes_admin
+    from wiki.knowledge.group_views import bp as statement_groups
+    from wiki.knowledge.selection_views import bp as selections
     from wiki.knowledge.views import bp as knowledge
     from wiki.moderation.views import bp as moderation
     from wiki.ops.views import bp as ops
+    from wiki.pages.cite_views import bp as cite
     from wiki.pages.feeds import bp as feeds
     from wiki.pages.views import bp as pages
     from wiki.search.admin_views import bp as search_admin
@@ -99,9 +102,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(pages)
     app.register_blueprint(feeds)
+    app.register_blueprint(cite)
     app.register_blueprint(auth)
     app.register_blueprint(knowledge)
     app.register_blueprint(themes_admin)
+    app.register_blueprint(statement_groups)
+    app.register_blueprint(selections)
     app.register_blueprint(search)
     app.register_blueprint(search_admin)
     app.register_blueprint(search_synonyms)

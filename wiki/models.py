@@ -371,3 +371,36 @@ class ShortAlias(db.Model):
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"), index=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class StatementGroupPin(db.Model):
+    """A moderator's choice of group for one statement (merge or split of recurring groups).
+
+    Statements are rebuilt at every save, so the choice names the statement by its page and its
+    normalised wording: it holds as long as the page says the same thing.
+    """
+
+    __tablename__ = "statement_groups"
+    __table_args__ = (
+        UniqueConstraint("kind", "page_id", "key", name="uq_statement_groups_statement"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(255))
+    group_code: Mapped[str] = mapped_column(String(32), index=True)
+    chosen_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    chosen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SavedSelection(db.Model):
+    """A selection of experiences (wiki.knowledge.selection) an account keeps under a name."""
+
+    __tablename__ = "saved_selections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    query: Mapped[str] = mapped_column(Text)  # its URL arguments, as /compare reads them
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -83,6 +83,7 @@ def test_main_pages_have_no_serious_accessibility_violations(audited_page, live_
         "/map",
         "/compare",
         "/invariants",
+        "/figures",
         "/recent",
         "/wiki/cantine-bio/print",
         "/account/tokens",

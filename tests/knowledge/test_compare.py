@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -93,33 +94,45 @@ def test_csv_export_is_utf8_with_bom_and_holds_every_column(client, corpus):
 
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="essaim-experiences.csv"'
+    )
     raw = response.get_data()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert list(rows[0]) == [
-        "title", "url", "territory", "insee", "scale", "setting", "status", "themes",
-        "started", "levers", "obstacles", "replicate",
+        "Titre", "Lien", "Territoire", "Code INSEE", "Échelle", "Milieu", "Statut", "Thèmes",
+        "Depuis", "Leviers", "Verrous", "Pour essaimer",
     ]  # fmt: skip
-    cantine = next(r for r in rows if r["title"] == "Cantine 100 % bio à Raismes")
-    assert cantine["url"] == "http://essaim.test/wiki/cantine-100-bio-a-raismes"
-    assert cantine["insee"] == "59491"
-    assert cantine["setting"] == "périurbain"
-    assert cantine["status"] == "terminé"
-    assert cantine["themes"] == "alimentation | sante"
-    assert cantine["started"] == "2017"
-    assert cantine["levers"] == "Le soutien des élus | Une cuisine centrale en régie"
-    assert cantine["replicate"] == "Mesurer le gaspillage d’abord"
-    assert [r["title"] for r in rows] == [
+    cantine = next(r for r in rows if r["Titre"] == "Cantine 100 % bio à Raismes")
+    assert cantine["Lien"] == "http://essaim.test/wiki/cantine-100-bio-a-raismes"
+    assert cantine["Code INSEE"] == "59491"
+    assert cantine["Milieu"] == "périurbain"
+    assert cantine["Statut"] == "terminé"
+    assert cantine["Thèmes"] == "Alimentation | Santé"  # labels, not codes
+    assert cantine["Depuis"] == "2017"
+    assert cantine["Leviers"] == "Le soutien des élus | Une cuisine centrale en régie"
+    assert cantine["Pour essaimer"] == "Mesurer le gaspillage d’abord"
+    assert [r["Titre"] for r in rows] == [
         "Cantine 100 % bio à Raismes",
         "Épicerie solidaire de la Croix-Rousse",
     ]
 
 
+def test_csv_export_keeps_column_codes_for_scripts_and_english_readers(client, corpus):
+    raw = client.get("/compare.csv?header=codes").get_data().decode("utf-8-sig")
+    assert raw.splitlines()[0] == (
+        "title,url,territory,insee,scale,setting,status,themes,started,levers,obstacles,replicate"
+    )
+    english = client.get("/compare.csv?lang=en")
+    english_text = english.get_data().decode("utf-8-sig")
+    assert english_text.startswith("Title,Link,Territory,INSEE code,Scale,Setting,Status,Themes")
+
+
 def test_csv_export_defuses_cells_a_spreadsheet_would_run_as_formulas(client, make_experience):
     make_experience("Compost partagé", levers=('=HYPERLINK("http://x")', "+30 % de tri"))
 
-    raw = client.get("/compare.csv").get_data().decode("utf-8-sig")
+    raw = client.get("/compare.csv?header=codes").get_data().decode("utf-8-sig")
 
     row = next(r for r in csv.DictReader(io.StringIO(raw)) if r["title"] == "Compost partagé")
     assert row["levers"].startswith("'=HYPERLINK")
@@ -166,10 +179,14 @@ def test_invariants_group_statements_worded_differently_around_a_shared_concept(
 
     html = client.get("/invariants").get_data(as_text=True)
     overall = html.split('id="group-1"')[1].split('id="group-2"')[0]
-    assert "2 expériences" in overall
-    assert "Essoufflement du bénévole référent" in overall  # the shorter wording
-    assert "Jardin de Raismes" in overall and "Repair café de Lyon" in overall
-    assert "Frigo de Nyons" not in overall  # says it differently: no shared pair of words
+    assert "<strong>bénévoles · essoufflement</strong>" in overall  # the shared concept words
+    assert "3 expériences · 3 territoires · 3 thèmes" in overall
+    for sentence, page in (
+        ("L’essoufflement des bénévoles après trois saisons.", "Jardin de Raismes"),
+        ("Essoufflement du bénévole référent", "Repair café de Lyon"),
+        ("Les bénévoles, épuisés, s’essoufflent", "Frigo de Nyons"),
+    ):
+        assert f"<q>{sentence}</q>" in overall and f">{page}</a>" in overall
 
 
 def test_compare_table_is_paginated_and_keeps_the_filters(client, make_experience):
@@ -207,7 +224,22 @@ def test_csv_export_for_french_excel_uses_semicolons(client, corpus):
     raw = client.get("/compare.csv?theme=alimentation&sep=semicolon").get_data()
     assert raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("title;url;territory;insee;")
+    assert text.splitlines()[0].startswith("Titre;Lien;Territoire;Code INSEE;")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
-    cantine = next(r for r in rows if r["title"] == "Cantine 100 % bio à Raismes")
-    assert cantine["levers"] == "Le soutien des élus | Une cuisine centrale en régie"
+    cantine = next(r for r in rows if r["Titre"] == "Cantine 100 % bio à Raismes")
+    assert cantine["Leviers"] == "Le soutien des élus | Une cuisine centrale en régie"
+    assert cantine["Code INSEE"] == '="59491"'  # French Excel keeps it as text
+
+
+def test_compare_shows_the_columns_a_reader_chooses(client, corpus):
+    html = client.get("/compare?col=started&col=levers&col=nope").get_data(as_text=True)
+
+    head = html.split("<thead>")[1].split("</thead>")[0]
+    assert [h for h in re.findall(r'<th scope="col">([^<]+)</th>', head)] == [
+        "Expérience", "Depuis", "Leviers",
+    ]  # fmt: skip
+    assert "<td>2017</td>" in html
+    assert '<input type="checkbox" name="col" value="started" checked>' in html
+    assert '<input type="checkbox" name="col" value="obstacles">' in html
+    default = client.get("/compare").get_data(as_text=True)
+    assert ">Verrous</th>" in default and ">Depuis</th>" not in default

@@ -38,7 +38,7 @@ def test_demo_csv_export_has_one_row_per_experience(demo_client):
 
     rows = list(csv.DictReader(io.StringIO(raw)))
     assert len(rows) == 12
-    assert all(row["levers"] for row in rows)
+    assert all(row["Leviers"] for row in rows)
 
 
 def test_demo_links_show_in_backlinks_and_wanted_pages(demo_client):

@@ -54,7 +54,8 @@ def test_theme_page_shows_recurring_levers_with_their_count_and_pages(client, ma
 
     levers = html.split("Leviers qui reviennent")[1].split("Verrous qui reviennent")[0]
     assert "3 expériences" in levers  # Florac is in another theme
-    assert '<span class="wording">Le soutien des élus</span>' in levers  # most common wording
+    assert "<strong>soutien · élus</strong>" in levers  # the shared concept words
+    assert "<q>soutien des élus !</q>" in levers  # and each experience's own wording
     for title in ("Cantine bio à Raismes", "Épicerie solidaire d’Angers", "AMAP de Nyons"):
         assert title in levers
     assert "Covoiturage à Florac" not in levers

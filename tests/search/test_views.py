@@ -109,7 +109,7 @@ def test_bad_page_and_sort_parameters_are_ignored(client, corpus):
 
 def test_csv_export_has_every_result_and_the_matched_statement(client, corpus):
     # /search?format=csv leads to /search.csv (and so to the export's own rate limit).
-    for url in ("/search.csv?q=auteur:camille", "/search?q=auteur:camille&format=csv"):
+    for url in ("/search.csv?q=auteur:camille", "/search?q=auteur:camille&format=csv&header=codes"):
         response = client.get(url, follow_redirects=True)
         assert response.status_code == 200
         assert response.mimetype == "text/csv"
@@ -118,7 +118,7 @@ def test_csv_export_has_every_result_and_the_matched_statement(client, corpus):
     rows = list(
         csv.DictReader(
             io.StringIO(
-                client.get("/search.csv?q=verrou:raccordement")
+                client.get("/search.csv?q=verrou:raccordement&header=codes")
                 .get_data(as_text=True)
                 .lstrip("\ufeff")
             )
@@ -126,7 +126,7 @@ def test_csv_export_has_every_result_and_the_matched_statement(client, corpus):
     )
     assert [r["title"] for r in rows] == ["Centrale solaire citoyenne"]
     assert rows[0]["territory"] == "Parthenay"
-    assert rows[0]["themes"] == "energie;gouvernance"
+    assert rows[0]["themes"] == "Energy | Governance"  # labels, in the reader's language
     assert rows[0]["matched_in"] == "Obstacle"
     assert "raccordement au réseau" in rows[0]["matched_text"]
     assert rows[0]["url"].endswith("/wiki/centrale-solaire-citoyenne")
@@ -225,6 +225,6 @@ def test_search_export_for_french_excel_uses_semicolons(client, corpus):
     import io
 
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
-    assert text.splitlines()[0].startswith("title;url;territory;")
-    assert {r["title"] for r in rows} >= {"Centrale solaire citoyenne"}
-    assert all(r["url"].startswith("http") for r in rows)
+    assert text.splitlines()[0].startswith("Title;Link;Territory;INSEE code;")
+    assert {r["Title"] for r in rows} >= {"Centrale solaire citoyenne"}
+    assert all(r["Link"].startswith("http") for r in rows)

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, jsonify, redirect, request, url
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from wiki.api import service
+from wiki.api import research, service
 from wiki.extensions import configured_limit, db
 from wiki.knowledge import experiences, links, places, vocabulary
 from wiki.limits import search_words
@@ -156,6 +156,7 @@ def _page_summary(page: Page) -> dict:
         "tags": [t.tag for t in page.tags],
         "updated_at": _time(page.updated_at),
         "permalink": url_for("pages.page_permalink", page_id=page.id, _external=True),
+        "statements_url": url_for("api.statement_list", slug=page.slug, _external=True),
     }
 
 
@@ -357,3 +358,111 @@ def communes():
     """Communes whose name or code starts with `q`, for the editor's autocomplete."""
     typed = request.args.get("q", "")[:100]
     return jsonify(places.communes_for_autocomplete(typed, limit=10))
+
+
+# --- Research: the index, statements and recurring groups ---------------------------------------
+
+
+@bp.get("/")
+def index():
+    """What this API offers: every operation of openapi.json (reads, and writes with a token),
+    with a URL when it takes no path part."""
+    document = service.openapi_document()
+    root = url_for("api.index", _external=True).removesuffix(PREFIX + "/")
+    return jsonify(
+        name=document["info"]["title"],
+        version=document["info"]["version"],
+        openapi=url_for("api.openapi", _external=True),
+        endpoints=[
+            {
+                "method": method.upper(),
+                "path": path,
+                "summary": operation["summary"],
+                "url": root + path if "{" not in path else None,
+            }
+            for path, operations in document["paths"].items()
+            for method, operation in operations.items()
+            if method in ("get", "post", "put", "patch", "delete")
+        ],
+    )
+
+
+def _choice(name: str, allowed: tuple[str, ...], default: str | None) -> str | None:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return default
+    if value not in allowed:
+        abort(400, f"“{name}” must be one of {', '.join(allowed)}, not “{value[:50]}”.")
+    return value
+
+
+@bp.get("/statements")
+def statement_list():
+    """Levers, obstacles and replication hints of the experiences, with the /compare filters."""
+    number, per_page = _slice_arguments()
+    filters = experiences.Filters.from_mapping(request.args)
+    kind = _choice("kind", research.STATEMENT_KINDS, None)
+    words = research.words_of(request.args.get("q"))
+    slugs = [s[:255] for s in request.args.getlist("slug") if s.strip()]
+    if len(slugs) > research.MAX_SLUGS:
+        abort(400, f"At most {research.MAX_SLUGS} “slug” values, not {len(slugs)}.")
+    found, total = research.statements(filters, kind, words, number, per_page, slugs)
+    themes = research.themes_of({page.id for _, page in found})
+    return jsonify(
+        items=[
+            {
+                "id": statement.id,
+                "kind": statement.kind,
+                "text": statement.text,
+                "position": statement.position,
+                "page": page_ref(page),
+                "territory": page.territory,
+                "insee": page.insee,
+                "region": research.region_of(page.insee),
+                "themes": themes[page.id],
+            }
+            for statement, page in found
+        ],
+        **_pagination(total, number, per_page),
+    )
+
+
+@bp.get("/recurrences")
+def recurrence_list():
+    """Levers or obstacles stated by several experiences, grouped by idea (as /invariants)."""
+    number, per_page = _slice_arguments()
+    filters = experiences.Filters.from_mapping(request.args)
+    kind = _choice("kind", research.RECURRING_KINDS, experiences.LEVER)
+    minimum = _whole_number("minimum", 2, 1000)
+    found, total = research.recurring(kind, filters, minimum, number, per_page)
+    return jsonify(
+        kind=kind,
+        items=[
+            {
+                "label": group.label,
+                "experiences": group.count,
+                "territories": group.territories,
+                "themes": group.themes,
+                "regions": group.regions,
+                "manual": group.manual,
+                "statements": [
+                    {
+                        "id": said.statement_id,
+                        "text": said.text,
+                        "page": {
+                            "id": said.page.id,
+                            "slug": said.page.slug,
+                            "title": said.page.title,
+                            "url": url_for("pages.view", slug=said.page.slug, _external=True),
+                            "api_url": url_for(
+                                "api.page_detail", slug=said.page.slug, _external=True
+                            ),
+                        },
+                    }
+                    for said in group.said
+                ],
+            }
+            for group in found
+        ],
+        **_pagination(total, number, per_page),
+    )

@@ -7,14 +7,16 @@ touches the request.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import func, select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from wiki import spreadsheet
+from wiki.content.cog import department_list, get_department
 from wiki.content.metadata import SCALES, SETTINGS, STATUSES
 from wiki.content.text import fold
 from wiki.extensions import db
@@ -38,14 +40,20 @@ class Filters:
     scale: str | None = None
     setting: str | None = None
     status: str | None = None
+    region: str | None = None  # INSEE code of the region ("32"): by the commune's department
+    department: str | None = None  # "59", "2A", "974"
+    started: str | None = None  # a year
+    # Pages the selection is narrowed to (hand-picked, or matching search words): not a URL
+    # argument itself, see wiki.knowledge.selection. None means no such narrowing.
+    slugs: frozenset[str] | None = None
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, str]) -> Filters:
-        return cls(**{name: (values.get(name) or "").strip() or None for name in cls.names()})
+        return cls(**{name: (values.get(name) or "").strip()[:50] or None for name in cls.names()})
 
     @staticmethod
     def names() -> tuple[str, ...]:
-        return ("theme", "scale", "setting", "status")
+        return ("theme", "scale", "setting", "status", "region", "department", "started")
 
     def as_dict(self) -> dict[str, str]:
         return {name: getattr(self, name) for name in self.names() if getattr(self, name)}
@@ -58,11 +66,25 @@ class Filters:
             query = query.where(
                 Page.id.in_(select(PageTheme.page_id).where(PageTheme.theme == self.theme))
             )
+        if self.region:
+            codes = [d.code for d in department_list() if d.region == self.region]
+            query = query.where(or_(false(), *(Page.insee.startswith(c) for c in codes)))
+        if self.department:
+            known = get_department(self.department)
+            query = query.where(Page.insee.startswith(known.code) if known else false())
+        if self.slugs is not None:
+            query = query.where(Page.slug.in_(sorted(self.slugs)) if self.slugs else false())
+        if self.started:
+            year = int(self.started) if self.started.isdigit() and len(self.started) <= 4 else None
+            query = query.where(Page.started == year if year is not None else false())
         for column in self.names():
             value = getattr(self, column)
-            if column != "theme" and value:
+            if column not in _NOT_COLUMNS and value:
                 query = query.where(getattr(Page, column) == value)
         return query
+
+
+_NOT_COLUMNS = frozenset({"theme", "region", "department", "started"})
 
 
 def _experiences_query(filters: Filters):
@@ -94,19 +116,20 @@ def statements_of(page: Page, kind: str) -> list[str]:
     return [s.text for s in page.statements if s.kind == kind]
 
 
-CSV_COLUMNS = (
-    "title",
-    "url",
-    "territory",
-    "insee",
-    "scale",
-    "setting",
-    "status",
-    "themes",
-    "started",
-    "levers",
-    "obstacles",
-    "replicate",
+# The comparison table's columns: codes for scripts (`?header=codes`), headers for readers.
+COMPARISON_COLUMNS = (
+    spreadsheet.Column("title", _l("Title")),
+    spreadsheet.Column("url", _l("Link")),
+    spreadsheet.Column("territory", _l("Territory")),
+    spreadsheet.Column("insee", _l("INSEE code"), text=True),
+    spreadsheet.Column("scale", _l("Scale")),
+    spreadsheet.Column("setting", _l("Setting")),
+    spreadsheet.Column("status", _l("Status")),
+    spreadsheet.Column("themes", _l("Themes")),
+    spreadsheet.Column("started", _l("Since")),
+    spreadsheet.Column("levers", _l("Levers")),
+    spreadsheet.Column("obstacles", _l("Obstacles")),
+    spreadsheet.Column("replicate", _l("To replicate")),
 )
 CSV_LIST_SEPARATOR = " | "
 
@@ -115,23 +138,25 @@ def comparison_vocabularies() -> dict[str, Iterable]:
     return {"scale": SCALES, "setting": SETTINGS, "status": STATUSES}
 
 
-def comparison_csv(pages: list[Page], page_url: Callable[[Page], str], sep: str = ",") -> bytes:
-    """The comparison table as CSV (see wiki.spreadsheet: BOM, no formulas, `sep`)."""
-    rows = (
-        [
+def comparison_rows(
+    pages: Iterable[Page],
+    page_url: Callable[[Page], str],
+    theme_label: Callable[[str], str],
+    value_label: Callable[[str | None], str],
+) -> Iterator[list]:
+    """The comparison table's rows, values as the reader reads them (labels, not codes)."""
+    for page in pages:
+        yield [
             page.title,
             page_url(page),
             page.territory,
             page.insee,
-            page.scale,
-            page.setting,
-            page.status,
-            CSV_LIST_SEPARATOR.join(t.theme for t in page.themes),
+            value_label(page.scale),
+            value_label(page.setting),
+            value_label(page.status),
+            CSV_LIST_SEPARATOR.join(theme_label(t.theme) for t in page.themes),
             page.started,
             CSV_LIST_SEPARATOR.join(statements_of(page, LEVER)),
             CSV_LIST_SEPARATOR.join(statements_of(page, OBSTACLE)),
             CSV_LIST_SEPARATOR.join(statements_of(page, REPLICATE)),
         ]
-        for page in pages
-    )
-    return "".join(spreadsheet.lines(CSV_COLUMNS, rows, sep)).encode("utf-8")

@@ -1,62 +1,87 @@
-"""What recurs across experiences: levers and obstacles grouped by concept, by theme."""
+"""What recurs across experiences: levers and obstacles grouped by the idea they state, by theme."""
 
 from __future__ import annotations
 
 import threading
-from collections import Counter, OrderedDict, defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from dataclasses import dataclass
+from urllib.parse import quote
 
 from sqlalchemy import func, select
 
+from wiki.content.cog import get_commune
+from wiki.content.text import fold
 from wiki.extensions import db
-from wiki.knowledge.experiences import EXPERIENCE, LEVER, OBSTACLE, sort_key
+from wiki.knowledge import grouping
+from wiki.knowledge.experiences import EXPERIENCE, LEVER, OBSTACLE, Filters, sort_key
 from wiki.knowledge.vocabulary import all_themes
-from wiki.models import Page, PageTheme, Statement, Theme
+from wiki.models import Page, PageTheme, Statement, StatementGroupPin, Theme
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """What a listing shows of a page: plain values, safe to keep beyond one request."""
+
+    id: int
+    slug: str
+    title: str
+    place: str = ""  # INSEE code, else the folded territory name: what tells territories apart
+    region: str = ""  # region code, when the INSEE code gives one
+
+
+@dataclass(frozen=True)
+class ThemeRef:
+    slug: str
+    label_fr: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class Said:
+    """One experience's own sentence in a group, with the page that says it."""
+
+    statement_id: int
+    text: str
+    page: PageRef
+
+    @property
+    def fragment(self) -> str:
+        """A text fragment (#:~:text=…) for its first words: browsers scroll to the sentence."""
+        words = " ".join(self.text.split()[:8])
+        return quote(words, safe="").replace("-", "%2D")
 
 
 @dataclass
 class Recurrence:
-    """A lever or obstacle that several experiences state, in their own words.
+    """A lever or obstacle that several experiences state, each in its own words.
 
-    `key` is the concept they share: two adjacent content words, folded and stemmed
-    ("soutien elu" for "Le soutien des élus dès la première réunion" and "soutien actif de
-    l'élue"), or the one content word of a one-word item.
+    `label` is what the statements share (their common concept words, no one experience's
+    sentence); `said` holds every statement of the group; `manual` when a moderator merged or
+    split it.
     """
 
     kind: str
-    key: str
-    wording: str  # the most common statement, else the shortest: the plainest way to say it
-    wordings: Counter = field(default_factory=Counter)
-    pages: list[PageRef] = field(default_factory=list)
+    label: list[str]
+    said: list[Said]
+    pages: list[PageRef]
+    territories: int
+    themes: int
+    regions: int
+    manual: bool = False
 
     @property
     def count(self) -> int:
         return len(self.pages)
 
+    @property
+    def key(self) -> str:
+        return " · ".join(self.label)
 
-@cache
-def _stemmer():
-    from whoosh.lang import stemmer_for_language
-
-    return stemmer_for_language("fr")
-
-
-def _stem(word: str) -> str:
-    # Plural first: Snowball keeps "elus" and "elu" apart, volunteers write both.
-    if len(word) > 3 and word[-1] in "sx":
-        word = word[:-1]
-    return _stemmer()(word)
-
-
-@lru_cache(maxsize=65536)
-def concepts(key: str) -> frozenset[str]:
-    """The concepts of a normalised statement: adjacent pairs of stemmed content words."""
-    words = [_stem(w) for w in key.split() if len(w) > 2 and not w.isdigit()]
-    if len(words) == 1:
-        return frozenset(words)
-    return frozenset(f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a != b)
+    @property
+    def statement_ids(self) -> str:
+        """The group as a form value for moderators' merge and split."""
+        return ",".join(str(s.statement_id) for s in self.said)
 
 
 @dataclass
@@ -68,16 +93,33 @@ class _Stated:
     kind: str
     text: str
     key: str
+    pin: str | None = None
 
 
-def _statements(theme: str | None = None) -> list[_Stated]:
+def _statements(theme: str | None = None, filters: Filters | None = None) -> list[_Stated]:
     query = (
-        select(Statement.id, Statement.page_id, Statement.kind, Statement.text, Statement.key)
+        select(
+            Statement.id,
+            Statement.page_id,
+            Statement.kind,
+            Statement.text,
+            Statement.key,
+            StatementGroupPin.group_code,
+        )
         .join(Page, Page.id == Statement.page_id)
+        .outerjoin(
+            StatementGroupPin,
+            (StatementGroupPin.page_id == Statement.page_id)
+            & (StatementGroupPin.kind == Statement.kind)
+            & (StatementGroupPin.key == Statement.key),
+        )
         .where(Page.type == EXPERIENCE, Page.public.is_(True), Statement.key != "")
+        .order_by(Statement.id)
     )
     if theme:
         query = query.where(Page.id.in_(select(PageTheme.page_id).where(PageTheme.theme == theme)))
+    if filters is not None:
+        query = query.where(Page.id.in_(filters.where(select(Page.id))))
     return [_Stated(*row) for row in db.session.execute(query)]
 
 
@@ -89,74 +131,73 @@ def _page_themes() -> dict[int, set[str]]:
 
 
 def _recurrences(
-    kind: str, stated: Iterable[_Stated], pages: dict[int, PageRef], minimum: int, limit: int | None
+    kind: str,
+    stated: Iterable[_Stated],
+    pages: dict[int, PageRef],
+    themes_of: dict[int, set[str]],
+    minimum: int,
+    limit: int | None,
+    neighbours: grouping.Neighbours | None = None,
 ) -> list[Recurrence]:
-    found: dict[str, Recurrence] = {}
-    statements: dict[str, set[int]] = defaultdict(set)
-    page_ids: dict[str, set[int]] = defaultdict(set)
-    for statement in stated:
-        if statement.kind != kind:
+    rows = [s for s in stated if s.kind == kind]
+    items = [grouping.Item(s.id, s.text, s.pin) for s in rows]
+    found = []
+    for members in grouping.cluster(items, neighbours=neighbours):
+        said = sorted(
+            (Said(rows[i].id, rows[i].text, pages[rows[i].page_id]) for i in members),
+            key=lambda each: (sort_key(each.page.title), each.statement_id),
+        )
+        refs = sorted({each.page for each in said}, key=lambda p: sort_key(p.title))
+        if len(refs) < minimum:
             continue
-        for concept in concepts(statement.key):
-            entry = found.get(concept)
-            if entry is None:
-                entry = found[concept] = Recurrence(kind, concept, "")
-            entry.wordings[statement.text] += 1
-            statements[concept].add(statement.id)
-            page_ids[concept].add(statement.page_id)
-    ranked = sorted(
-        (concept for concept in found if len(page_ids[concept]) >= minimum),
-        key=lambda concept: (-len(page_ids[concept]), -len(statements[concept]), concept),
-    )
-    result, seen = [], []
-    for concept in ranked:
-        if any(statements[concept] <= earlier for earlier in seen):
-            continue  # same statements as a concept already listed: nothing new to show
-        seen.append(statements[concept])
-        entry = found[concept]
-        entry.wording = min(entry.wordings, key=lambda t: (-entry.wordings[t], len(t), t))
-        entry.pages = sorted((pages[i] for i in page_ids[concept]), key=lambda p: sort_key(p.title))
-        result.append(entry)
-        if limit and len(result) >= limit:
-            break
-    return result
-
-
-@dataclass(frozen=True)
-class PageRef:
-    """What a listing shows of a page: plain values, safe to keep beyond one request."""
-
-    id: int
-    slug: str
-    title: str
-
-
-@dataclass(frozen=True)
-class ThemeRef:
-    slug: str
-    label_fr: str
-    label_en: str
+        found.append(
+            Recurrence(
+                kind,
+                grouping.label(each.text for each in said),
+                said,
+                refs,
+                territories=len({p.place or f"#{p.id}" for p in refs}),
+                themes=len(set().union(*(themes_of.get(p.id, set()) for p in refs))),
+                regions=len({p.region for p in refs if p.region}),
+                manual=any(rows[i].pin for i in members),
+            )
+        )
+    found.sort(key=lambda r: (-r.count, -len(r.said), r.key))
+    return found[:limit] if limit else found
 
 
 def _pages_by_id(ids: set[int]) -> dict[int, PageRef]:
     if not ids:
         return {}
-    rows = db.session.execute(select(Page.id, Page.slug, Page.title).where(Page.id.in_(ids)))
-    return {row.id: PageRef(row.id, row.slug, row.title) for row in rows}
+    rows = db.session.execute(
+        select(Page.id, Page.slug, Page.title, Page.insee, Page.territory).where(Page.id.in_(ids))
+    )
+    return {row.id: _page_ref(row) for row in rows}
+
+
+def _page_ref(row) -> PageRef:
+    commune = get_commune(row.insee) if row.insee else None
+    region = commune.region_division if commune else None
+    place = row.insee or fold(row.territory or "")
+    return PageRef(row.id, row.slug, row.title, place, region.code if region else "")
 
 
 def recurrences(
-    kind: str, *, theme: str | None = None, minimum: int = 2, limit: int | None = None
+    kind: str,
+    *,
+    theme: str | None = None,
+    filters: Filters | None = None,
+    minimum: int = 2,
+    limit: int | None = None,
 ) -> list[Recurrence]:
-    """Concepts stated by at least `minimum` experiences, most widespread first.
+    """Ideas stated by at least `minimum` experiences, most widespread first.
 
     Identical wordings are rare in real pages (each territory tells its own story), so
-    statements are grouped by the word pairs they share rather than by their whole text.
-    A concept whose statements are exactly those of a more widespread one is folded into it.
+    statements are grouped by the concepts they state (wiki.knowledge.grouping).
     """
-    stated = _statements(theme)
+    stated = _statements(theme, filters)
     pages = _pages_by_id({s.page_id for s in stated})
-    return _recurrences(kind, stated, pages, minimum, limit)
+    return _recurrences(kind, stated, pages, _page_themes(), minimum, limit)
 
 
 @dataclass
@@ -181,7 +222,11 @@ def _derived_version() -> tuple:
         .join(Theme, Theme.slug == PageTheme.theme, isouter=True)
     ).one()
     vocabulary = tuple(db.session.execute(select(Theme.slug, Theme.label_fr, Theme.label_en)))
-    return (*statements, *themes, hash(vocabulary))
+    pins = db.session.execute(
+        select(func.count(StatementGroupPin.id), func.max(StatementGroupPin.id))
+    ).one()
+    # The database too: one process may serve several (tests, a CLI over another data dir).
+    return (str(db.engine.url), *statements, *themes, *pins, hash(vocabulary))
 
 
 def invariants(
@@ -205,22 +250,39 @@ def invariants(
     return groups
 
 
+def invariants_of(filters: Filters, theme: Theme | None) -> list[Invariants]:
+    """What recurs in one selection of experiences (search words, facets, hand-picked pages)."""
+    ref = ThemeRef(theme.slug, theme.label_fr, theme.label_en) if theme else None
+    return [
+        Invariants(
+            ref,
+            recurrences(LEVER, filters=filters, limit=20),
+            recurrences(OBSTACLE, filters=filters, limit=20),
+        )
+    ]
+
+
 def _compute_invariants(theme: Theme | None, minimum: int, limit: int | None) -> list[Invariants]:
     theme = ThemeRef(theme.slug, theme.label_fr, theme.label_en) if theme else None
     stated = _statements(theme.slug if theme else None)
     pages = _pages_by_id({s.page_id for s in stated})
+    themes_of = _page_themes()
+    # Similarities are computed once for all texts, then read for every theme.
+    near = {
+        kind: grouping.Neighbours(s.text for s in stated if s.kind == kind)
+        for kind in (LEVER, OBSTACLE)
+    }
 
     def group(each: Theme | None, rows: list[_Stated]) -> Invariants:
         return Invariants(
             each,
-            _recurrences(LEVER, rows, pages, minimum, limit),
-            _recurrences(OBSTACLE, rows, pages, minimum, limit),
+            _recurrences(LEVER, rows, pages, themes_of, minimum, limit, near[LEVER]),
+            _recurrences(OBSTACLE, rows, pages, themes_of, minimum, limit, near[OBSTACLE]),
         )
 
     if theme is not None:
         return [group(theme, stated)]
     groups = [group(None, stated)]
-    themes_of = _page_themes()
     for each in all_themes():
         rows = [s for s in stated if each.slug in themes_of.get(s.page_id, ())]
         found = group(ThemeRef(each.slug, each.label_fr, each.label_en), rows)

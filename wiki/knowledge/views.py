@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     jsonify,
@@ -16,8 +15,18 @@ from flask import (
 from flask_babel import gettext as _
 
 from wiki import spreadsheet
+from wiki.content.cog import region_list
 from wiki.extensions import configured_limit
-from wiki.knowledge import experiences, links, places, recurrences, vocabulary
+from wiki.knowledge import (
+    experiences,
+    figures,
+    links,
+    places,
+    recurrences,
+    selection,
+    vocabulary,
+)
+from wiki.labels import theme_label, value_label
 from wiki.limits import MAX_PAGE_NUMBER, whole_number
 from wiki.models import Page
 
@@ -76,18 +85,14 @@ def territory(key):
 # --- Map ----------------------------------------------------------------------------------
 
 
-def _map_filters() -> experiences.Filters:
-    filters = experiences.Filters.from_mapping(request.args)
-    return experiences.Filters(theme=filters.theme, status=filters.status)
-
-
 @bp.get("/map")
 def map_view():
-    filters = _map_filters()
+    chosen = _selection()
     return render_template(
         "knowledge/map.html",
-        filters=filters,
-        entries=places.map_entries(filters),
+        selection=chosen,
+        filters=chosen.filters,
+        entries=places.map_entries(chosen.narrowed()),
         themes=vocabulary.all_themes(),
         statuses=experiences.comparison_vocabularies()["status"],
         tile_url=current_app.config["MAP_TILE_URL"],
@@ -98,7 +103,7 @@ def map_view():
 @bp.get("/map.json")
 @configured_limit("SEARCH_RATE_LIMIT")
 def map_json():
-    entries = places.map_entries(_map_filters())
+    entries = places.map_entries(_selection().narrowed())
     response = jsonify(places.geojson(entries, page_url))
     response.mimetype = "application/geo+json"
     return response
@@ -107,55 +112,100 @@ def map_json():
 # --- Researcher views ---------------------------------------------------------------------
 
 
+def _selection() -> selection.Selection:
+    try:
+        return selection.Selection.from_args(request.args)
+    except selection.SelectionError as error:
+        abort(400, str(error))
+
+
+# Columns of the comparison table a reader may show or hide; the title is always there.
+COMPARE_COLUMNS = (
+    "territory", "scale", "setting", "status", "started", "levers", "obstacles", "replicate"
+)  # fmt: skip
+COMPARE_DEFAULT = ("territory", "scale", "setting", "status", "levers", "obstacles")
+
+
+def _compare_columns() -> tuple[str, ...]:
+    chosen = [c for c in COMPARE_COLUMNS if c in request.args.getlist("col")]
+    return tuple(chosen) or COMPARE_DEFAULT
+
+
 @bp.get("/compare")
 @configured_limit("SEARCH_RATE_LIMIT")
 def compare():
-    filters = experiences.Filters.from_mapping(request.args)
+    chosen = _selection()
+    columns = _compare_columns()
     per_page = 50
     number = whole_number(request.args.get("page"), MAX_PAGE_NUMBER) or 1
-    pages, total = experiences.experiences_page(filters, number, per_page)
+    pages, total = experiences.experiences_page(chosen.narrowed(), number, per_page)
     return render_template(
         "knowledge/compare.html",
-        filters=filters,
+        selection=chosen,
+        columns=columns,
+        column_args={"col": list(columns)} if columns != COMPARE_DEFAULT else {},
+        all_columns=COMPARE_COLUMNS,
+        filters=chosen.filters,
+        max_searched=selection.MAX_SEARCHED,
         pages=pages,
         total=total,
         number=number,
         last=max(1, -(-total // per_page)),
         themes=vocabulary.all_themes(),
         vocabularies=experiences.comparison_vocabularies(),
+        regions=sorted(region_list(), key=lambda r: experiences.sort_key(r.name)),
         statements_of=experiences.statements_of,
+    )
+
+
+def _comparison_download(xlsx_format: bool):
+    rows = experiences.comparison_rows(
+        experiences.experiences(_selection().narrowed()), page_url, theme_label, value_label
+    )
+    return spreadsheet.download(
+        "essaim-experiences", experiences.COMPARISON_COLUMNS, rows, request.args, xlsx_format
     )
 
 
 @bp.get("/compare.csv")
 @configured_limit("EXPORT_RATE_LIMIT")
 def compare_csv():
-    filters = experiences.Filters.from_mapping(request.args)
-    body = experiences.comparison_csv(
-        experiences.experiences(filters), page_url, spreadsheet.delimiter(request.args)
-    )
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": 'attachment; filename="essaim-experiences.csv"',
-        },
-    )
+    return _comparison_download(xlsx_format=False)
+
+
+@bp.get("/compare.xlsx")
+@configured_limit("EXPORT_RATE_LIMIT")
+def compare_xlsx():
+    return _comparison_download(xlsx_format=True)
 
 
 @bp.get("/invariants")
 @configured_limit("SEARCH_RATE_LIMIT")
 def invariants():
-    name = request.args.get("theme") or None
-    chosen = vocabulary.find_theme(name) if name else None
-    if name and chosen is None:
+    chosen = _selection()
+    name = chosen.filters.theme
+    theme = vocabulary.find_theme(name) if name else None
+    if name and theme is None:
         abort(404, _("There is no theme “%(name)s”.", name=name))
+    narrowed = dict(chosen.filters.as_dict(), theme=None)
+    if chosen.q or chosen.picked or any(narrowed.values()):
+        groups = recurrences.invariants_of(chosen.narrowed(), theme)  # a selection: not cached
+    else:
+        groups = recurrences.invariants(theme)
     return render_template(
         "knowledge/invariants.html",
-        groups=recurrences.invariants(chosen),
-        chosen=chosen,
+        groups=groups,
+        chosen=theme,
+        selection=chosen,
         themes=vocabulary.all_themes(),
+    )
+
+
+@bp.get("/figures")
+@configured_limit("SEARCH_RATE_LIMIT")
+def figures_view():
+    return render_template(
+        "knowledge/figures.html", figures=figures.figures(), region_name=figures.region_name
     )
 
 

@@ -4,37 +4,38 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     jsonify,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from wiki import spreadsheet
 from wiki.extensions import configured_limit
+from wiki.labels import theme_label, value_label
 from wiki.limits import MAX_PAGE_NUMBER, search_words, whole_number
 from wiki.search import query
 from wiki.search.schema import FACET_FIELDS
 
 bp = Blueprint("search", __name__)
 
+# The export's columns: codes for scripts (`?header=codes`), headers for readers.
 CSV_COLUMNS = (
-    "title",
-    "url",
-    "territory",
-    "insee",
-    "themes",
-    "scale",
-    "setting",
-    "status",
-    "author",
-    "updated",
-    "matched_in",
-    "matched_text",
+    spreadsheet.Column("title", _l("Title")),
+    spreadsheet.Column("url", _l("Link")),
+    spreadsheet.Column("territory", _l("Territory")),
+    spreadsheet.Column("insee", _l("INSEE code"), text=True),
+    spreadsheet.Column("themes", _l("Themes")),
+    spreadsheet.Column("scale", _l("Scale")),
+    spreadsheet.Column("setting", _l("Setting")),
+    spreadsheet.Column("status", _l("Status")),
+    spreadsheet.Column("author", _l("Author")),
+    spreadsheet.Column("updated", _l("Updated")),
+    spreadsheet.Column("matched_in", _l("Found in")),
+    spreadsheet.Column("matched_text", _l("Excerpt")),
 )
 
 
@@ -65,9 +66,7 @@ def results():
     )
 
 
-@bp.get("/search.csv")
-@configured_limit("EXPORT_RATE_LIMIT")
-def export_csv():
+def _export(xlsx_format: bool):
     arguments = _arguments()
     arguments.pop("page")
     hits = query.export(**arguments)
@@ -77,10 +76,10 @@ def export_csv():
             url_for("pages.view", slug=hit.slug, _external=True),
             hit.territory,
             hit.insee,
-            ";".join(hit.themes),
-            hit.scale,
-            hit.setting,
-            hit.status,
+            " | ".join(theme_label(t) for t in hit.themes),
+            value_label(hit.scale),
+            value_label(hit.setting),
+            value_label(hit.status),
             hit.author,
             hit.updated.date().isoformat() if hit.updated else "",
             hit.matched_label,
@@ -88,12 +87,19 @@ def export_csv():
         ]
         for hit in hits
     )
-    document = spreadsheet.lines(CSV_COLUMNS, rows, spreadsheet.delimiter(request.args))
-    return Response(
-        stream_with_context(document),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="essaim-recherche.csv"'},
-    )
+    return spreadsheet.download("essaim-recherche", CSV_COLUMNS, rows, request.args, xlsx_format)
+
+
+@bp.get("/search.csv")
+@configured_limit("EXPORT_RATE_LIMIT")
+def export_csv():
+    return _export(xlsx_format=False)
+
+
+@bp.get("/search.xlsx")
+@configured_limit("EXPORT_RATE_LIMIT")
+def export_xlsx():
+    return _export(xlsx_format=True)
 
 
 @bp.get("/search/suggest")
@@ -127,7 +133,9 @@ def _link_to(found: query.SearchResults):
         csv_export: bool = False,
         semicolons: bool = False,
         exact: bool = False,
-    ) -> str:
+        xlsx_export: bool = False,
+        tool: str | None = None,
+    ) -> str | None:
         filters = {name: list(keys) for name, keys in found.filters.items()}
         if toggle:
             name, key = toggle
@@ -139,6 +147,13 @@ def _link_to(found: query.SearchResults):
             params["sort"] = sort or found.sort
         if exact or found.exact:
             params["exact"] = "1"
+        if tool:  # the same selection in compare or the recurring levers (one value a facet)
+            if any(len(keys) > 1 for keys in filters.values()):
+                return None
+            chosen = {("theme" if k == "themes" else k): v[0] for k, v in filters.items() if v}
+            return url_for(tool, **({"q": found.query} if found.query else {}), **chosen)
+        if xlsx_export:
+            return url_for("search.export_xlsx", **params)
         if csv_export:
             return url_for(
                 "search.export_csv", **params, **({"sep": "semicolon"} if semicolons else {})
