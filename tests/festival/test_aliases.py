@@ -98,7 +98,7 @@ def test_new_short_codes_avoid_given_aliases(app, short_page, monkeypatch):
     codes = iter(["abcdef", "abcdeg"])
     monkeypatch.setattr(service.secrets, "choice", lambda alphabet: next(chars))
     chars = iter("abcdef" + "abcdeg")
-    assert service._new_short_code() == "abcdeg"
+    assert service.new_short_code() == "abcdeg"
     assert next(codes) == "abcdef"
 
 
