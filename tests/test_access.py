@@ -129,6 +129,24 @@ RULES: dict[tuple[str, str], frozenset | tuple[frozenset, int]] = {
     ("files.new_version", "POST"): ACCOUNT,
     ("files.revert", "POST"): ACCOUNT,
     ("files.page_files", "POST"): ACCOUNT,
+    # Following and notifications (issue 16): one's own, so any account.
+    ("social.follow", "POST"): ACCOUNT,
+    ("social.unfollow", "POST"): ACCOUNT,
+    ("social.following", "GET"): ACCOUNT,
+    ("social.notifications", "GET"): ACCOUNT,
+    ("social.open_notification", "GET"): (ACCOUNT, 404),  # the test's id is nobody's
+    ("social.mark_read", "POST"): ACCOUNT,
+    ("social.settings", "GET"): ACCOUNT,
+    ("social.settings", "POST"): ACCOUNT,
+    # The link of a mail works without logging in; the test's token is not a valid one.
+    ("social.unsubscribe_link", "GET"): (PUBLIC, 400),
+    ("social.unsubscribe_link", "POST"): PUBLIC,
+    ("social.person", "GET"): PUBLIC,
+    ("discussion.page", "GET"): PUBLIC,
+    ("discussion.post", "POST"): ACCOUNT,
+    ("discussion.edit", "GET"): (ACCOUNT, 404),  # the test's message id is not a message
+    ("discussion.edit", "POST"): ACCOUNT,
+    ("discussion.hide", "POST"): MODERATOR,
     # Moderation.
     ("moderation.page", "GET"): MODERATOR,
     ("moderation.delete", "POST"): MODERATOR,
@@ -183,8 +201,11 @@ VALUES = {
     "format": "fiche",
     "kind": "svg",
     "job_id": "0123456789abcdef",
+    "notification_id": 987654,
+    "message_id": 987654,
 }
 ENDPOINT_VALUES = {
+    "social.person": {"name": "contributor"},
     "themes_admin.update": {"slug": "alimentation"},
     "themes_admin.delete": {"slug": "alimentation"},
     "themes_admin.move": {"slug": "alimentation"},

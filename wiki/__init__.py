@@ -93,6 +93,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from wiki.search.admin_views import bp as search_admin
     from wiki.search.synonyms_views import bp as search_synonyms
     from wiki.search.views import bp as search
+    from wiki.social.discussion_views import bp as discussion
+    from wiki.social.views import bp as social
 
     app.register_blueprint(pages)
     app.register_blueprint(feeds)
@@ -108,10 +110,15 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(moderation)
     app.register_blueprint(ops)
     app.register_blueprint(festival)
+    app.register_blueprint(social)
+    app.register_blueprint(discussion)
 
     from wiki import commands, errors, web
 
     web.init_app(app)
+    from wiki.social import views as social_views
+
+    social_views.init_app(app)
     from wiki.files import storage as file_storage
     from wiki.files import views as file_views
 

@@ -11,16 +11,35 @@ from flask import current_app
 
 
 class MailError(Exception):
-    """The message could not be handed to the SMTP server."""
+    """The message could not be handed to the SMTP server.
+
+    `permanent` is true when the server refused the address itself (a 5xx answer to the
+    recipient): trying again would not help, the address is bad.
+    """
+
+    def __init__(self, message: str, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
 
 
-def send(to: str, subject: str, body: str) -> None:
+def send(
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    reply_to: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> None:
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain="essaim")
+    if reply_to:
+        message["Reply-To"] = reply_to
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
     security = (config.get("MAIL_SECURITY") or "none").lower()
     try:
@@ -41,6 +60,10 @@ def send(to: str, subject: str, body: str) -> None:
             if config.get("MAIL_USERNAME"):
                 client.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
             client.send_message(message)
-    except (OSError, smtplib.SMTPException) as error:
+    except smtplib.SMTPRecipientsRefused as error:
+        codes = [code for code, _text in error.recipients.values()]
+        current_app.logger.warning("Mail to %s refused: %s", to, error.recipients)
+        raise MailError(str(error.recipients), permanent=all(c >= 500 for c in codes)) from error
+    except (OSError, smtplib.SMTPException, ValueError) as error:
         current_app.logger.warning("Mail to %s not sent: %s", to, error)
         raise MailError(str(error)) from error

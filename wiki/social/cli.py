@@ -1,0 +1,46 @@
+"""`essaim notify …`: compose the mails that are due and send the queue (cron, systemd timer)."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+group = click.Group("notify", help="Notification e-mails.")
+
+
+@group.command("send")
+@click.option("--limit", default=500, show_default=True, help="Mails sent at most in this run.")
+@with_appcontext
+def send(limit: int) -> None:
+    """Queue the notification mails that are due (immediate, daily, weekly), then send the
+    queue. Safe to run often and on several hosts at once: each mail is sent once."""
+    from wiki.social import digests, outbox
+
+    queued = digests.compose_all()
+    outcome = outbox.deliver(limit)
+    click.echo(
+        f"{queued} mails composed, {outcome.sent} sent, {outcome.retried} to retry, "
+        f"{outcome.failed} failed."
+    )
+    for error in outcome.errors[:20]:
+        click.echo(f"  {error}", err=True)
+
+
+@group.command("bounced")
+@click.argument("address")
+@with_appcontext
+def bounced(address: str) -> None:
+    """Mark an address refused (a bounce received later): no more mail is sent to it."""
+    from sqlalchemy import func, select
+
+    from wiki.extensions import db
+    from wiki.models import User
+    from wiki.social import outbox
+
+    users = db.session.scalars(
+        select(User).where(func.lower(User.email) == address.strip().lower())
+    ).all()
+    for user in users:
+        outbox.mark_bounced(user.id, user.email, "bounce reported by an administrator")
+    db.session.commit()
+    click.echo(f"{len(users)} account(s) marked.")
