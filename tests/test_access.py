@@ -147,6 +147,10 @@ RULES: dict[tuple[str, str], frozenset | tuple[frozenset, int]] = {
     ("discussion.edit", "GET"): (ACCOUNT, 404),  # the test's message id is not a message
     ("discussion.edit", "POST"): ACCOUNT,
     ("discussion.hide", "POST"): MODERATOR,
+    ("contact.form", "GET"): PUBLIC,
+    ("contact.send", "POST"): ACCOUNT,
+    ("contact.decline", "GET"): (PUBLIC, 400),  # the test's token is not a valid one
+    ("contact.decline", "POST"): (PUBLIC),
     # Moderation.
     ("moderation.page", "GET"): MODERATOR,
     ("moderation.delete", "POST"): MODERATOR,

@@ -93,6 +93,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from wiki.search.admin_views import bp as search_admin
     from wiki.search.synonyms_views import bp as search_synonyms
     from wiki.search.views import bp as search
+    from wiki.social.contact_views import bp as contact
     from wiki.social.discussion_views import bp as discussion
     from wiki.social.views import bp as social
 
@@ -112,6 +113,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(festival)
     app.register_blueprint(social)
     app.register_blueprint(discussion)
+    app.register_blueprint(contact)
 
     from wiki import commands, errors, web
 

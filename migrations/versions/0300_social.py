@@ -108,9 +108,16 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name='pk_outgoing_mail'),
     )
     op.create_index('ix_outgoing_mail_state_next', 'outgoing_mail', ['state', 'next_attempt_at'])
+    op.create_table(
+        'contact_refusals',
+        sa.Column('address', sa.String(length=255), nullable=False),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('address', name='pk_contact_refusals'),
+    )
 
 
 def downgrade():
+    op.drop_table('contact_refusals')
     op.drop_index('ix_outgoing_mail_state_next', table_name='outgoing_mail')
     op.drop_table('outgoing_mail')
     op.drop_index('ix_notifications_mail_state', table_name='notifications')

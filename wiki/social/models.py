@@ -130,3 +130,12 @@ class DiscussionMessage(db.Model):
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")
+
+
+class ContactRefusal(db.Model):
+    """An address written as a page's contact that declined messages from readers."""
+
+    __tablename__ = "contact_refusals"
+
+    address: Mapped[str] = mapped_column(String(255), primary_key=True)  # lower-case
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
