@@ -14,7 +14,7 @@ from sqlalchemy import or_, select, update
 from wiki.extensions import db
 from wiki.models import Page, User, utcnow
 from wiki.social import unsubscribe
-from wiki.social.follows import settings_for
+from wiki.social.follows import settings_for, stored_settings
 from wiki.social.models import Notification, NotificationSettings
 from wiki.social.notices import mail_wanted
 from wiki.social.outbox import enqueue
@@ -56,10 +56,7 @@ def users_due(now=None) -> list[int]:
 
 def _take_period(user: User, now) -> bool:
     """Claim this account's mail for this period: only one sender running at once wins."""
-    settings = settings_for(user)
-    if db.session.get(NotificationSettings, user.id) is None:
-        db.session.add(settings)
-        db.session.flush()
+    settings = stored_settings(user)
     period = PERIODS.get(settings.mail_mode, timedelta(days=1))
     if period == timedelta(0):
         return True  # immediate: the notifications themselves are claimed below

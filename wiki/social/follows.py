@@ -44,6 +44,30 @@ def settings_for(user: User) -> NotificationSettings:
     return found
 
 
+def stored_settings(user: User) -> NotificationSettings:
+    """The account's settings row, written with the defaults if it is not there yet (two
+    senders or requests doing so at once never fail on it). No commit."""
+    defaults = settings_for(user)
+    insert = _insert_for_dialect()
+    db.session.execute(
+        insert(NotificationSettings)
+        .values(
+            user_id=user.id,
+            follow_edited=defaults.follow_edited,
+            mail_mode=defaults.mail_mode,
+            accept_contact=defaults.accept_contact,
+            unsubscribe_version=defaults.unsubscribe_version,
+        )
+        .on_conflict_do_nothing()
+    )
+    return db.session.get(NotificationSettings, user.id)
+
+
+def _insert_for_dialect():
+    dialect = db.session.get_bind().dialect.name
+    return postgresql_insert if dialect == "postgresql" else sqlite_insert
+
+
 def _clean(kind: str, target: str | int) -> tuple[str, str]:
     target = str(target).strip()
     if kind not in FOLLOW_KINDS or not target or len(target) > 255:
@@ -76,8 +100,7 @@ def follow(user: User, kind: str, target: str | int, *, commit: bool = True) -> 
 def _insert_follow(user_id: int, kind: str, target: str) -> None:
     """Insert unless already there: two requests following at the same instant, or a save
     following the page it edits, never fail on the unique constraint."""
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    insert = _insert_for_dialect()
     db.session.execute(
         insert(Follow)
         .values(user_id=user_id, kind=kind, target=target, created_at=utcnow())

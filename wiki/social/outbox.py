@@ -18,8 +18,9 @@ from sqlalchemy import and_, or_, select, update
 
 from wiki import mail
 from wiki.extensions import db
-from wiki.models import utcnow
-from wiki.social.models import NotificationSettings, OutgoingMail
+from wiki.models import User, utcnow
+from wiki.social.follows import stored_settings
+from wiki.social.models import OutgoingMail
 
 CLAIM_LEASE = timedelta(minutes=15)
 MAX_ATTEMPTS = 8
@@ -140,13 +141,7 @@ def _failed(row: OutgoingMail, error: mail.MailError, outcome: Delivery) -> None
 def mark_bounced(user_id: int, address: str, reason: str) -> None:
     """The address is refused: no more mail to it (the site says so to the person), and its
     mails still waiting are dropped. No commit: the caller's."""
-    settings = db.session.get(NotificationSettings, user_id)
-    if settings is None:
-        from wiki.models import User
-        from wiki.social.follows import settings_for
-
-        settings = settings_for(db.session.get(User, user_id))
-        db.session.add(settings)
+    settings = stored_settings(db.session.get(User, user_id))
     settings.bounced_address = address
     settings.bounced_at = utcnow()
     settings.bounce_reason = reason[:500]
