@@ -142,6 +142,8 @@ RULES: dict[tuple[str, str], frozenset | tuple[frozenset, int]] = {
     ("social.unsubscribe_link", "GET"): (PUBLIC, 400),
     ("social.unsubscribe_link", "POST"): PUBLIC,
     ("social.person", "GET"): PUBLIC,
+    ("social.inspiration_map", "GET"): PUBLIC,
+    ("social.inspiration_json", "GET"): PUBLIC,
     ("discussion.page", "GET"): PUBLIC,
     ("discussion.post", "POST"): ACCOUNT,
     ("discussion.edit", "GET"): (ACCOUNT, 404),  # the test's message id is not a message

@@ -5,7 +5,8 @@ Revises: 0006_short_aliases
 Create Date: 2026-12-01
 
 Following pages, themes, territories and people; notifications in the site and by mail (a
-queue of outgoing mail sent by `essaim notify send`); a discussion per page.
+queue of outgoing mail sent by `essaim notify send`); a discussion per page; pages that
+declined reader messages; "inspiré par" links between experiences.
 
 """
 from alembic import op
@@ -109,6 +110,17 @@ def upgrade():
     )
     op.create_index('ix_outgoing_mail_state_next', 'outgoing_mail', ['state', 'next_attempt_at'])
     op.create_table(
+        'inspirations',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('page_id', sa.Integer(), nullable=False),
+        sa.Column('source_slug', sa.String(length=255), nullable=False),
+        sa.Column('source_title', sa.String(length=255), nullable=False),
+        sa.ForeignKeyConstraint(['page_id'], ['pages.id'], name='fk_inspirations_page_id_pages', ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name='pk_inspirations'),
+    )
+    op.create_index('ix_inspirations_page_id', 'inspirations', ['page_id'])
+    op.create_index('ix_inspirations_source_slug', 'inspirations', ['source_slug'])
+    op.create_table(
         'contact_refusals',
         sa.Column('address', sa.String(length=255), nullable=False),
         sa.Column('created_at', sa.DateTime(), nullable=False),
@@ -117,6 +129,9 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_inspirations_source_slug', table_name='inspirations')
+    op.drop_index('ix_inspirations_page_id', table_name='inspirations')
+    op.drop_table('inspirations')
     op.drop_table('contact_refusals')
     op.drop_index('ix_outgoing_mail_state_next', table_name='outgoing_mail')
     op.drop_table('outgoing_mail')

@@ -19,6 +19,7 @@ from wiki.extensions import db
 from wiki.files import service as file_service
 from wiki.models import Link, Page, PageTag, PageTheme, Statement, Theme
 from wiki.render import extract_wiki_links
+from wiki.social import inspirations
 
 SECTION_NAMES = {
     "levers": _l("Levers"),
@@ -121,6 +122,7 @@ def refresh(page: Page, parsed: Parsed) -> None:
             seen.add(target)
             db.session.add(Link(source_id=page.id, target_slug=target, target_title=title[:255]))
     file_service.refresh_uses(page, parsed.body)
+    inspirations.refresh(page, metadata.extra)
     db.session.flush()
 
 

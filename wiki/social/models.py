@@ -139,3 +139,14 @@ class ContactRefusal(db.Model):
 
     address: Mapped[str] = mapped_column(String(255), primary_key=True)  # lower-case
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Inspiration(db.Model):
+    """A page's `inspire_par:` entry (derived from its current text at each save)."""
+
+    __tablename__ = "inspirations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"), index=True)
+    source_slug: Mapped[str] = mapped_column(String(255), index=True)
+    source_title: Mapped[str] = mapped_column(String(255))

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from wiki.auth.service import find_user
 from wiki.auth.views import safe_next
-from wiki.extensions import db
+from wiki.extensions import configured_limit, db
 from wiki.models import Page, Revision
-from wiki.social import discussion, follows, notices, unsubscribe
+from wiki.social import discussion, follows, inspirations, notices, unsubscribe
 from wiki.social.models import FOLLOW_KINDS, MAIL_MODES
 
 bp = Blueprint("social", __name__)
@@ -32,6 +42,7 @@ def init_app(app) -> None:
             "unread_notifications": unread_notifications,
             "is_following": is_following,
             "discussion_count": discussion.count,
+            "inspirations_of": inspirations.of,
         }
 
 
@@ -159,3 +170,18 @@ def person(name):
         .limit(50)
     ).all()
     return render_template("social/person.html", person=user, revisions=revisions)
+
+
+@bp.get("/map/inspirations")
+def inspiration_map():
+    return render_template(
+        "social/inspiration_map.html",
+        tile_url=current_app.config["MAP_TILE_URL"],
+        tile_attribution=current_app.config["MAP_TILE_ATTRIBUTION"],
+    )
+
+
+@bp.get("/map/inspirations.json")
+@configured_limit("SEARCH_RATE_LIMIT")
+def inspiration_json():
+    return jsonify(inspirations.geojson())
