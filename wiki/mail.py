@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from email.errors import HeaderParseError
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -33,7 +34,11 @@ def send(
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
-    message["To"] = to
+    try:
+        message["To"] = to
+    except (ValueError, HeaderParseError) as error:
+        # Not an address a mail can carry (a line break, an injected header): never will be.
+        raise MailError(f"invalid address: {error}", permanent=True) from error
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain="essaim")
     if reply_to:

@@ -212,3 +212,17 @@ def test_two_senders_at_once_send_each_mail_once(app, db, inbox, people, jardin)
     assert len(subjects) == 40 and len(set(subjects)) == 40
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).where(OutgoingMail.state == "sent")) == 40
+
+
+def test_an_address_with_an_injected_header_is_marked_invalid_and_never_sent(
+    app, db, inbox, people, jardin
+):
+    camille, dominique = people
+    camille.email = "camille@example.org\nBcc: tout-le-monde@example.org"
+    db.session.commit()
+    _mode(db, camille, "immediate")
+    follows.follow(camille, "page", jardin.id)
+    edit(jardin, dominique)
+    assert "1 failed" in _send(app)
+    assert inbox.messages == []
+    assert db.session.get(NotificationSettings, camille.id).bounced_address == camille.email
