@@ -106,3 +106,16 @@ def test_a_follow_of_something_unknown_is_refused_kindly(client, people):
     log_in(client, "camille")
     response = _press(client, "/follows", "planet", "mars")
     assert response.status_code == 400
+
+
+def test_following_a_department_or_region_from_a_commune_page(client, people, jardin):
+    camille, dominique = people
+    log_in(client, "camille")
+    html = client.get("/territories/59491").get_data(as_text=True)
+    assert "tout le département\u00a0: Nord" in html
+    assert "toute la région\u00a0: Hauts-de-France" in html
+    _press(client, "/territories/59491", "territory", "departement-59")
+    edit(jardin, dominique)
+    listing = client.get("/notifications").get_data(as_text=True)
+    assert "territoire Nord" in listing
+    assert "Département\u00a0: Nord" in client.get("/follows").get_data(as_text=True)

@@ -8,12 +8,17 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from wiki.content.cog import get_commune
+from wiki.content.cog import get_commune, get_department, get_region
 from wiki.content.slugs import slug_for
 from wiki.content.text import fold
 from wiki.extensions import db
 from wiki.models import Page, PageTheme, User, utcnow
 from wiki.social.models import FOLLOW_KINDS, Follow, NotificationSettings
+
+# Territory keys: a commune code or name slug (/territories/<key>), or a whole department or
+# region of France (followed from a commune's page).
+DEPARTMENT = "departement-"
+REGION = "region-"
 
 
 class FollowError(Exception):
@@ -138,11 +143,21 @@ def following(user: User) -> dict[str, list[Followed]]:
             if person is not None:
                 found["person"].append(Followed(row, person.name, person=person))
         elif row.kind == "territory":
-            commune = get_commune(row.target) if row.target.isdigit() else None
-            found["territory"].append(Followed(row, commune.name if commune else row.target))
+            found["territory"].append(Followed(row, territory_label(row.target)))
         else:
             found[row.kind].append(Followed(row, row.target))
     return found
+
+
+def territory_label(key: str) -> str:
+    """What a territory key names: a commune, a department, a region, or a name as typed."""
+    if key.startswith(DEPARTMENT):
+        division = get_department(key[len(DEPARTMENT) :])
+    elif key.startswith(REGION):
+        division = get_region(key[len(REGION) :])
+    else:
+        division = get_commune(key) if key[:1].isdigit() else None
+    return division.name if division else key
 
 
 def territory_keys(page: Page) -> set[str]:
@@ -153,6 +168,10 @@ def territory_keys(page: Page) -> set[str]:
         commune = get_commune(page.insee)
         if commune is not None:
             keys.add(slug_for(fold(commune.name)))
+            keys.add(f"{DEPARTMENT}{commune.department}")
+            region = commune.region_division
+            if region is not None:
+                keys.add(f"{REGION}{region.code}")
     if page.territory:
         keys.add(slug_for(fold(page.territory)))
     keys.discard("")

@@ -43,6 +43,7 @@ def init_app(app) -> None:
             "is_following": is_following,
             "discussion_count": discussion.count,
             "inspirations_of": inspirations.of,
+            "territory_label": follows.territory_label,
         }
 
 
