@@ -76,3 +76,34 @@ def test_odd_values_of_inspire_par_are_ignored_not_fatal(client, people):
     )
     page = save_page(slug=None, title="Potagers de Loos", text=odd, author=people[1]).page
     assert "Inspiré par" not in _html(client, page.slug)
+
+
+def test_the_editor_form_fills_inspire_par_one_title_per_line(logged_in, db):
+    from tests.conftest import csrf_token
+
+    url = "/wiki/potagers-de-loos/edit?title=Potagers de Loos"
+    token = csrf_token(logged_in, url)
+    html = logged_in.get(url).get_data(as_text=True)
+    assert 'name="inspire_par"' in html and "Inspiré par" in html
+    response = logged_in.post(
+        "/wiki/potagers-de-loos/edit",
+        data={
+            "csrf_token": token,
+            "title": "Potagers de Loos",
+            "mode": "form",
+            "type": "experience",
+            "inspire_par": "Jardin partagé, des Tilleuls\r\nVerger des Coteaux\r\n",
+            "body": "# Potagers de Loos\n\nDes bacs.\n",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    from wiki.pages.service import find_page
+
+    text = find_page("potagers-de-loos").page.current.text
+    from wiki.content.frontmatter import split
+
+    meta, _body = split(text)
+    assert list(meta["inspire_par"]) == ["Jardin partagé, des Tilleuls", "Verger des Coteaux"]
+    # Opened again, the form shows the same titles, one per line.
+    again = logged_in.get("/wiki/potagers-de-loos/edit").get_data(as_text=True)
+    assert "Jardin partagé, des Tilleuls\nVerger des Coteaux</textarea>" in again
