@@ -7,6 +7,7 @@ import re
 import threading
 from datetime import timedelta
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, insert, select
 
@@ -226,3 +227,14 @@ def test_an_address_with_an_injected_header_is_marked_invalid_and_never_sent(
     assert "1 failed" in _send(app)
     assert inbox.messages == []
     assert db.session.get(NotificationSettings, camille.id).bounced_address == camille.email
+
+
+@pytest.mark.parametrize(
+    "token", ["forged", "eyJ1IjoxLCJ2IjowfQ.forged", "x" * 2000, "%00", "..%2F..%2Fetc"]
+)
+def test_forged_unsubscribe_links_are_refused_cleanly(client, people, token):
+    response = client.get(f"/unsubscribe/{token}")
+    assert response.status_code in (400, 404)
+    if response.status_code == 400:
+        assert "n’est pas valide" in response.get_data(as_text=True)
+    assert all(follows.settings_for(p).mail_mode == "daily" for p in people)
