@@ -118,3 +118,16 @@ def test_an_empty_message_or_an_answer_to_another_page_is_refused(client, db, pe
     assert _post(client, jardin.slug, "   ").status_code == 400
     assert _post(client, jardin.slug, "Réponse", parent_id=999).status_code == 400
     assert _messages(db) == []
+
+
+def test_someone_named_when_a_message_is_changed_is_told_once(
+    client, db, people, jardin, make_user
+):
+    claude = make_user("claude")
+    log_in(client, "camille")
+    _post(client, jardin.slug, "Qui s’occupe du compost ?")
+    message = _messages(db)[0]
+    url = f"/wiki/{jardin.slug}/discussion/{message.id}/edit"
+    for text in ("Qui s’occupe du compost, @claude ?", "Qui s’occupe du compost, @claude ? Merci."):
+        client.post(url, data={"csrf_token": csrf_token(client, url), "text": text})
+    assert [n.kind for n in notices.listing(claude).notifications] == ["mention"]

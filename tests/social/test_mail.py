@@ -238,3 +238,22 @@ def test_forged_unsubscribe_links_are_refused_cleanly(client, people, token):
     if response.status_code == 400:
         assert "n’est pas valide" in response.get_data(as_text=True)
     assert all(follows.settings_for(p).mail_mode == "daily" for p in people)
+
+
+def test_prune_forgets_old_read_notifications_and_sent_mails_only(app, db, inbox, people, jardin):
+    camille, dominique = people
+    _mode(db, camille, "immediate")
+    follows.follow(camille, "page", jardin.id)
+    edit(jardin, dominique)
+    edit(jardin, dominique, "Deuxième.")
+    _send(app)
+    first, second = notices.listing(camille).notifications
+    notices.mark_read(camille, first.id)
+    for row in db.session.scalars(select(Notification)):
+        row.created_at -= timedelta(days=200)
+    for row in db.session.scalars(select(OutgoingMail)):
+        row.created_at -= timedelta(days=200)
+    db.session.commit()
+    result = CliRunner().invoke(app.cli, ["notify", "prune", "--days", "180"])
+    assert "1 read notifications and 1 sent mails deleted." in result.output
+    assert [n.id for n in notices.listing(camille).notifications] == [second.id]  # unread kept

@@ -44,3 +44,14 @@ def bounced(address: str) -> None:
         outbox.mark_bounced(user.id, user.email, "bounce reported by an administrator")
     db.session.commit()
     click.echo(f"{len(users)} account(s) marked.")
+
+
+@group.command("prune")
+@click.option("--days", default=180, show_default=True, help="Keep what is younger than this.")
+@with_appcontext
+def prune(days: int) -> None:
+    """Delete read notifications and sent mails older than --days (run it weekly)."""
+    from wiki.social import outbox
+
+    notifications, mails = outbox.prune(days)
+    click.echo(f"{notifications} read notifications and {mails} sent mails deleted.")

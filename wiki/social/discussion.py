@@ -113,8 +113,10 @@ def edit(message: DiscussionMessage, user: User, text: str) -> Posted:
         )
     message.text = _clean(text)
     message.edited_at = utcnow()
+    mentioned, unknown = mentions(message.text)
+    notices.record_mentions(message, mentioned)  # people named only now are told too
     db.session.commit()
-    return Posted(message, mentions(message.text)[1])
+    return Posted(message, unknown)
 
 
 def set_hidden(message: DiscussionMessage, moderator: User, hidden: bool, reason: str = "") -> None:

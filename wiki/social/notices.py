@@ -78,7 +78,6 @@ def record_message(message: DiscussionMessage, mentioned: list[User]) -> None:
     the people mentioned (told as a mention even if they follow the page)."""
     page = db.session.get(Page, message.page_id)
     recipients = follows.followers_of(page, message.author_id)
-    recipients = {uid: reason for uid, reason in recipients.items()}
     if message.parent_id:
         parent = db.session.get(DiscussionMessage, message.parent_id)
         if parent is not None and parent.author_id != message.author_id:
@@ -90,24 +89,34 @@ def record_message(message: DiscussionMessage, mentioned: list[User]) -> None:
         message_id=message.id,
         actor_id=message.author_id,
     )
+    record_mentions(message, mentioned)
+
+
+def record_mentions(message: DiscussionMessage, mentioned: list[User]) -> None:
+    """Tell the people named with @: a mention is its own notification, replacing the plain
+    one of those who follow the page. No commit."""
     mentions = {u.id: "mention" for u in mentioned if u.id != message.author_id}
-    # A mention is its own notification: replace the plain one for those people.
-    if mentions:
-        db.session.execute(
-            update(Notification)
-            .where(
-                Notification.message_id == message.id,
-                Notification.user_id.in_(list(mentions)),
+    if not mentions:
+        return
+    db.session.execute(
+        update(Notification)
+        .where(Notification.message_id == message.id, Notification.user_id.in_(list(mentions)))
+        .values(kind="mention", reason="mention")
+    )
+    told = set(
+        db.session.scalars(
+            select(Notification.user_id).where(
+                Notification.message_id == message.id, Notification.kind == "mention"
             )
-            .values(kind="mention", reason="mention")
         )
-        _write(
-            {uid: r for uid, r in mentions.items() if uid not in recipients},
-            kind="mention",
-            page_id=page.id,
-            message_id=message.id,
-            actor_id=message.author_id,
-        )
+    )
+    _write(
+        {uid: r for uid, r in mentions.items() if uid not in told},
+        kind="mention",
+        page_id=message.page_id,
+        message_id=message.id,
+        actor_id=message.author_id,
+    )
 
 
 def unread_count(user: User) -> int:

@@ -155,3 +155,27 @@ def mark_bounced(user_id: int, address: str, reason: str) -> None:
         .values(state="failed", last_error="address refused earlier")
         .execution_options(synchronize_session=False)
     )
+
+
+def prune(days: int) -> tuple[int, int]:
+    """Forget read notifications and sent or failed mails older than `days` (the tables
+    would grow for ever otherwise). Unread notifications and pending mails stay."""
+    from sqlalchemy import delete
+
+    from wiki.social.models import Notification
+
+    before = utcnow() - timedelta(days=days)
+    notifications = db.session.execute(
+        delete(Notification).where(
+            Notification.read_at.is_not(None),
+            Notification.created_at < before,
+            Notification.mail_state != "pending",
+        )
+    ).rowcount
+    mails = db.session.execute(
+        delete(OutgoingMail).where(
+            OutgoingMail.state.in_(("sent", "failed")), OutgoingMail.created_at < before
+        )
+    ).rowcount
+    db.session.commit()
+    return notifications, mails
