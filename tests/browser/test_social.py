@@ -119,6 +119,9 @@ def test_follow_a_theme_see_the_notification_and_answer_in_the_discussion(
 
     # 6. On the phone the thread reads well too, and the page tab counts the messages.
     dominique.goto(f"{base}/wiki/jardin-partage-des-tilleuls/discussion")
+    # Camille answered her: the count shows next to the name, the menu scrolling sideways.
+    assert dominique.locator(".phone-counter .counter").is_visible()
+    assert dominique.locator(".phone-counter .counter").inner_text() == "1"
     assert "grainothèque" in dominique.locator(".message.depth-1").inner_text()
     width = dominique.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the discussion overflows the phone screen ({width}px)"
