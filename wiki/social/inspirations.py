@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from wiki.content.cog import get_commune
 from wiki.content.slugs import slug_for
@@ -66,20 +66,36 @@ class Inspirations:
 
 
 def of(page: Page) -> Inspirations:
+    """Both directions for one page. One statement when the page has none (most pages): the
+    page view stays within its budget of statements."""
+    old_slugs = select(SlugRedirect.slug).where(SlugRedirect.page_id == page.id)
     rows = db.session.scalars(
-        select(Inspiration).where(Inspiration.page_id == page.id).order_by(Inspiration.id)
+        select(Inspiration)
+        .where(
+            or_(
+                Inspiration.page_id == page.id,
+                Inspiration.source_slug == page.slug,
+                Inspiration.source_slug.in_(old_slugs),
+            )
+        )
+        .order_by(Inspiration.id)
     ).all()
-    named = [Named(row.source_title, _page_for(row.source_slug), row.source_slug) for row in rows]
-    slugs = [page.slug] + list(
-        db.session.scalars(select(SlugRedirect.slug).where(SlugRedirect.page_id == page.id))
+    if not rows:
+        return Inspirations([], [], [])
+    named = [
+        Named(row.source_title, _page_for(row.source_slug), row.source_slug)
+        for row in rows
+        if row.page_id == page.id
+    ]
+    others = {row.page_id for row in rows if row.page_id != page.id}
+    inspired = (
+        db.session.scalars(
+            select(Page).where(Page.id.in_(others), Page.public).order_by(Page.title)
+        ).all()
+        if others
+        else []
     )
-    inspired = db.session.scalars(
-        select(Page)
-        .join(Inspiration, Inspiration.page_id == Page.id)
-        .where(Inspiration.source_slug.in_(slugs), Page.public)
-        .order_by(Page.title)
-    ).all()
-    return Inspirations(named, list(dict.fromkeys(inspired)), find_loop(page))
+    return Inspirations(named, list(inspired), find_loop(page) if named else [])
 
 
 def find_loop(page: Page) -> list[Page]:
