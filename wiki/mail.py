@@ -18,9 +18,12 @@ class MailError(Exception):
     recipient): trying again would not help, the address is bad.
     """
 
-    def __init__(self, message: str, permanent: bool = False):
+    def __init__(self, message: str, permanent: bool = False, unsendable: bool = False):
         super().__init__(message)
         self.permanent = permanent
+        # The message itself cannot be written (a header a mail cannot carry): not the
+        # recipient's fault, and trying again would not help either.
+        self.unsendable = unsendable
 
 
 def send(
@@ -39,13 +42,16 @@ def send(
     except (ValueError, HeaderParseError) as error:
         # Not an address a mail can carry (a line break, an injected header): never will be.
         raise MailError(f"invalid address: {error}", permanent=True) from error
-    message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain="essaim")
-    if reply_to:
-        message["Reply-To"] = reply_to
-    for name, value in (headers or {}).items():
-        message[name] = value
-    message.set_content(body)
+    try:
+        message["Subject"] = subject
+        message["Message-ID"] = make_msgid(domain="essaim")
+        if reply_to:
+            message["Reply-To"] = reply_to
+        for name, value in (headers or {}).items():
+            message[name] = value
+        message.set_content(body)
+    except (ValueError, HeaderParseError) as error:
+        raise MailError(f"invalid message: {error}", unsendable=True) from error
     security = (config.get("MAIL_SECURITY") or "none").lower()
     try:
         if security == "tls":

@@ -257,3 +257,14 @@ def test_prune_forgets_old_read_notifications_and_sent_mails_only(app, db, inbox
     result = CliRunner().invoke(app.cli, ["notify", "prune", "--days", "180"])
     assert "1 read notifications and 1 sent mails deleted." in result.output
     assert [n.id for n in notices.listing(camille).notifications] == [second.id]  # unread kept
+
+
+def test_a_mail_that_cannot_be_written_fails_alone_and_the_others_go(app, db, inbox, people):
+    outbox.enqueue(
+        "lea@example.org", "Question", "Bonjour.", kind="contact", reply_to="a@b.org\nBcc: x@y.org"
+    )
+    outbox.enqueue("noe@example.org", "Question", "Bonjour.", kind="contact")
+    db.session.commit()
+    assert "1 sent, 0 to retry, 1 failed" in _send(app)
+    assert [m["To"] for m in inbox.messages] == ["noe@example.org"]
+    assert follows.settings_for(people[0]).bounced_address is None

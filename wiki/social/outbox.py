@@ -129,7 +129,7 @@ def _failed(row: OutgoingMail, error: mail.MailError, outcome: Delivery) -> None
         if row.user_id is not None:
             mark_bounced(row.user_id, row.to_address, str(error))
         outcome.failed += 1
-    elif row.attempts >= MAX_ATTEMPTS:
+    elif error.unsendable or row.attempts >= MAX_ATTEMPTS:
         _finish(row, state="failed", last_error=str(error)[:2000])
         outcome.failed += 1
     else:
