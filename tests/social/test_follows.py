@@ -119,3 +119,16 @@ def test_following_a_department_or_region_from_a_commune_page(client, people, ja
     listing = client.get("/notifications").get_data(as_text=True)
     assert "territoire Nord" in listing
     assert "Département\u00a0: Nord" in client.get("/follows").get_data(as_text=True)
+
+
+def test_the_pages_read_in_english_too(client, people, jardin):
+    camille, dominique = people
+    follows.follow(camille, "page", jardin.id)
+    edit(jardin, dominique)
+    log_in(client, "camille")
+    html = client.get("/notifications?lang=en").get_data(as_text=True)
+    assert "My notifications" in html
+    assert "dominique edited “Jardin partagé des Tilleuls”" in html
+    assert "What I follow" in client.get("/follows?lang=en").get_data(as_text=True)
+    discussion = client.get(f"/wiki/{jardin.slug}/discussion?lang=en").get_data(as_text=True)
+    assert "Publish the message" in discussion
