@@ -14,8 +14,16 @@ group = click.Group("notify", help="Notification e-mails.")
 def send(limit: int) -> None:
     """Queue the notification mails that are due (immediate, daily, weekly), then send the
     queue. Safe to run often and on several hosts at once: each mail is sent once."""
+    from flask import current_app
+
     from wiki.social import digests, outbox
 
+    if not current_app.config.get("PUBLIC_URL") and not current_app.config.get("SERVER_NAME"):
+        click.echo(
+            "Warning: ESSAIM_PUBLIC_URL is not set, the links in the mails lead to "
+            "http://localhost. Set it to the address the public reaches.",
+            err=True,
+        )
     queued = digests.compose_all()
     outcome = outbox.deliver(limit)
     click.echo(
