@@ -122,6 +122,8 @@ def edit(message: DiscussionMessage, user: User, text: str) -> Posted:
 def set_hidden(message: DiscussionMessage, moderator: User, hidden: bool, reason: str = "") -> None:
     message.hidden = hidden
     message.hidden_by_id = moderator.id if hidden else None
+    if hidden:  # spam hidden in time is never mailed to the page's followers
+        notices.forget_mail(message_id=message.id)
     audit.record(
         moderator,
         "hide_message" if hidden else "show_message",

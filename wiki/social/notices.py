@@ -119,6 +119,15 @@ def record_mentions(message: DiscussionMessage, mentioned: list[User]) -> None:
     )
 
 
+def forget_mail(*, message_id: int) -> None:
+    """Notifications of a hidden message are no longer to be mailed (no commit)."""
+    db.session.execute(
+        update(Notification)
+        .where(Notification.message_id == message_id, Notification.mail_state == "pending")
+        .values(mail_state="none")
+    )
+
+
 def unread_count(user: User) -> int:
     return (
         db.session.scalar(
