@@ -268,3 +268,23 @@ def test_a_mail_that_cannot_be_written_fails_alone_and_the_others_go(app, db, in
     assert "1 sent, 0 to retry, 1 failed" in _send(app)
     assert [m["To"] for m in inbox.messages] == ["noe@example.org"]
     assert follows.settings_for(people[0]).bounced_address is None
+
+
+def test_a_mail_program_unsubscribes_in_one_click_without_a_form(
+    app, db, client, inbox, people, jardin
+):
+    """RFC 8058: the program POSTs "List-Unsubscribe=One-Click" to the link of the header."""
+    camille, dominique = people
+    _mode(db, camille, "immediate")
+    follows.follow(camille, "page", jardin.id)
+    edit(jardin, dominique)
+    _send(app)
+    (mail,) = inbox.messages
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = mail["List-Unsubscribe"].strip("<>").split("essaim.test", 1)[1]
+    response = client.post(link, data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert follows.settings_for(camille).mail_mode == "off"
+    # A forged link posted the same way is refused.
+    forged = link[:-4] + ("AAAA" if not link.endswith("AAAA") else "BBBB")
+    assert client.post(forged, data={"List-Unsubscribe": "One-Click"}).status_code == 400

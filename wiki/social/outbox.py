@@ -102,6 +102,7 @@ def deliver(limit: int = 100) -> Delivery:
         headers = {}
         if row.unsubscribe_url:
             headers["List-Unsubscribe"] = f"<{row.unsubscribe_url}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058
         try:
             mail.send(row.to_address, row.subject, row.body, reply_to=row.reply_to, headers=headers)
         except mail.MailError as error:

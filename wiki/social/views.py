@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from wiki.auth.service import find_user
 from wiki.auth.views import safe_next
-from wiki.extensions import configured_limit, db
+from wiki.extensions import configured_limit, csrf, db
 from wiki.models import Page, Revision
 from wiki.social import discussion, follows, inspirations, notices, unsubscribe
 from wiki.social.models import FOLLOW_KINDS, MAIL_MODES
@@ -145,6 +145,7 @@ def settings():
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token in the URL is the proof; mail programs POST it (RFC 8058)
 def unsubscribe_link(token):
     try:
         user = unsubscribe.user_for(token)
