@@ -160,6 +160,9 @@ def test_a_refused_address_is_marked_mail_stops_and_the_site_says_so(
     log_in(client, "camille")
     html = client.get("/notifications").get_data(as_text=True)
     assert "a refusé votre adresse camille@example.org" in html
+    # Told once, in the header count too, whatever page the person visits next.
+    assert "Le serveur de courriel a refusé votre adresse électronique" in html
+    assert [n.kind for n in notices.listing(camille).notifications].count("bounce") == 1
     # A new address: mail starts again.
     camille.email = "camille@autre.example.org"
     db.session.commit()

@@ -20,7 +20,7 @@ from wiki import mail
 from wiki.extensions import db
 from wiki.models import User, utcnow
 from wiki.social.follows import stored_settings
-from wiki.social.models import OutgoingMail
+from wiki.social.models import Notification, OutgoingMail
 
 CLAIM_LEASE = timedelta(minutes=15)
 MAX_ATTEMPTS = 8
@@ -143,9 +143,12 @@ def mark_bounced(user_id: int, address: str, reason: str) -> None:
     """The address is refused: no more mail to it (the site says so to the person), and its
     mails still waiting are dropped. No commit: the caller's."""
     settings = stored_settings(db.session.get(User, user_id))
+    already = settings.bounced_address == address
     settings.bounced_address = address
     settings.bounced_at = utcnow()
     settings.bounce_reason = reason[:500]
+    if not already:  # the header counter tells the person at their next visit
+        db.session.add(Notification(user_id=user_id, kind="bounce", reason="", mail_state="none"))
     db.session.execute(
         update(OutgoingMail)
         .where(

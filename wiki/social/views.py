@@ -100,6 +100,8 @@ def open_notification(notification_id):
     if found is None:
         abort(404, _("This notification does not exist (or is someone else’s)."))
     notices.mark_read(current_user, found.id)
+    if found.kind == "bounce":
+        return redirect(url_for("auth.account"))
     if found.page is None or not found.page.public:
         return redirect(url_for("social.notifications"))
     if found.message_id:
