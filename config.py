@@ -82,6 +82,12 @@ class Config:
     MAIL_SECURITY = _env("MAIL_SECURITY", "none")  # none | starttls | tls
     MAIL_SENDER = _env("MAIL_SENDER", "Essaim <essaim@localhost>")
     MAIL_TIMEOUT = float(_env("MAIL_TIMEOUT", "10"))
+    # Discussions: the size of a message, how long its author may change it, how often one
+    # account may post; contacting the authors of an experience, per address and account.
+    DISCUSSION_MAX_BYTES = int(_env("DISCUSSION_MAX_BYTES", "50000"))
+    DISCUSSION_EDIT_MINUTES = float(_env("DISCUSSION_EDIT_MINUTES", "30"))
+    DISCUSSION_RATE_LIMIT = _env("DISCUSSION_RATE_LIMIT", "10 per minute;200 per day")
+    CONTACT_RATE_LIMIT = _env("CONTACT_RATE_LIMIT", "3 per hour;10 per day")
     # Registration needs a confirmed e-mail address before the first edit.
     REQUIRE_EMAIL_CONFIRMATION = _env("REQUIRE_EMAIL_CONFIRMATION", "0") == "1"
     PASSWORD_RESET_HOURS = float(_env("PASSWORD_RESET_HOURS", "2"))

@@ -149,6 +149,30 @@ RULES: dict[tuple[str, str], frozenset | tuple[frozenset, int]] = {
     ("files.new_version", "POST"): ACCOUNT,
     ("files.revert", "POST"): ACCOUNT,
     ("files.page_files", "POST"): ACCOUNT,
+    # Following and notifications (issue 16): one's own, so any account.
+    ("social.follow", "POST"): ACCOUNT,
+    ("social.unfollow", "POST"): ACCOUNT,
+    ("social.following", "GET"): ACCOUNT,
+    ("social.notifications", "GET"): ACCOUNT,
+    ("social.open_notification", "GET"): (ACCOUNT, 404),  # the test's id is nobody's
+    ("social.mark_read", "POST"): ACCOUNT,
+    ("social.settings", "GET"): ACCOUNT,
+    ("social.settings", "POST"): ACCOUNT,
+    # The link of a mail works without logging in; the test's token is not a valid one.
+    ("social.unsubscribe_link", "GET"): (PUBLIC, 400),
+    ("social.unsubscribe_link", "POST"): PUBLIC,
+    ("social.person", "GET"): PUBLIC,
+    ("social.inspiration_map", "GET"): PUBLIC,
+    ("social.inspiration_json", "GET"): PUBLIC,
+    ("discussion.page", "GET"): PUBLIC,
+    ("discussion.post", "POST"): ACCOUNT,
+    ("discussion.edit", "GET"): (ACCOUNT, 404),  # the test's message id is not a message
+    ("discussion.edit", "POST"): ACCOUNT,
+    ("discussion.hide", "POST"): MODERATOR,
+    ("contact.form", "GET"): PUBLIC,
+    ("contact.send", "POST"): ACCOUNT,
+    ("contact.decline", "GET"): (PUBLIC, 400),  # the test's token is not a valid one
+    ("contact.decline", "POST"): (PUBLIC),
     # Moderation.
     ("moderation.page", "GET"): MODERATOR,
     ("moderation.delete", "POST"): MODERATOR,
@@ -219,8 +243,11 @@ VALUES = {
     "token_id": 999999,
     "fmt": "bib",
     "selection_id": 999999,
+    "notification_id": 987654,
+    "message_id": 987654,
 }
 ENDPOINT_VALUES = {
+    "social.person": {"name": "contributor"},
     "themes_admin.update": {"slug": "alimentation"},
     "themes_admin.delete": {"slug": "alimentation"},
     "themes_admin.move": {"slug": "alimentation"},
@@ -426,6 +453,9 @@ CSRF_EXEMPT: set[tuple[str, str]] = {
     ("api_write.create_page", "POST"),
     ("api_write.update_page", "PUT"),
     ("api_write.upload_file", "POST"),
+    # The unsubscribe link of a mail: its signed token is the proof, and mail programs POST
+    # it without a form ("one-click unsubscribe", RFC 8058).
+    ("social.unsubscribe_link", "POST"),
 }
 
 

@@ -98,6 +98,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from wiki.search.admin_views import bp as search_admin
     from wiki.search.synonyms_views import bp as search_synonyms
     from wiki.search.views import bp as search
+    from wiki.social.contact_views import bp as contact
+    from wiki.social.discussion_views import bp as discussion
+    from wiki.social.views import bp as social
     from wiki.transfer.views import bp as transfer
 
     app.register_blueprint(pages)
@@ -120,10 +123,16 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(ops)
     app.register_blueprint(festival)
     app.register_blueprint(transfer)
+    app.register_blueprint(social)
+    app.register_blueprint(discussion)
+    app.register_blueprint(contact)
 
     from wiki import commands, errors, web
 
     web.init_app(app)
+    from wiki.social import views as social_views
+
+    social_views.init_app(app)
     from wiki.files import storage as file_storage
     from wiki.files import views as file_views
 

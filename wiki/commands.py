@@ -262,6 +262,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(export_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from wiki.social import cli as social_cli
+
+    app.cli.add_command(social_cli.group)
     from wiki.search import cli as search_cli
 
     if hasattr(search_cli, "group"):

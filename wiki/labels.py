@@ -19,13 +19,21 @@ def theme_label(slug: str) -> str:
 
 
 def _theme_labels() -> dict[str, tuple[str, str]]:
-    """Every theme's labels, read once per request: a search page shows dozens of chips."""
+    """Every theme's labels in the administrators' order, read once per request: a search page
+    shows dozens of chips, and a page view needs the order too (theme_slugs_of_request)."""
     labels = g.get("essaim_theme_labels")
     if labels is None:
-        rows = db.session.execute(select(Theme.slug, Theme.label_fr, Theme.label_en))
+        rows = db.session.execute(
+            select(Theme.slug, Theme.label_fr, Theme.label_en).order_by(Theme.position)
+        )
         labels = {slug: (fr, en) for slug, fr, en in rows}
         g.essaim_theme_labels = labels
     return labels
+
+
+def theme_slugs_of_request() -> list[str]:
+    """The themes' slugs in order, from the labels this request already read."""
+    return list(_theme_labels())
 
 
 def forget_theme_labels() -> None:

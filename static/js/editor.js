@@ -7,7 +7,7 @@
   var form = document.getElementById("editor-form");
   if (!form || !form.dataset.syncUrl) return;
   var FIELDS = ["type", "territory", "insee", "scale", "setting", "themes", "tags", "status",
-                "started", "actors", "lat", "lon"];
+                "started", "actors", "lat", "lon", "inspire_par"];
   var modeInput = form.querySelector("input[name=mode]");
   var source = form.querySelector("input[name=source]");
   var body = form.querySelector("textarea[name=body]");

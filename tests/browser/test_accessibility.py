@@ -87,6 +87,13 @@ def test_main_pages_have_no_serious_accessibility_violations(audited_page, live_
         "/recent",
         "/wiki/cantine-bio/print",
         "/account/tokens",
+        "/wiki/cantine-bio/discussion",
+        "/wiki/cantine-bio/contact",
+        "/notifications",
+        "/follows",
+        "/notifications/settings",
+        "/people/camille",
+        "/map/inspirations",
     ):
         page.goto(base + path)
         assert violations(page) == [], path

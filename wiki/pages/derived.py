@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
@@ -17,8 +18,10 @@ from wiki.content.sections import Sections, extract_sections, normalise_item
 from wiki.content.slugs import slug_for
 from wiki.extensions import db
 from wiki.files import service as file_service
+from wiki.labels import theme_slugs_of_request
 from wiki.models import Link, Page, PageTag, PageTheme, Statement, Theme
 from wiki.render import extract_wiki_links
+from wiki.social import inspirations
 
 SECTION_NAMES = {
     "levers": _l("Levers"),
@@ -32,7 +35,10 @@ STATEMENT_KINDS = {"levers": "lever", "obstacles": "obstacle", "replicate": "rep
 
 
 def theme_slugs() -> list[str]:
-    slugs = list(db.session.scalars(select(Theme.slug).order_by(Theme.position)))
+    if has_request_context():  # themes do not change within a request: one read for both
+        slugs = theme_slugs_of_request()
+    else:
+        slugs = list(db.session.scalars(select(Theme.slug).order_by(Theme.position)))
     return slugs or [slug for slug, _fr, _en in DEFAULT_THEMES]
 
 
@@ -121,6 +127,7 @@ def refresh(page: Page, parsed: Parsed) -> None:
             seen.add(target)
             db.session.add(Link(source_id=page.id, target_slug=target, target_title=title[:255]))
     file_service.refresh_uses(page, parsed.body)
+    inspirations.refresh(page, metadata.extra)
     db.session.flush()
 
 

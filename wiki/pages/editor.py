@@ -37,10 +37,13 @@ FIELD_NAMES = (
     "actors",
     "lat",
     "lon",
+    "inspire_par",
 )
 _LIST_FIELDS = ("themes",)
 _WORD_FIELDS = ("tags", "actors")  # comma separated in the form, YAML lists in the text
 _ENUMERATIONS = ("type", "scale", "setting", "status")
+# One title per line in the form (titles may hold commas), a YAML list in the text.
+_LINE_FIELDS = ("inspire_par",)
 # Front matter key -> the form fields that show it.
 _KEYS = {name: (name,) for name in FIELD_NAMES if name not in ("lat", "lon")} | {
     "geo": ("lat", "lon")
@@ -75,6 +78,15 @@ def _words(value) -> list[str]:
     return [w for w in (_text(i) for i in items) if w]
 
 
+def _lines(value) -> list[str]:
+    if value is None or value == "":
+        return []
+    items = value.splitlines() if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        items = [items]
+    return [line for line in (_text(i) for i in items) if line]
+
+
 def _theme_values(raw, theme_slugs) -> list[str]:
     """Each theme as its slug when it is one of the vocabulary, else as written (kept, flagged)."""
     values = []
@@ -104,6 +116,8 @@ def _form_values(meta: Mapping, theme_slugs) -> dict:
     values["tags"] = ", ".join(_words(meta.get("tags")))
     values["actors"] = ", ".join(_words(meta.get("actors")))
     values["started"] = shown("started", metadata.started)
+    for name in _LINE_FIELDS:
+        values[name] = "\n".join(_lines(meta.get(name)))
     geo = meta.get("geo")
     if "geo" in wrong:
         parts = list(geo) if isinstance(geo, list | tuple) and len(geo) == 2 else [geo, ""]
@@ -139,6 +153,9 @@ def _yaml_values(fields: Mapping) -> dict:
     values["themes"] = _words(themes if isinstance(themes, list) else [themes])
     for name in _WORD_FIELDS:
         values[name] = _words(fields.get(name))
+    for name in _LINE_FIELDS:
+        raw = fields.get(name)
+        values[name] = _lines(raw if isinstance(raw, list | str) else "")
     started = get("started")
     values["started"] = int(started) if started.isdigit() else (started or None)
     lat, lon = get("lat"), get("lon")

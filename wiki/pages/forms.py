@@ -44,6 +44,7 @@ class EditForm(FlaskForm):
     status = SelectField(_l("Status"), validate_choice=False)
     started = StringField(_l("Started in"), validators=[Length(max=20)])
     actors = StringField(_l("Actors"), validators=[Length(max=1000)])
+    inspire_par = TextAreaField(_l("Inspired by"), validators=[Length(max=8000)])
     lat = StringField(_l("Latitude"), validators=[Length(max=30)])
     lon = StringField(_l("Longitude"), validators=[Length(max=30)])
 

@@ -380,6 +380,9 @@ def _publish(page: Page, revision: Revision, parsed: derived.Parsed | None = Non
     page.updated_at = revision.created_at
     db.session.flush()
     _refresh(page, revision, parsed)
+    from wiki.social.notices import record_revision
+
+    record_revision(page, revision)  # followers told in the same transaction
     db.session.commit()
     _after_commit([page.id])
     return revision

@@ -1,0 +1,1 @@
+"""Following, notifications (site and e-mail), page discussions and contacting authors."""
