@@ -168,6 +168,24 @@ def test_a_large_booklet_is_made_in_the_background_with_progress(app, client, ma
     assert client.get("/booklet/jobs/../../etc").status_code == 404
 
 
+def test_a_background_booklet_is_in_the_language_of_who_asked_for_it(app, client, make_page):
+    app.config["BOOKLET_BACKGROUND_ABOVE"] = 1
+    for n in range(2):
+        experience(make_page, f"Expérience {n}")
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    response = build(client, "theme=alimentation", festival="Festival")
+    assert response.status_code == 303
+    job_url = response.headers["Location"]
+    deadline = time.monotonic() + 120
+    while (state := client.get(job_url + ".json").get_json())["status"] != "done":
+        assert state["status"] in ("queued", "running"), state
+        assert time.monotonic() < deadline, state
+        time.sleep(0.3)
+    text = pdf_text(client.get(state["download"]).data)
+    assert "Contents" in text and "Sommaire" not in text
+
+
 @pytest.mark.parametrize("source", ["q=verger", "tag=festival-2026", "territory=59491"])
 def test_selections_from_a_search_a_tag_or_a_territory(client, make_page, source):
     make_page(

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale, get_locale
 
 KEEP_SECONDS = 24 * 3600
 _JOB_ID = "0123456789abcdef"
@@ -81,20 +82,25 @@ def start(page_ids: list[int], festival: str, date: str, name: str) -> str:
     path = root / job_id
     path.mkdir()
     _write(path, status="queued", done=0, total=len(page_ids) + 3, error=None, name=name)
+    locale = str(get_locale() or app.config.get("BABEL_DEFAULT_LOCALE", "fr"))
     thread = threading.Thread(
-        target=_run, args=(app, path, page_ids, festival, date), daemon=True, name="booklet"
+        target=_run,
+        args=(app, path, page_ids, festival, date, locale),
+        daemon=True,
+        name="booklet",
     )
     thread.start()
     return job_id
 
 
-def _run(app, path: Path, page_ids: list[int], festival: str, date: str) -> None:
+def _run(app, path: Path, page_ids: list[int], festival: str, date: str, locale: str) -> None:
     from wiki.extensions import db
     from wiki.festival import booklet
     from wiki.models import Page
 
-    # A request context: templates, translations and url_for (on the public address).
-    with app.test_request_context("/"):
+    # A request context: templates, translations and url_for (on the public address), in the
+    # language of the organiser who asked for the booklet.
+    with app.test_request_context("/"), force_locale(locale):
         try:
             _write(path, status="running")
             pages = [db.session.get(Page, i) for i in page_ids]
