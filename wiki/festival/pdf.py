@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -92,29 +90,6 @@ def document(html: str, base_url: str = LOCAL_BASE, app=None, page_css: str | No
 
 def html_to_pdf(html: str, title: str | None = None, app=None) -> bytes:
     return document(html, app=app).write_pdf()
-
-
-class BudgetCache:
-    """A small thread-safe LRU of the budgets that made sheets fit."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.items: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            value = self.items.get(key)
-            if value is not None:
-                self.items.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
 
 
 # Shares of the text tried in turn: most sheets fit at once or at the next step.

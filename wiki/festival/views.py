@@ -27,7 +27,8 @@ from wtforms.validators import Length
 
 from wiki.extensions import db, limiter
 from wiki.festival import aliases, booklet, jobs, qr, sheets
-from wiki.festival.pdf import BudgetCache, ResourceRefused, fit_on_one_page, local_fetcher
+from wiki.festival.pdf import ResourceRefused, fit_on_one_page, local_fetcher
+from wiki.lru import LRU
 from wiki.models import Page
 from wiki.pages.views import load_page
 from wiki.public import short_link
@@ -70,7 +71,7 @@ PAGE_CSS = {
 
 # Budget that made a sheet fit, by (revision, format, language, short link): the preview and
 # the PDF of one fiche are laid out once, not once each.
-_BUDGETS = BudgetCache(512)
+_BUDGETS = LRU(512)  # the budgets that made sheets fit
 
 
 def one_page(page, format: str):

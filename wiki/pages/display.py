@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import current_app, url_for
@@ -19,6 +17,7 @@ from wiki.extensions import db
 from wiki.files import display as file_display
 from wiki.files import service as file_service
 from wiki.limits import BudgetExceeded, time_budget
+from wiki.lru import LRU
 from wiki.models import Page, SlugRedirect
 from wiki.render import Rendered, extract_wiki_links, render_markdown
 from wiki.render.files import missing_file
@@ -48,31 +47,8 @@ def existing_slugs(slugs: set[str]) -> set[str]:
     return found
 
 
-class _LRU:
-    """A small thread-safe LRU: rendering a long page costs seconds, reading it again should not."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.items: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            value = self.items.get(key)
-            if value is not None:
-                self.items.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-
-_LINK_SLUGS = _LRU(512)
-_SHOWN = _LRU(128)
+_LINK_SLUGS = LRU(512)
+_SHOWN = LRU(128)
 # A rendering cut short by the time budget is kept this long, then tried again (the server may
 # just have been busy); meanwhile readers of a hostile page cost nothing.
 RETRY_OVER_BUDGET_AFTER = 300.0
