@@ -131,6 +131,7 @@ class Client:
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
         base = re.search(r'name="base_revision" type="hidden" value="([^"]*)"', html).group(1)
         source = re.search(r'name="source" type="hidden" value="([^"]*)"', html).group(1)
+        started = re.search(r'name="form_started" value="([^"]*)"', html).group(1)
         full = html_module.unescape(source)
         full += f"\n- Note de passage {self.rng.randint(0, 10**6)}.\n"
         status, _ = self.request(
@@ -142,6 +143,8 @@ class Client:
                 "text": full,
                 "comment": "charge",
                 "base_revision": base,
+                "form_started": started,
+                "website": "",
             },
         )
         return 200 if status == 302 else status
@@ -230,6 +233,8 @@ def main() -> None:
             "ESSAIM_DATA_DIR": str(data_dir),
             "ESSAIM_SECRET_KEY": "load",
             "ESSAIM_RATELIMIT_ENABLED": "0",
+            # A load client is a robot by design: no minimum fill time for the edit form.
+            "ESSAIM_SPAM_MIN_FILL_SECONDS": "0",
             "ESSAIM_LOG_FORMAT": "json",
         }
         print(f"preparing {args.pages} pages…", flush=True)

@@ -48,7 +48,13 @@ def existing_slugs(slugs: set[str]) -> set[str]:
 
 
 _LINK_SLUGS = LRU(512)
-_SHOWN = LRU(128)
+# Texts are weighed by their length: about 64 MB of source text per process at most, whatever
+# the pages' sizes, and up to 2,048 pages, so that a wiki's most read pages stay rendered.
+_CACHE_CHARACTERS = 64 * 1024 * 1024
+_SHOWN = LRU(2048, max_weight=_CACHE_CHARACTERS)
+# A revision's text never changes: its front matter is read once (YAML is most of a view's
+# cost otherwise), then kept by digest.
+_SPLIT = LRU(2048, max_weight=_CACHE_CHARACTERS)
 # A rendering cut short by the time budget is kept this long, then tried again (the server may
 # just have been busy); meanwhile readers of a hostile page cost nothing.
 RETRY_OVER_BUDGET_AFTER = 300.0
@@ -88,11 +94,7 @@ def _show(text: str) -> Shown:
     from wiki.pages.derived import theme_slugs
 
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest()
-    front_matter_error = None
-    try:
-        raw, body = split(text)
-    except FrontMatterError as error:
-        raw, body, front_matter_error = {}, text, str(error)
+    raw, body, front_matter_error = _split(digest, text)
     heading, rest = _leading_heading(body)
     found = frozenset(existing_slugs(set(_link_slugs(digest, rest))))
     themes = tuple(theme_slugs())
@@ -113,8 +115,22 @@ def _show(text: str) -> Shown:
         shown = Shown(
             metadata, rendered, sections, heading, front_matter_error, made_at=time.monotonic()
         )
-        _SHOWN.put(key, shown)
+        _SHOWN.put(key, shown, weight=len(text))
     return shown
+
+
+def _split(digest: bytes, text: str) -> tuple[dict, str, str | None]:
+    """(front matter, body, why the front matter could not be read). The map is shared
+    between requests: it is read, never changed."""
+    parts = _SPLIT.get(digest)
+    if parts is None:
+        try:
+            raw, body = split(text)
+            parts = (raw, body, None)
+        except FrontMatterError as error:
+            parts = ({}, text, str(error))
+        _SPLIT.put(digest, parts, weight=len(text))
+    return parts
 
 
 def _leading_heading(body: str) -> tuple[str | None, str]:
