@@ -85,6 +85,7 @@ class Client:
         self.port, self.slugs, self.rng = port, slugs, rng
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookies: dict[str, str] = {}
+        self.last_save = float("nan")  # seconds of the last POST of the editor form
 
     def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, str]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
@@ -134,6 +135,7 @@ class Client:
         started = re.search(r'name="form_started" value="([^"]*)"', html).group(1)
         full = html_module.unescape(source)
         full += f"\n- Note de passage {self.rng.randint(0, 10**6)}.\n"
+        started = time.perf_counter()
         status, _ = self.request(
             "POST",
             f"/wiki/{slug}/edit",
@@ -147,6 +149,7 @@ class Client:
                 "website": "",
             },
         )
+        self.last_save = time.perf_counter() - started  # the save alone, without the editor
         return 200 if status == 302 else status
 
 
