@@ -12,6 +12,9 @@ from flask_migrate import upgrade
 from wiki import create_app
 from wiki.extensions import db as _db
 
+# The `inbox` fixture: a real local SMTP server (tests/smtp.py).
+pytest_plugins = ["tests.smtp"]
+
 BASE_CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "test-secret",

@@ -3,48 +3,13 @@
 from __future__ import annotations
 
 import re
-import socket
-from email import message_from_bytes, policy
 
 import pytest
 
 from tests.conftest import csrf_token, log_in
+from tests.ops.server import free_port
 from wiki.auth import service, tokens
 from wiki.models import User
-
-aiosmtpd = pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is a dev dependency")
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted"
-
-    def last_link(self, path: str) -> str:
-        body = self.messages[-1].get_body().get_content()
-        match = re.search(rf"https?://\S+{path}\S+", body)
-        assert match, body
-        return match.group(0).split("essaim.test", 1)[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def inbox(app):
-    box = Inbox()
-    port = _free_port()
-    controller = aiosmtpd.Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SECURITY="none")
-    yield box
-    controller.stop()
 
 
 @pytest.fixture
@@ -171,7 +136,7 @@ def test_smtp_settings_come_from_the_environment(monkeypatch):
 
 
 def test_mail_server_down_still_answers_the_same(app, client, with_email):
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=_free_port(), MAIL_TIMEOUT=2)
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)
     response = _ask_reset(client, "camille@example.org")
     assert response.status_code == 200
     assert "Si un compte a cette adresse" in response.get_data(as_text=True)

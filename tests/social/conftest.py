@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import socket
-from email import message_from_bytes, policy
-
 import pytest
 
 from wiki.models import utcnow
-
-aiosmtpd = pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is a dev dependency")
 
 RAISMES = """---
 type: experience
@@ -23,47 +18,6 @@ status: en cours
 ## Ce qui a été fait
 Des bacs, un compost, l’école du quartier.
 """
-
-
-class Inbox:
-    """What the SMTP server received; `refuse` holds addresses answered 550."""
-
-    def __init__(self):
-        self.messages = []
-        self.refuse: set[str] = set()
-        self.down = False
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        if self.down:
-            return "421 Service not available, try again later"
-        if address in self.refuse:
-            return "550 No such user here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted"
-
-    def to(self, address: str):
-        return [m for m in self.messages if m["To"] == address]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def inbox(app):
-    box = Inbox()
-    port = _free_port()
-    controller = aiosmtpd.Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SECURITY="none")
-    yield box
-    controller.stop()
 
 
 @pytest.fixture
