@@ -233,3 +233,34 @@ def test_the_api_answers_corrections_and_missing_words(client, pages):
     assert data["hits"][0]["title"] == "Centrale solaire citoyenne"
     exact = client.get("/api/v1/search?q=photvoltaiques&exact=1").get_json()
     assert exact["corrected"] is None and exact["total"] == 0
+
+
+# -- verbs as questions type them and pages write them --------------------------------------------
+
+
+def test_a_question_with_an_infinitive_finds_the_page_that_conjugates_it(save):
+    save(
+        "Cantine du collège de Figeac",
+        page(
+            "Cantine du collège de Figeac",
+            context="Les parents et le département financent la cantine ensemble.",
+        ),
+    )
+    save(
+        "Le financement des communes",
+        page(
+            "Le financement des communes",
+            context="Les communes cherchent un financement pour leurs écoles.",
+        ),
+    )
+    found = query.search("comment financer une cantine")
+    assert titles(found)[0] == "Cantine du collège de Figeac"
+    assert "financer" not in found.missing
+    assert found.hits[0].missing == []  # the page holds every word, conjugated
+
+
+def test_an_infinitive_does_not_find_unrelated_words_that_end_alike(save):
+    # "parter" is no verb, but "part" + "ent" must never reach "parent".
+    save("Les parents d'élèves", page("Les parents d'élèves", context="Des parents engagés."))
+    assert query.search("parter").total == 0
+    assert query.search("partager").total == 0

@@ -184,7 +184,7 @@ def read(s, words: list[str], within: set[int] | None, exact: bool) -> Reading:
         )
     for i, (word, stems) in enumerate(units):
         if i not in taken:
-            reading.clauses.append(Clause(word, _word_query(stems)))
+            reading.clauses.append(Clause(word, _word_query(stems, forms=verb_forms(word))))
     if reading.section:
         for clause in reading.clauses:
             clause.query = query.Or([clause.query, _section_query(clause, reading.section)])
@@ -208,12 +208,36 @@ def _stems(word: str) -> tuple[str, ...]:
     return tuple(token.text for token in french_analyzer()(word))
 
 
-def _word_query(stems: tuple[str, ...], boost: float = 1.0) -> query.Query:
-    """Plain words in the title and the text ("content"), as a phrase when there are several."""
+# Endings of a verb in -er that the light stemmer leaves whole, as pages write them: "les
+# parents financent", "en finançant", "la commune finançait". The stemmer cannot cut "-ent"
+# ("parent", "argent", "président"), so a typed infinitive looks for these forms instead.
+_VERB_ENDINGS = ("ent", "ant", "ait", "aient", "ons")
+
+
+def verb_forms(word: str) -> tuple[str, ...]:
+    """The indexed forms of the conjugations of a typed verb in -er ("financer" -> "financent",
+    "financant", …), or () for any other word. A form no page holds costs nothing."""
+    folded = fold_accents(word)
+    stems = _stems(word)
+    if len(folded) < 6 or not folded.endswith("er") or stems != (folded[:-2],):
+        return ()
+    stem = folded[:-2]
+    # manger -> mangeant, mangeait (the e keeps the g soft before a and o); financer -> financant
+    soft = stem + "e" if stem.endswith("g") else stem
+    forms = {stem + "ent", *(soft + ending for ending in _VERB_ENDINGS[1:])}
+    return tuple(sorted({form for candidate in forms for form in _stems(candidate)} - {stem}))
+
+
+def _word_query(
+    stems: tuple[str, ...], boost: float = 1.0, forms: tuple[str, ...] = ()
+) -> query.Query:
+    """Plain words in the title and the text ("content"), as a phrase when there are several;
+    `forms`: other indexed forms of a single word (conjugations), found as the word is."""
     if len(stems) == 1:
         parts = [
-            query.Term("title", stems[0], boost=TITLE_BOOST * boost),
-            query.Term("content", stems[0], boost=boost),
+            query.Term(field, form, boost=(TITLE_BOOST if field == "title" else 1.0) * boost)
+            for field in ("title", "content")
+            for form in (stems[0], *forms)
         ]
     else:
         parts = [
