@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import selectinload
 
 from wiki import spreadsheet
-from wiki.content.cog import department_list, get_department
+from wiki.content.cog import get_department
 from wiki.content.metadata import SCALES, SETTINGS, STATUSES
 from wiki.content.text import fold
 from wiki.extensions import db
@@ -67,11 +67,10 @@ class Filters:
                 Page.id.in_(select(PageTheme.page_id).where(PageTheme.theme == self.theme))
             )
         if self.region:
-            codes = [d.code for d in department_list() if d.region == self.region]
-            query = query.where(or_(false(), *(Page.insee.startswith(c) for c in codes)))
+            query = query.where(Page.region == self.region.strip())
         if self.department:
             known = get_department(self.department)
-            query = query.where(Page.insee.startswith(known.code) if known else false())
+            query = query.where(Page.department == known.code if known else false())
         if self.slugs is not None:
             query = query.where(Page.slug.in_(sorted(self.slugs)) if self.slugs else false())
         if self.started:

@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from wiki import spreadsheet
+from wiki.content import cog
 from wiki.content.cog import region_list
 from wiki.extensions import configured_limit
 from wiki.knowledge import (
@@ -35,6 +36,12 @@ bp = Blueprint("knowledge", __name__)
 
 def page_url(page: Page) -> str:
     return url_for("pages.view", slug=page.slug, _external=True)
+
+
+# Names of the divisions a territory page mentions by code.
+bp.add_app_template_filter(cog.get_department, "department")
+bp.add_app_template_filter(cog.get_region, "region")
+bp.add_app_template_filter(cog.get_epci, "epci")
 
 
 @bp.app_template_global()
