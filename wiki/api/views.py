@@ -418,7 +418,7 @@ def statement_list():
                 "page": page_ref(page),
                 "territory": page.territory,
                 "insee": page.insee,
-                "region": research.region_of(page.insee),
+                "region": page.region,
                 "themes": themes[page.id],
             }
             for statement, page in found
