@@ -14,9 +14,9 @@ from wiki.models import Page
 # What a selection URL may hold (as /compare); anything else is most likely a typo that would
 # silently select everything, so it is refused with the list of what is understood.
 COMPARE_ARGUMENTS = frozenset(
-    {"q", "themes", "slug", "page", "per_page", *experiences.Filters.names()}
+    {"q", "themes", "slug", "lang", "page", "per_page", *experiences.Filters.names()}
 )
-TERRITORY_ARGUMENTS = frozenset({"scale", "kind", "all", "page", "per_page"})
+TERRITORY_ARGUMENTS = frozenset({"scale", "kind", "all", "lang", "page", "per_page"})
 
 
 def _only(known: frozenset[str]) -> None:

@@ -97,6 +97,24 @@ def experiences(filters: Filters | None = None, statements: bool = True) -> list
     return sorted(db.session.scalars(query), key=lambda page: sort_key(page.title))
 
 
+def experiences_streamed(filters: Filters, chunk: int = 500) -> Iterator[Page]:
+    """Experience pages in slug order (the title folded: the French reading order), with
+    themes and statements, fetched a chunk at a time after the last slug seen: a download of
+    50,000 rows starts at once and never holds them all (bench/export.py)."""
+    last = None
+    while True:
+        query = _experiences_query(filters).options(
+            selectinload(Page.themes), selectinload(Page.statements)
+        )
+        if last is not None:
+            query = query.where(Page.slug > last)
+        pages = list(db.session.scalars(query.order_by(Page.slug).limit(chunk)))
+        yield from pages
+        if len(pages) < chunk:
+            return
+        last = pages[-1].slug
+
+
 def experiences_page(filters: Filters, number: int, per_page: int = 50) -> tuple[list[Page], int]:
     """One page of the comparison table and the total. The slug is the title folded to ASCII,
     so ordering by it is the French reading order, done by the database."""
@@ -121,6 +139,9 @@ COMPARISON_COLUMNS = (
     spreadsheet.Column("url", _l("Link")),
     spreadsheet.Column("territory", _l("Territory")),
     spreadsheet.Column("insee", _l("INSEE code"), text=True),
+    # An EPCI's SIREN code, a department's or a region's: the territory above the commune.
+    spreadsheet.Column("territory_code", _l("Territory code"), text=True),
+    spreadsheet.Column("territory_scale", _l("Territory level")),
     spreadsheet.Column("scale", _l("Scale")),
     spreadsheet.Column("setting", _l("Setting")),
     spreadsheet.Column("status", _l("Status")),
@@ -150,6 +171,8 @@ def comparison_rows(
             page_url(page),
             page.territory,
             page.insee,
+            page.territory_code,
+            page.territory_level,
             value_label(page.scale),
             value_label(page.setting),
             value_label(page.status),

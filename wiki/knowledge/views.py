@@ -162,12 +162,26 @@ def compare():
         vocabularies=experiences.comparison_vocabularies(),
         regions=sorted(region_list(), key=lambda r: experiences.sort_key(r.name)),
         statements_of=experiences.statements_of,
+        unknown=selection.unknown_arguments(request.args, "page", "col"),
     )
 
 
 def _comparison_download(xlsx_format: bool):
+    unknown = selection.unknown_arguments(request.args, "sep", "header", "col")
+    if unknown:
+        abort(
+            400,
+            _(
+                "This download does not understand “%(names)s”. A selection takes q, theme, "
+                "scale, setting, status, region, department, started and slug.",
+                names=", ".join(unknown[:5]),
+            ),
+        )
     rows = experiences.comparison_rows(
-        experiences.experiences(_selection().narrowed()), page_url, theme_label, value_label
+        experiences.experiences_streamed(_selection().narrowed()),
+        page_url,
+        theme_label,
+        value_label,
     )
     return spreadsheet.download(
         "essaim-experiences", experiences.COMPARISON_COLUMNS, rows, request.args, xlsx_format
