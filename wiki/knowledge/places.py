@@ -86,7 +86,9 @@ def territories(level: str | None = None) -> list[Territory]:
         if key not in found:
             place = place_for_key(page.territory_key) if page.territory_key else None
             commune = get_commune(page.insee) if page.insee else None
-            name = place.name if place else (page.territory or key)
+            # A wider territory under the name its authors give it ("Pays de Redon").
+            name = (page.territory or place.name) if place and not commune else None
+            name = name or (place.name if place else (page.territory or key))
             found[key] = Territory(key, name, commune, place=place)
         _add(found[key], page)
     return sorted((_sorted(t) for t in found.values()), key=lambda t: sort_key(t.name))
@@ -250,6 +252,8 @@ def geojson(entries: list[MapEntry], page_url: Callable[[Page], str]) -> dict:
         }
         if entry.located == "commune":
             properties["commune"] = entry.commune.name
+        elif entry.located == "territory":
+            properties["centre_of"] = page.territory or page.territory_code
         features.append(
             {
                 "type": "Feature",
