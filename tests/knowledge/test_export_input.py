@@ -38,3 +38,15 @@ def test_downloads_read_every_experience_once_a_chunk_at_a_time(client, make_pag
     assert streamed == titles
     rows = list(csv.reader(io.StringIO(client.get("/compare.csv").get_data(as_text=True))))
     assert [row[0] for row in rows[1:]] == titles
+
+
+def test_an_xlsx_over_the_cap_points_to_the_csv_of_the_same_selection(app, client, make_page):
+    for title in ("Jardin A", "Jardin B", "Jardin C"):
+        make_page(title=title, text=experience_text(title, insee="59491", status="en cours"))
+    app.config["XLSX_MAX_ROWS"] = 2
+    response = client.get("/compare.xlsx?status=en+cours")
+    html = unescape(response.get_data(as_text=True))
+    assert response.status_code == 400 and "3 expériences" in html and "au plus 2" in html
+    assert 'href="/compare.csv?status=en+cours"' in html
+    app.config["XLSX_MAX_ROWS"] = 3
+    assert client.get("/compare.xlsx?status=en+cours").mimetype.endswith("sheet")

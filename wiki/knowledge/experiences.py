@@ -149,6 +149,11 @@ def experiences_streamed(filters: Filters, chunk: int = 500) -> Iterator[Exporte
         last = rows[-1].slug
 
 
+def count(filters: Filters) -> int:
+    query = _experiences_query(filters)
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
 def experiences_page(filters: Filters, number: int, per_page: int = 50) -> tuple[list[Page], int]:
     """One page of the comparison table and the total. The slug is the title folded to ASCII,
     so ordering by it is the French reading order, done by the database."""

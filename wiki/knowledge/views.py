@@ -177,8 +177,16 @@ def _comparison_download(xlsx_format: bool):
                 names=", ".join(unknown[:5]),
             ),
         )
+    chosen = _selection()
+    narrowed = chosen.narrowed()
+    if xlsx_format:
+        found, most = experiences.count(narrowed), current_app.config["XLSX_MAX_ROWS"]
+        if found > most:
+            return render_template(
+                "knowledge/xlsx_too_big.html", selection=chosen, found=found, most=most
+            ), 400
     rows = experiences.comparison_rows(
-        experiences.experiences_streamed(_selection().narrowed()),
+        experiences.experiences_streamed(narrowed),
         page_url,
         theme_label,
         value_label,
