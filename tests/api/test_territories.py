@@ -110,3 +110,11 @@ def test_an_unknown_epci_code_sent_to_the_write_api_is_a_kind_422(app, client, u
 def test_the_api_root_lists_compare_and_territories(api):
     paths = {e["path"] for e in api("/api/v1/").get_json()["endpoints"]}
     assert {"/api/v1/compare", "/api/v1/territories", "/api/v1/territories/{key}"} <= paths
+
+
+def test_the_editor_suggestions_offer_an_intercommunality_by_its_name(api):
+    found = api("/api/v1/communes?q=redon").get_json()
+    assert found[0] == {**found[0], "code": "35236", "name": "Redon"}
+    epci = next(c for c in found if c["code"] == REDON_AGGLO)
+    assert epci["name"] == "CA Redon Agglomération" and epci["lat"] is None
+    assert all(len(c["code"]) == 5 for c in api("/api/v1/communes?q=re").get_json())

@@ -26,6 +26,7 @@ __all__ = [
     "members_of",
     "place_for_code",
     "place_for_key",
+    "search_epci",
     "territory_key",
     "all_communes",
     "get_commune",
@@ -186,6 +187,16 @@ def _epcis() -> dict[str, Epci]:
 @functools.cache
 def _epci_by_commune() -> dict[str, str]:
     return {member: epci.code for epci in _epcis().values() for member in epci.members}
+
+
+def search_epci(words: str, limit: int = 3) -> list[Epci]:
+    """Intercommunalities whose name holds every word typed (accents and case ignored), most
+    populated first: "redon" finds "CA Redon Agglomération"."""
+    wanted = fold(words).split()
+    if not wanted or limit <= 0:
+        return []
+    found = [e for e in _epcis().values() if all(w in fold(e.name) for w in wanted)]
+    return sorted(found, key=lambda e: -(e.population or 0))[:limit]
 
 
 def epci_list() -> list[Epci]:

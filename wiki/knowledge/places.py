@@ -16,6 +16,7 @@ from wiki.content.cog import (
     place_for_code,
     place_for_key,
     search_communes,
+    search_epci,
 )
 from wiki.content.slugs import slug_for
 from wiki.content.text import fold
@@ -186,7 +187,11 @@ def find_territory(key: str) -> Territory | None:
 
 
 def communes_for_autocomplete(query: str, limit: int = 10) -> list[dict]:
-    """Communes whose name (accents ignored) or code starts with the query, for the editor."""
+    """Communes whose name (accents ignored) or code starts with the query, for the editor,
+    then up to 3 intercommunalities whose name holds it (their SIREN code as `code`; no point,
+    so that choosing one does not pin the page to a town)."""
+    epcis = search_epci(query, 3) if len((query or "").strip()) >= 3 else []
+    communes = search_communes(query or "", limit - len(epcis))
     return [
         {
             "code": commune.code,
@@ -195,7 +200,16 @@ def communes_for_autocomplete(query: str, limit: int = 10) -> list[dict]:
             "lat": commune.lat,
             "lon": commune.lon,
         }
-        for commune in search_communes(query or "", limit)
+        for commune in communes
+    ] + [
+        {
+            "code": epci.code,
+            "name": epci.name,
+            "department": epci.department,
+            "lat": None,
+            "lon": None,
+        }
+        for epci in epcis
     ]
 
 
