@@ -228,8 +228,8 @@ def _unknown_code(value) -> str:
     if code.isdigit() and len(code) == 9:
         return (
             f"Le code « {code} » ne correspond à aucune intercommunalité (EPCI) de la liste "
-            f"officielle. Son code SIREN a 9 chiffres, par exemple 243500741 pour Redon "
-            f"Agglomération ; vous pouvez aussi laisser ce champ vide."
+            f"officielle : vérifiez ses 9 chiffres (243500741 pour Redon Agglomération, par "
+            f"exemple) ou laissez ce champ vide."
         )
     return (
         f"Le code « {value} » ne correspond à aucun territoire du Code officiel géographique : "
