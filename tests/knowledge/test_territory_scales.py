@@ -77,6 +77,10 @@ def test_department_and_region_facets_and_the_map_say_the_epci_not_a_town(client
     assert "Plan climat" in client.get("/compare?department=35").get_data(as_text=True)
     assert "Plan climat" in client.get("/compare?region=53").get_data(as_text=True)
     assert "Plan climat" not in client.get("/compare?department=44").get_data(as_text=True)
+    assert "Plan climat" in client.get("/search?department=35").get_data(as_text=True)
+    assert "Plan climat" not in client.get("/search?department=44").get_data(as_text=True)
+    figures = unescape(client.get("/figures").get_data(as_text=True))
+    assert "Bretagne" in figures and "Ille-et-Vilaine" not in figures
     feature = client.get("/map.json").get_json()["features"][0]
     assert feature["properties"]["located"] == "territory"
     assert feature["properties"]["territory_code"] == REDON_AGGLO
