@@ -53,6 +53,8 @@ def test_an_epci_has_its_page_with_its_centre_and_the_experiences_of_its_commune
     assert "1 expérience dans ses communes" in html and "Jardin partagé à Redon" in html
     assert "Centre sur la carte" in html and "47.6" in html
     assert "Ille-et-Vilaine" in html and "Bretagne" in html
+    assert "ou tout le département\u00a0: Ille-et-Vilaine" in html  # to follow, as a commune's
+    assert "ou toute la région\u00a0: Bretagne" in html
 
     commune = unescape(client.get("/territories/35236").get_data(as_text=True))
     assert "Jardin partagé à Redon" in commune
