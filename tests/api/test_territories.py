@@ -118,3 +118,14 @@ def test_the_editor_suggestions_offer_an_intercommunality_by_its_name(api):
     epci = next(c for c in found if c["code"] == REDON_AGGLO)
     assert epci["name"] == "CA Redon Agglomération" and epci["lat"] is None
     assert all(len(c["code"]) == 5 for c in api("/api/v1/communes?q=re").get_json())
+
+
+def test_pages_and_statements_carry_the_territory_code_at_its_scale(api, corpus):
+    page = api("/api/v1/pages/plan-climat-du-pays-de-redon").get_json()
+    assert (page["territory_scale"], page["territory_code"], page["insee"]) == (
+        "epci",
+        REDON_AGGLO,
+        None,
+    )
+    said = api("/api/v1/statements?slug=plan-climat-du-pays-de-redon").get_json()["items"]
+    assert {(s["territory_code"], s["region"]) for s in said} == {(REDON_AGGLO, "53")}
