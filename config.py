@@ -58,6 +58,9 @@ class Config:
     # Per address. Searches cost tens of milliseconds, exports of every hit seconds.
     SEARCH_RATE_LIMIT = _env("SEARCH_RATE_LIMIT", "120 per minute")
     EXPORT_RATE_LIMIT = _env("EXPORT_RATE_LIMIT", "10 per minute")
+    # An .xlsx is built whole before its first byte (the CSV is streamed): past this many rows
+    # the reader is sent to the CSV instead of waiting a minute (bench/export.py).
+    XLSX_MAX_ROWS = int(_env("XLSX_MAX_ROWS", "10000"))
     API_RATE_LIMIT = _env("API_RATE_LIMIT", "120 per minute")
     # Accounts and edits (per address, and per account for edits): every limit lives here.
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")

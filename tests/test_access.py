@@ -73,6 +73,9 @@ RULES: dict[tuple[str, str], frozenset | tuple[frozenset, int]] = {
     ("api.index", "GET"): PUBLIC,
     ("api.statement_list", "GET"): PUBLIC,
     ("api.recurrence_list", "GET"): PUBLIC,
+    ("api.compare", "GET"): PUBLIC,
+    ("api.territory_list", "GET"): PUBLIC,
+    ("api.territory_detail", "GET"): PUBLIC,
     # The researchers' workbench: citations, figures and spreadsheets for anyone.
     ("cite.download", "GET"): PUBLIC,
     ("knowledge.figures_view", "GET"): PUBLIC,

@@ -80,6 +80,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
     from wiki.admin.views import bp as accounts_admin
+    from wiki.api import research_views  # noqa: F401  (its routes join `api`)
     from wiki.api.views import bp as api
     from wiki.api.write import bp as api_write
     from wiki.auth.api_token_views import bp as api_tokens

@@ -175,7 +175,21 @@ class Page(db.Model):
     # Derived from the front matter of the current revision (wiki.content).
     type: Mapped[str] = mapped_column(String(20), default="page", index=True)
     territory: Mapped[str | None] = mapped_column(String(255))
-    insee: Mapped[str | None] = mapped_column(String(5), index=True)
+    insee: Mapped[str | None] = mapped_column(String(5), index=True)  # when a commune
+    # The territory at any scale: its level ("commune", "epci", "department", "region"), its
+    # official code, and the EPCI, department and region it is or lies in (wiki.content.cog).
+    territory_level: Mapped[str | None] = mapped_column(String(12))
+    territory_code: Mapped[str | None] = mapped_column(String(12), index=True)
+    epci: Mapped[str | None] = mapped_column(String(9), index=True)
+    department: Mapped[str | None] = mapped_column(String(3), index=True)
+    region: Mapped[str | None] = mapped_column(String(3), index=True)
+
+    @property
+    def territory_key(self) -> str | None:
+        """Its territory's address under /territories/ ("59491", "departement-15"), if coded."""
+        prefix = {"department": "departement-", "region": "region-"}.get(self.territory_level, "")
+        return f"{prefix}{self.territory_code}" if self.territory_code else None
+
     scale: Mapped[str | None] = mapped_column(String(32))
     setting: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[str | None] = mapped_column(String(32))

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
 
-  function popup(properties, approximateLabel) {
+  function popup(properties, approximateLabel, territoryLabel) {
     var box = document.createElement("div");
     var link = document.createElement("a");
     link.href = properties.url;
@@ -17,7 +17,10 @@
     if (properties.approximate) {
       var note = document.createElement("p");
       note.className = "approximate";
-      note.textContent = approximateLabel + (properties.commune ? " (" + properties.commune + ")" : "");
+      // An EPCI, a department or a region is placed where its people live, not at a town.
+      var label = properties.located === "territory" ? territoryLabel : approximateLabel;
+      var where = properties.centre_of || properties.commune;
+      note.textContent = label + (where ? " (" + where + ")" : "");
       box.appendChild(note);
     }
     return box;
@@ -37,7 +40,8 @@
       .then(function (collection) {
         var layer = L.geoJSON(collection, {
           onEachFeature: function (feature, marker) {
-            marker.bindPopup(popup(feature.properties, element.dataset.approximateLabel));
+            marker.bindPopup(popup(feature.properties, element.dataset.approximateLabel,
+                                   element.dataset.territoryLabel));
             marker.options.title = feature.properties.title;
             marker.options.alt = feature.properties.title;
           }

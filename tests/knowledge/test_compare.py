@@ -101,7 +101,8 @@ def test_csv_export_is_utf8_with_bom_and_holds_every_column(client, corpus):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert list(rows[0]) == [
-        "Titre", "Lien", "Territoire", "Code INSEE", "Échelle", "Milieu", "Statut", "Thèmes",
+        "Titre", "Lien", "Territoire", "Code INSEE", "Code du territoire", "Niveau du territoire",
+        "Échelle", "Milieu", "Statut", "Thèmes",
         "Depuis", "Leviers", "Verrous", "Pour essaimer",
     ]  # fmt: skip
     cantine = next(r for r in rows if r["Titre"] == "Cantine 100 % bio à Raismes")
@@ -122,11 +123,14 @@ def test_csv_export_is_utf8_with_bom_and_holds_every_column(client, corpus):
 def test_csv_export_keeps_column_codes_for_scripts_and_english_readers(client, corpus):
     raw = client.get("/compare.csv?header=codes").get_data().decode("utf-8-sig")
     assert raw.splitlines()[0] == (
-        "title,url,territory,insee,scale,setting,status,themes,started,levers,obstacles,replicate"
+        "title,url,territory,insee,territory_code,territory_scale,scale,setting,status,themes,"
+        "started,levers,obstacles,replicate"
     )
     english = client.get("/compare.csv?lang=en")
     english_text = english.get_data().decode("utf-8-sig")
-    assert english_text.startswith("Title,Link,Territory,INSEE code,Scale,Setting,Status,Themes")
+    assert english_text.startswith(
+        "Title,Link,Territory,INSEE code,Territory code,Territory level,Scale,Setting,Status,Themes"
+    )
 
 
 def test_csv_export_defuses_cells_a_spreadsheet_would_run_as_formulas(client, make_experience):

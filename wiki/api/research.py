@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from wiki.content.cog import get_commune
 from wiki.content.sections import normalise_item
 from wiki.extensions import db
 from wiki.knowledge import recurrences
@@ -62,12 +61,6 @@ def themes_of(page_ids: set[int]) -> dict[int, list[str]]:
     for page_id, theme in rows:
         found[page_id].append(theme)
     return found
-
-
-def region_of(insee: str | None) -> str | None:
-    commune = get_commune(insee) if insee else None
-    region = commune.region_division if commune else None
-    return region.code if region else None
 
 
 def recurring(

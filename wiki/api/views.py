@@ -148,6 +148,8 @@ def _page_summary(page: Page) -> dict:
         "type": page.type,
         "territory": page.territory,
         "insee": page.insee,
+        "territory_scale": page.territory_level,
+        "territory_code": page.territory_code,
         "scale": page.scale,
         "setting": page.setting,
         "status": page.status,
@@ -418,7 +420,8 @@ def statement_list():
                 "page": page_ref(page),
                 "territory": page.territory,
                 "insee": page.insee,
-                "region": research.region_of(page.insee),
+                "territory_code": page.territory_code,
+                "region": page.region,
                 "themes": themes[page.id],
             }
             for statement, page in found

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .cog import get_commune
+from .cog import Place, place_for_code
 from .text import fold
 
 __all__ = [
@@ -93,7 +93,7 @@ class FieldError:
 class Metadata:
     type: str = "page"
     territory: str | None = None
-    insee: str | None = None
+    insee: str | None = None  # the commune's code, when the territory is a commune
     scale: str | None = None
     setting: str | None = None
     themes: list[str] = field(default_factory=list)
@@ -104,6 +104,13 @@ class Metadata:
     lat: float | None = None
     lon: float | None = None
     extra: dict = field(default_factory=dict)
+    # What the `insee` key designates at any scale: commune, EPCI, department or region.
+    place: Place | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def code(self) -> str | None:
+        """The official code as written canonically (INSEE, SIREN, department or region)."""
+        return self.place.code if self.place else None
 
 
 def _key(text: str) -> str:
@@ -213,39 +220,55 @@ def _geo(value, errors: list[FieldError]) -> tuple[float | None, float | None]:
     return lat, lon
 
 
+_WIDER = ("intercommunalité", "pays", "département", "région")
+
+
+def _unknown_code(value) -> str:
+    code = str(value).strip()
+    if code.isdigit() and len(code) == 9:
+        return (
+            f"Le code « {code} » ne correspond à aucune intercommunalité (EPCI) de la liste "
+            f"officielle : vérifiez ses 9 chiffres (243500741 pour Redon Agglomération, par "
+            f"exemple) ou laissez ce champ vide."
+        )
+    return (
+        f"Le code « {value} » ne correspond à aucun territoire du Code officiel géographique : "
+        f"une commune (code INSEE, 59491), une intercommunalité (SIREN, 243500741), un "
+        f"département (59) ou une région (32, avec l’échelle « région »)."
+    )
+
+
 def _insee(
     value, territory: str | None, scale: str | None, errors: list[FieldError]
-) -> tuple[str | None, str | None]:
-    """(code, territory): checks the code against the COG and the name against the code."""
+) -> tuple[Place | None, str | None]:
+    """(place, territory): the code at any scale, and the name checked against a commune's."""
     if value is None or value == "":
         return None, territory
-    # An unquoted 01001 reaches us as the integer 1001.
-    code = f"{value:05d}" if isinstance(value, int) else str(value).strip().upper()
-    commune = get_commune(code) if _INSEE.match(code) else None
-    if commune is None:
-        errors.append(
-            FieldError(
-                "insee",
-                f"Le code INSEE « {value} » ne correspond à aucune commune du Code officiel "
-                f"géographique.",
-            )
-        )
+    # An unquoted 01001 reaches us as the integer 1001, an unquoted 59 as 59.
+    if isinstance(value, int) and not isinstance(value, bool):
+        code = f"{value:05d}" if 1000 <= value <= 99999 else f"{value:02d}"
+    else:
+        code = str(value).strip().upper()
+    place = place_for_code(code, scale) if len(code) <= 12 else None
+    if place is None:
+        errors.append(FieldError("insee", _unknown_code(value)))
         return None, territory
     if territory is None:
-        return code, commune.name
-    # A territory wider than a commune (Cantal, a pays…) is named otherwise than its seat.
-    if scale not in (None, "quartier", "commune"):
-        return code, territory
-    name, written = fold(commune.name), fold(territory)
+        return place, place.name
+    # A territory wider than a commune (Cantal, a pays…) is named otherwise than its seat,
+    # and an EPCI's official name ("CA Redon Agglomération") otherwise than its usual one.
+    if place.level != "commune" or scale in _WIDER:
+        return place, territory
+    name, written = fold(place.name), fold(territory)
     if name not in written and written not in name:
         errors.append(
             FieldError(
                 "territory",
                 f"Le territoire « {territory} » ne correspond pas à la commune du code INSEE "
-                f"{code} ({commune.name}).",
+                f"{code} ({place.name}).",
             )
         )
-    return code, territory
+    return place, territory
 
 
 def parse_metadata(
@@ -257,12 +280,12 @@ def parse_metadata(
     territory = meta.get("territory")
     territory = " ".join(str(territory).split()) or None if territory is not None else None
     scale = _enumeration("scale", meta.get("scale"), errors)
-    insee, territory = _insee(meta.get("insee"), territory, scale, errors)
+    place, territory = _insee(meta.get("insee"), territory, scale, errors)
     lat, lon = _geo(meta.get("geo"), errors)
     result = Metadata(
         type=_enumeration("type", meta.get("type"), errors) or "page",
         territory=territory,
-        insee=insee,
+        insee=place.commune if place else None,
         scale=scale,
         setting=_enumeration("setting", meta.get("setting"), errors),
         themes=_themes(meta.get("themes"), _theme_index(themes), errors),
@@ -273,5 +296,6 @@ def parse_metadata(
         lat=lat,
         lon=lon,
         extra={k: v for k, v in meta.items() if k not in KNOWN_KEYS},
+        place=place,
     )
     return result, errors

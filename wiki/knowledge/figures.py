@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from wiki.content.cog import get_commune, get_region
+from wiki.content.cog import get_region
 from wiki.content.metadata import STATUSES
 from wiki.extensions import db
 from wiki.knowledge import recurrences, vocabulary
@@ -47,7 +47,9 @@ class Figures:
 
 def figures(top: int = 3) -> Figures:
     rows = db.session.execute(
-        select(Page.insee, Page.status, Page.started).where(Page.type == EXPERIENCE)
+        select(Page.region, Page.status, Page.started).where(
+            Page.type == EXPERIENCE, Page.public.is_(True)
+        )
     ).all()
     found = Figures(total=len(rows))
     found.by_theme = [
@@ -56,9 +58,8 @@ def figures(top: int = 3) -> Figures:
         if each.experiences
     ]
     regions: Counter = Counter()
-    for insee, _status, _started in rows:
-        commune = get_commune(insee) if insee else None
-        division = commune.region_division if commune else None
+    for region, _status, _started in rows:
+        division = get_region(region) if region else None
         if division:
             regions[division.code] += 1
         else:

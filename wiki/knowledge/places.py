@@ -8,7 +8,16 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from wiki.content.cog import Commune, get_commune, search_communes
+from wiki.content.cog import (
+    Commune,
+    Place,
+    centre_of,
+    get_commune,
+    place_for_code,
+    place_for_key,
+    search_communes,
+    search_epci,
+)
 from wiki.content.slugs import slug_for
 from wiki.content.text import fold
 from wiki.extensions import db
@@ -20,13 +29,19 @@ _INSEE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$", re.IGNORECASE)
 
 @dataclass
 class Territory:
-    """The experiences of one place, addressed by INSEE code or by the slug of its name."""
+    """The experiences of one place, addressed by official code or by the slug of its name."""
 
     key: str
     name: str
     commune: Commune | None = None
     experiences: list[Page] = field(default_factory=list)
     pages: list[Page] = field(default_factory=list)  # its own wiki pages (type territory)
+    place: Place | None = None  # commune, EPCI, department or region, when it has a code
+    centre: tuple[float, float] | None = None  # (lat, lon) of its map marker
+    # Experiences of the places inside it (an EPCI's communes…) and around it (a commune's
+    # EPCI, department and region), each as (heading place, experiences).
+    inside: list[Page] = field(default_factory=list)
+    around: list[tuple[Place, list[Page]]] = field(default_factory=list)
 
 
 def _located_pages() -> list[Page]:
@@ -35,7 +50,7 @@ def _located_pages() -> list[Page]:
             select(Page).where(
                 Page.type.in_((EXPERIENCE, "territory")),
                 Page.public.is_(True),
-                (Page.insee.is_not(None)) | (Page.territory.is_not(None)),
+                (Page.territory_code.is_not(None)) | (Page.territory.is_not(None)),
             )
         )
     )
@@ -47,7 +62,7 @@ def territory_slug(name: str | None) -> str:
 
 
 def _territory_key(page: Page) -> str | None:
-    return page.insee or territory_slug(page.territory) or None
+    return page.territory_key or territory_slug(page.territory) or None
 
 
 def _add(territory: Territory, page: Page) -> None:
@@ -55,41 +70,93 @@ def _add(territory: Territory, page: Page) -> None:
 
 
 def _sorted(territory: Territory) -> Territory:
-    territory.experiences.sort(key=lambda page: sort_key(page.title))
-    territory.pages.sort(key=lambda page: sort_key(page.title))
+    for pages in (territory.experiences, territory.pages, territory.inside):
+        pages.sort(key=lambda page: sort_key(page.title))
     return territory
 
 
-def territories() -> list[Territory]:
-    """Every territory that has pages, grouped by commune code when there is one."""
+def territories(level: str | None = None) -> list[Territory]:
+    """Every territory that has pages, grouped by official code when there is one."""
     found: dict[str, Territory] = {}
     for page in _located_pages():
+        if level and page.territory_level != level:
+            continue
         key = _territory_key(page)
         if not key:
             continue
         if key not in found:
+            place = place_for_key(page.territory_key) if page.territory_key else None
             commune = get_commune(page.insee) if page.insee else None
-            name = commune.name if commune else (page.territory or key)
-            found[key] = Territory(key, name, commune)
+            # A wider territory under the name its authors give it ("Pays de Redon").
+            name = (page.territory or place.name) if place and not commune else None
+            name = name or (place.name if place else (page.territory or key))
+            found[key] = Territory(key, name, commune, place=place)
         _add(found[key], page)
     return sorted((_sorted(t) for t in found.values()), key=lambda t: sort_key(t.name))
 
 
+def _experiences_where(*conditions) -> list[Page]:
+    query = select(Page).where(Page.type == EXPERIENCE, Page.public.is_(True), *conditions)
+    return sorted(db.session.scalars(query), key=lambda page: sort_key(page.title))
+
+
+def _around(place: Place) -> list[tuple[Place, list[Page]]]:
+    """The experiences whose territory is a wider one containing this place."""
+    wider = []
+    if place.level == "commune" and place.epci:
+        wider.append(place_for_code(place.epci))
+    if place.level in ("commune", "epci") and place.department:
+        wider.append(place_for_key(f"departement-{place.department}"))
+    if place.level != "region" and place.region:
+        wider.append(place_for_key(f"region-{place.region}"))
+    found = []
+    for each in filter(None, wider):
+        pages = _experiences_where(
+            Page.territory_level == each.level, Page.territory_code == each.code
+        )
+        found.append((each, pages))
+    return found
+
+
+def _inside(place: Place) -> list[Page]:
+    """The experiences of narrower territories within this one (an EPCI's communes…)."""
+    column = {"epci": Page.epci, "department": Page.department, "region": Page.region}
+    if place.level not in column:
+        return []
+    return _experiences_where(
+        column[place.level] == place.code, Page.territory_level != place.level
+    )
+
+
+def _coded_territory(place: Place) -> Territory:
+    commune = get_commune(place.commune) if place.commune else None
+    territory = Territory(place.key, place.name, commune, place=place)
+    own = (Page.territory_level == place.level) & (Page.territory_code == place.code)
+    if place.level == "commune":  # older rows and wider scales that borrow a commune's code
+        own = own | (Page.insee == place.code)
+    pages = db.session.scalars(
+        select(Page).where(Page.type.in_((EXPERIENCE, "territory")), Page.public.is_(True), own)
+    )
+    for page in pages:
+        _add(territory, page)
+    named = territory.experiences + territory.pages
+    if place.level != "commune" and named and named[0].territory:
+        territory.name = named[0].territory  # "Pays de Redon", as its authors call it
+    territory.inside = _inside(place)
+    territory.around = _around(place)
+    territory.centre = centre_of(place.level, place.code)
+    return _sorted(territory)
+
+
 def find_territory(key: str) -> Territory | None:
-    """The territory of a commune code ("59491") or a name slug ("raismes"); None if unknown."""
+    """The territory of an official code ("59491", "243500741", "departement-15", "region-32")
+    or of a name slug ("raismes", "pays-d-evian"); None if unknown."""
     key = key.strip()
-    if _INSEE.match(key):
-        code = key.upper()
-        commune = get_commune(code)
-        territory = Territory(code, commune.name if commune else code, commune)
-        for page in _located_pages():
-            if page.insee == code:
-                _add(territory, page)
-        if commune is None and not territory.experiences and not territory.pages:
-            return None
-        if commune is None:
-            territory.name = next(p.territory for p in territory.experiences + territory.pages)
-        return _sorted(territory)
+    place = place_for_key(key)
+    if place is not None:
+        return _coded_territory(place)
+    if _INSEE.match(key) or key.isdigit():
+        return None
     slug = territory_slug(key)
     if not slug:
         return None
@@ -114,11 +181,17 @@ def find_territory(key: str) -> Territory | None:
         territory.commune = communes[0]
     if territory.commune and not territory.name:
         territory.name = territory.commune.name
+    if territory.commune:
+        territory.centre = centre_of("commune", territory.commune.code)
     return _sorted(territory)
 
 
 def communes_for_autocomplete(query: str, limit: int = 10) -> list[dict]:
-    """Communes whose name (accents ignored) or code starts with the query, for the editor."""
+    """Communes whose name (accents ignored) or code starts with the query, for the editor,
+    then up to 3 intercommunalities whose name holds it (their SIREN code as `code`; no point,
+    so that choosing one does not pin the page to a town)."""
+    epcis = search_epci(query, 3) if len((query or "").strip()) >= 3 else []
+    communes = search_communes(query or "", limit - len(epcis))
     return [
         {
             "code": commune.code,
@@ -127,7 +200,16 @@ def communes_for_autocomplete(query: str, limit: int = 10) -> list[dict]:
             "lat": commune.lat,
             "lon": commune.lon,
         }
-        for commune in search_communes(query or "", limit)
+        for commune in communes
+    ] + [
+        {
+            "code": epci.code,
+            "name": epci.name,
+            "department": epci.department,
+            "lat": None,
+            "lon": None,
+        }
+        for epci in epcis
     ]
 
 
@@ -141,7 +223,9 @@ class MapEntry:
     page: Page
     lat: float | None
     lon: float | None
-    located: str | None  # "page": its own coordinates; "commune": its commune's; None: nowhere
+    # "page": its own coordinates; "commune": its commune's; "territory": the centre of its EPCI,
+    # department or region; None: nowhere
+    located: str | None
     commune: Commune | None = None
 
 
@@ -153,6 +237,10 @@ def map_entries(filters: Filters | None = None) -> list[MapEntry]:
             entries.append(MapEntry(page, page.lat, page.lon, "page", commune))
         elif commune is not None and commune.lat is not None and commune.lon is not None:
             entries.append(MapEntry(page, commune.lat, commune.lon, "commune", commune))
+        elif page.territory_code and (
+            centre := centre_of(page.territory_level, page.territory_code)
+        ):
+            entries.append(MapEntry(page, *centre, "territory"))
         else:
             entries.append(MapEntry(page, None, None, None, commune))
     return entries
@@ -173,10 +261,13 @@ def geojson(entries: list[MapEntry], page_url: Callable[[Page], str]) -> dict:
             "status": page.status,
             "themes": [t.theme for t in page.themes],
             "located": entry.located,
-            "approximate": entry.located == "commune",
+            "territory_code": page.territory_code,
+            "approximate": entry.located in ("commune", "territory"),
         }
         if entry.located == "commune":
             properties["commune"] = entry.commune.name
+        elif entry.located == "territory":
+            properties["centre_of"] = page.territory or page.territory_code
         features.append(
             {
                 "type": "Feature",

@@ -10,7 +10,6 @@ from urllib.parse import quote
 
 from sqlalchemy import func, select
 
-from wiki.content.cog import get_commune
 from wiki.content.text import fold
 from wiki.extensions import db
 from wiki.knowledge import grouping
@@ -170,16 +169,16 @@ def _pages_by_id(ids: set[int]) -> dict[int, PageRef]:
     if not ids:
         return {}
     rows = db.session.execute(
-        select(Page.id, Page.slug, Page.title, Page.insee, Page.territory).where(Page.id.in_(ids))
+        select(
+            Page.id, Page.slug, Page.title, Page.territory_code, Page.territory, Page.region
+        ).where(Page.id.in_(ids))
     )
     return {row.id: _page_ref(row) for row in rows}
 
 
 def _page_ref(row) -> PageRef:
-    commune = get_commune(row.insee) if row.insee else None
-    region = commune.region_division if commune else None
-    place = row.insee or fold(row.territory or "")
-    return PageRef(row.id, row.slug, row.title, place, region.code if region else "")
+    place = row.territory_code or fold(row.territory or "")
+    return PageRef(row.id, row.slug, row.title, place, row.region or "")
 
 
 def recurrences(

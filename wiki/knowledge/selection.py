@@ -21,6 +21,13 @@ MAX_PICKED = 500  # hand-picked pages in one URL
 MAX_SEARCHED = 2000  # pages a search may bring into a selection
 
 
+def unknown_arguments(args, *understood: str) -> list[str]:
+    """The argument names of a selection URL that mean nothing here (a misspelt filter such as
+    `departement=59` would otherwise silently select everything)."""
+    known = {"q", "themes", "slug", "lang", *Filters.names(), *understood}
+    return sorted(name[:50] for name in args if name not in known)
+
+
 class SelectionError(ValueError):
     """A selection that cannot be read; the message says why, for the reader."""
 

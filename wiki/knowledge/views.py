@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from wiki import spreadsheet
+from wiki.content import cog
 from wiki.content.cog import region_list
 from wiki.extensions import configured_limit
 from wiki.knowledge import (
@@ -35,6 +36,12 @@ bp = Blueprint("knowledge", __name__)
 
 def page_url(page: Page) -> str:
     return url_for("pages.view", slug=page.slug, _external=True)
+
+
+# Names of the divisions a territory page mentions by code.
+bp.add_app_template_filter(cog.get_department, "department")
+bp.add_app_template_filter(cog.get_region, "region")
+bp.add_app_template_filter(cog.get_epci, "epci")
 
 
 @bp.app_template_global()
@@ -155,12 +162,34 @@ def compare():
         vocabularies=experiences.comparison_vocabularies(),
         regions=sorted(region_list(), key=lambda r: experiences.sort_key(r.name)),
         statements_of=experiences.statements_of,
+        unknown=selection.unknown_arguments(request.args, "page", "col"),
     )
 
 
 def _comparison_download(xlsx_format: bool):
+    unknown = selection.unknown_arguments(request.args, "sep", "header", "col")
+    if unknown:
+        abort(
+            400,
+            _(
+                "This download does not understand “%(names)s”. A selection takes q, theme, "
+                "scale, setting, status, region, department, started and slug.",
+                names=", ".join(unknown[:5]),
+            ),
+        )
+    chosen = _selection()
+    narrowed = chosen.narrowed()
+    if xlsx_format:
+        found, most = experiences.count(narrowed), current_app.config["XLSX_MAX_ROWS"]
+        if found > most:
+            return render_template(
+                "knowledge/xlsx_too_big.html", selection=chosen, found=found, most=most
+            ), 400
     rows = experiences.comparison_rows(
-        experiences.experiences(_selection().narrowed()), page_url, theme_label, value_label
+        experiences.experiences_streamed(narrowed),
+        page_url,
+        theme_label,
+        value_label,
     )
     return spreadsheet.download(
         "essaim-experiences", experiences.COMPARISON_COLUMNS, rows, request.args, xlsx_format

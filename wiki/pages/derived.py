@@ -92,6 +92,12 @@ def refresh(page: Page, parsed: Parsed) -> None:
     page.type = metadata.type or "page"
     page.territory = metadata.territory
     page.insee = metadata.insee
+    place = metadata.place
+    page.territory_level = place.level if place else None
+    page.territory_code = place.code if place else None
+    page.epci = place.epci if place else None
+    page.department = place.department if place else None
+    page.region = place.region if place else None
     page.scale = metadata.scale
     page.setting = metadata.setting
     page.status = metadata.status

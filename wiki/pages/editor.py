@@ -111,7 +111,7 @@ def _form_values(meta: Mapping, theme_slugs) -> dict:
     values = {name: shown(name, getattr(metadata, name)) for name in _ENUMERATIONS}
     values["type"] = _text(meta.get("type")) if "type" in wrong else metadata.type
     values["territory"] = _text(meta.get("territory"))
-    values["insee"] = shown("insee", metadata.insee)
+    values["insee"] = shown("insee", metadata.code)
     values["themes"] = _theme_values(meta.get("themes"), theme_slugs)
     values["tags"] = ", ".join(_words(meta.get("tags")))
     values["actors"] = ", ".join(_words(meta.get("actors")))
@@ -191,10 +191,18 @@ def compose(source: str, fields: Mapping, body: str, theme_slugs) -> str:
     after = _form_values(wanted, theme_slugs)
     changes = {}
     for key, names in _KEYS.items():
-        if any(before[n] != after[n] for n in names):
+        if any(_differs(before[n], after[n]) for n in names):
             value = wanted[key]
             changes[key] = None if value in (None, []) and key not in meta else value
     return frontmatter.update(frontmatter.join(meta, body), changes)
+
+
+def _differs(before, after) -> bool:
+    # The form ticks themes in the vocabulary's order: the same themes in another order are
+    # no change, so re-saving an untouched page keeps its own order.
+    if isinstance(before, list) and isinstance(after, list):
+        return sorted(before) != sorted(after)
+    return before != after
 
 
 def validate(text: str, theme_slugs) -> list[FieldError]:

@@ -31,7 +31,7 @@ class EditForm(FlaskForm):
     base_revision = HiddenField()
     type = SelectField(_l("Kind of page"), validate_choice=False)
     territory = StringField(_l("Territory"), validators=[Length(max=200)])
-    insee = StringField(_l("INSEE commune code"), validators=[Length(max=20)])
+    insee = StringField(_l("Official code of the territory"), validators=[Length(max=20)])
     scale = SelectField(_l("Scale"), validate_choice=False)
     setting = SelectField(_l("Setting"), validate_choice=False)
     themes = SelectMultipleField(

@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from wiki.content import frontmatter
-from wiki.content.cog import get_commune, get_department
 from wiki.content.frontmatter import FrontMatterError
 from wiki.content.metadata import DEFAULT_THEMES
 from wiki.content.sections import extract_sections
@@ -71,7 +70,7 @@ def page_document(page: Page, theme_labels: dict[str, tuple[str, str]] | None = 
         "actors": "\n".join(actors),
         "territory": page.territory or "",
         "insee": page.insee or "",
-        **_divisions(page.insee),
+        **_divisions(page),
         "scale": facet_key(page.scale or ""),
         "setting": facet_key(page.setting or ""),
         "status": facet_key(page.status or ""),
@@ -99,14 +98,12 @@ def page_document(page: Page, theme_labels: dict[str, tuple[str, str]] | None = 
     return document
 
 
-def _divisions(insee: str | None) -> dict[str, str]:
-    """The department and region codes of a commune (empty when the page names none)."""
-    commune = get_commune(insee) if insee else None
-    department = get_department(commune.department) if commune else None
+def _divisions(page: Page) -> dict[str, str]:
+    """The department and region codes of the page's territory (empty when it names none)."""
     # Lower case, as every facet value is kept (facet_key): "2a" for Corse-du-Sud.
     return {
-        "department": department.code.lower() if department else "",
-        "region": department.region.lower() if department else "",
+        "department": (page.department or "").lower(),
+        "region": (page.region or "").lower(),
     }
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from wiki.content.cog import get_commune, get_department, get_region
+from wiki.content.cog import get_commune, get_department, get_epci, get_region
 from wiki.content.slugs import slug_for
 from wiki.content.text import fold
 from wiki.extensions import db
@@ -157,6 +157,7 @@ def territory_label(key: str) -> str:
         division = get_region(key[len(REGION) :])
     else:
         division = get_commune(key) if key[:1].isdigit() else None
+        division = division or (get_epci(key) if key.isdigit() else None)
     return division.name if division else key
 
 
@@ -172,6 +173,15 @@ def territory_keys(page: Page) -> set[str]:
             region = commune.region_division
             if region is not None:
                 keys.add(f"{REGION}{region.code}")
+    # A territory at a wider scale (an EPCI, a department, a region) and those around it.
+    if page.territory_key:
+        keys.add(page.territory_key)
+    if page.epci:
+        keys.add(page.epci)
+    if page.department:
+        keys.add(f"{DEPARTMENT}{page.department}")
+    if page.region:
+        keys.add(f"{REGION}{page.region}")
     if page.territory:
         keys.add(slug_for(fold(page.territory)))
     keys.discard("")

@@ -12,6 +12,10 @@
 #
 #   python build_cog.py divisions package/data /path/to/wiki/content/data
 # writes departments.csv and regions.csv (names, and each department's region) from Etalab.
+#
+#   python build_cog.py epci package/data/epci.json /path/to/wiki/content/data/epci.csv
+# writes epci.csv: each intercommunality (SIREN code, name, nature, population) and the INSEE
+# codes of its member communes, from Etalab.
 
 import csv
 import gzip
@@ -132,8 +136,24 @@ def divisions(etalab_data_dir: str, output_dir: str) -> None:
         print(f"{len(rows)} rows -> {output_dir}/{target}")
 
 
+def epci(etalab_json: str, output: str) -> None:
+    """epci.csv (code,name,nature,population,members): members = INSEE codes, space separated."""
+    with open(etalab_json, encoding="utf-8") as f:
+        rows = sorted(json.load(f), key=lambda row: row["code"])
+    with open(output, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["code", "name", "nature", "population", "members"])
+        for row in rows:
+            members = " ".join(sorted(member["code"] for member in row["membres"]))
+            population = row.get("populationMunicipale", "")
+            writer.writerow([row["code"], row["nom"], row["type"], population, members])
+    print(f"{len(rows)} EPCI -> {output}")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "divisions":
         divisions(*sys.argv[2:4])
+    elif sys.argv[1] == "epci":
+        epci(*sys.argv[2:4])
     else:
         main(*sys.argv[1:4])
