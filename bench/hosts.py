@@ -6,7 +6,8 @@ French pages on A and waits for B to have followed them. Then one logged-in pers
 S new pages on A through the editor form at a steady rate, and for each save measures, from
 the moment A answered the save (committed):
 
-- found: until a search on B (`/api/v1/search`) returns the new page;
+- found: until a search on B (`/api/v1/search`) returns the new page (one search every
+  50 ms for all the saves not found yet: a search per save would load B more than the saves);
 - applied: until B's cursor (`<B data dir>/search/APPLIED`) passes the save's change.
 
 Prints p50 / p95 / max of both. Not a test: a figure to compare between versions.
@@ -132,9 +133,11 @@ def create_page(client: Client, slug: str, title: str, body: str) -> int:
     return status
 
 
-def found_on(host: Host, word: str, slug: str) -> bool:
-    status, body = host.get(f"/api/v1/search?q={urllib.parse.quote(word)}&per_page=20")
-    return status == 200 and any(hit["slug"] == slug for hit in json.loads(body)["hits"])
+def found_on(host: Host, words: list[str]) -> set[str]:
+    """The slugs a search on `host` returns for these words (any of them)."""
+    query = urllib.parse.quote(" ".join(words))
+    status, body = host.get(f"/api/v1/search?q={query}&per_page=100")
+    return {hit["slug"] for hit in json.loads(body)["hits"]} if status == 200 else set()
 
 
 def word_for(n: int) -> str:
@@ -198,12 +201,12 @@ def measure(a: Host, b: Host, engine, args) -> None:
     found: dict[int, float] = {}
     applied: dict[int, float] = {}
     pending: dict[int, tuple[int, float]] = {}  # save -> (change id, saved at)
+    unseen: dict[int, tuple[str, str, float]] = {}  # save -> (word, slug, saved at)
     lock = threading.Lock()
     done = threading.Event()
-    threads = []
 
     def watch_cursor() -> None:
-        while not done.is_set() or pending:
+        while not done.is_set():
             cursor = b.applied()
             now = time.monotonic()
             with lock:
@@ -213,15 +216,25 @@ def measure(a: Host, b: Host, engine, args) -> None:
                         del pending[n]
             time.sleep(0.005)
 
-    def wait_found(n: int, word: str, slug: str, saved: float) -> None:
-        while time.monotonic() - saved < TIMEOUT:
-            if found_on(b, word, slug):
-                found[n] = time.monotonic() - saved
-                return
-            time.sleep(0.02)
+    def watch_search() -> None:
+        # One search for every save not found yet (its words OR-ed), every 50 ms: searching
+        # per save would load B's only worker more than the saves themselves.
+        while not done.is_set():
+            with lock:
+                waiting = dict(unseen)
+            if waiting:
+                slugs = found_on(b, [word for word, _, _ in waiting.values()])
+                now = time.monotonic()
+                with lock:
+                    for n, (_, slug, saved) in waiting.items():
+                        if slug in slugs:
+                            found[n] = now - saved
+                            unseen.pop(n, None)
+            time.sleep(0.05)
 
-    watcher = threading.Thread(target=watch_cursor)
-    watcher.start()
+    watchers = [threading.Thread(target=watch_cursor), threading.Thread(target=watch_search)]
+    for watcher in watchers:
+        watcher.start()
     errors = 0
     t0 = time.monotonic()
     for n in range(args.saves):
@@ -245,19 +258,14 @@ def measure(a: Host, b: Host, engine, args) -> None:
             )
         with lock:
             pending[n] = (change, saved)
-        thread = threading.Thread(target=wait_found, args=(n, word, slug, saved))
-        thread.start()
-        threads.append(thread)
+            unseen[n] = (word, slug, saved)
     elapsed = time.monotonic() - t0
-    for thread in threads:
-        thread.join()
-    done.set()
     deadline = time.monotonic() + TIMEOUT
-    while pending and time.monotonic() < deadline:
+    while (pending or unseen) and time.monotonic() < deadline:
         time.sleep(0.1)
-    with lock:
-        pending.clear()
-    watcher.join()
+    done.set()
+    for watcher in watchers:
+        watcher.join()
 
     saves = args.saves - errors
     print(
