@@ -49,6 +49,25 @@ from wiki.content.slugs import slug_for  # noqa: E402
 PEERS = Path(__file__).resolve().parent / ".peers"
 VENV = PEERS / "venv"
 KINDS = ("view", "save", "search", "history", "diff")
+TIMEOUT = 300  # seconds: Otter Wiki's slow answers are figures too, not failures
+
+
+class Visitor(Client):
+    """bench/load.py's client, sending a request again on a fresh connection when the server
+    had closed the kept-alive one while idle (gunicorn does after a few seconds), as browsers
+    do: the other wiki's slow answers leave each connection idle in between."""
+
+    def __init__(self, port: int) -> None:
+        super().__init__(port, [], None)
+        self.connection.timeout = TIMEOUT
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, str]:
+        self.connection.timeout = TIMEOUT  # a connection made again after an error too
+        try:
+            return super().request(method, path, body)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            self.connection.timeout = TIMEOUT
+            return super().request(method, path, body)
 
 
 def otter_venv() -> str:
@@ -96,7 +115,7 @@ class Otter:
     """An anonymous visitor of Otter Wiki (it lets anonymous people write by default)."""
 
     def __init__(self, port: int) -> None:
-        self.client = Client(port, [], None)
+        self.client = Visitor(port)
         self.texts: dict[str, str] = {}
 
     def path(self, slug: str) -> str:
@@ -134,7 +153,7 @@ class Essaim:
     """A logged-in contributor of Essaim."""
 
     def __init__(self, port: int) -> None:
-        self.client = Client(port, [], None)
+        self.client = Visitor(port)
         self.client.log_in()
 
     def path(self, slug: str) -> str:
@@ -178,8 +197,14 @@ class Essaim:
 
 
 def timed(samples: dict, errors: dict, kind: str, call, *args) -> object:
+    """Call, time and check; an exception counts as an error (and returns None)."""
     started = time.perf_counter()
-    result = call(*args)
+    try:
+        result = call(*args)
+    except (OSError, http.client.HTTPException, AttributeError, KeyError, ValueError) as error:
+        errors[kind] += 1
+        print(f"  {kind} {args[:1]}: {error!r}", flush=True)
+        return None
     samples[kind].append(time.perf_counter() - started)
     status = result[0] if isinstance(result, tuple) else result
     if status != 200:
@@ -228,14 +253,21 @@ def run(wikis: dict, slugs: list[str], rounds: int, seed: int):
         for n, slug in enumerate(edited):
             line = f"- Note de passage {round_}-{n} : un atelier ouvert à toutes et à tous."
             for name, wiki in wikis.items():
-                form = wiki.open_editor(slug)
+                try:
+                    form = wiki.open_editor(slug)
+                except (OSError, http.client.HTTPException, AttributeError, AssertionError):
+                    errors[name]["save"] += 1
+                    continue
                 timed(samples[name], errors[name], "save", wiki.save, slug, form, line)
     for n in range(rounds):
         words = QUERIES[n % len(QUERIES)]
         both("search", "search", words)
     for slug in edited:
         for name, wiki in wikis.items():
-            _, revisions = timed(samples[name], errors[name], "history", wiki.history, slug)
+            _, revisions = timed(samples[name], errors[name], "history", wiki.history, slug) or (
+                0,
+                [],
+            )
             if len(revisions) < 2:
                 errors[name]["diff"] += 1
                 continue
@@ -319,6 +351,8 @@ def main() -> None:
                     "2",
                     "--bind",
                     f"127.0.0.1:{otter_port}",
+                    "--timeout",
+                    str(TIMEOUT),
                     "otterwiki.server:app",
                 ],
                 env=otter_env,
