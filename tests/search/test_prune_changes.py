@@ -157,6 +157,7 @@ def test_a_host_behind_the_pruned_log_rebuilds_then_finds_every_page(
     ready = client.get("/readyz")
     assert ready.status_code == 503
     assert ready.get_json()["index"] == "rebuilding"
+    assert "essaim_index_behind_pruned_log 1.0" in client.get("/metrics").get_data(as_text=True)
     log_in(client, "dominique")
     page = client.get("/admin/search").get_data(as_text=True)
     assert 'id="behind-pruned-log"' in page
@@ -172,6 +173,7 @@ def test_a_host_behind_the_pruned_log_rebuilds_then_finds_every_page(
     assert changes.Cursor(b.config["SEARCH_INDEX_DIR"]).read() == 5
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.get_json()["index_lag"] == 0
+    assert "essaim_index_behind_pruned_log 0.0" in client.get("/metrics").get_data(as_text=True)
     page = client.get("/admin/search").get_data(as_text=True)
     assert 'id="behind-pruned-log"' not in page
     assert "La dernière reconstruction est terminée\u00a0: 3 pages indexées." in page
