@@ -331,6 +331,17 @@ class Change(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class PrunedChanges(db.Model):
+    """How far the change log was pruned (one row): a host whose index applied less than
+    `upto` cannot follow the log any more and rebuilds its index from the pages."""
+
+    __tablename__ = "changes_pruned"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    upto: Mapped[int] = mapped_column(BigInteger, default=0)  # highest change id removed
+    pruned_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 class IndexQueue(db.Model):
     """Pages whose search document must be rewritten: written in the save's transaction."""
 

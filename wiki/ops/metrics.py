@@ -90,8 +90,15 @@ class IndexStateCollector:
         )
         queued.add_metric(["waiting"], self.state.queued - self.state.failing)
         queued.add_metric(["failing"], self.state.failing)
+        behind = GaugeMetricFamily(
+            "essaim_index_behind_pruned_log",
+            "1 while this host's search index, which applied less than the change log has "
+            "pruned, is rebuilt from the database (searches may miss pages meanwhile).",
+        )
+        behind.add_metric([], 1 if self.state.behind else 0)
         yield lag
         yield queued
+        yield behind
 
 
 def exposition(state) -> bytes:

@@ -16,6 +16,7 @@ class IndexState:
     queued: int  # pages waiting in the index queue (shared by the hosts)
     failing: int  # of which at least one attempt failed
     lag: int  # changes of the change log not yet applied to this host's search index
+    behind: bool = False  # applied less than the pruned log lost: the index is being rebuilt
 
 
 def index_state(session: Session, index_dir: str) -> IndexState:
@@ -25,4 +26,9 @@ def index_state(session: Session, index_dir: str) -> IndexState:
             func.count(IndexQueue.page_id).filter(IndexQueue.attempts > 0),
         )
     ).one()
-    return IndexState(queued=queued or 0, failing=failing or 0, lag=changes.lag(session, index_dir))
+    return IndexState(
+        queued=queued or 0,
+        failing=failing or 0,
+        lag=changes.lag(session, index_dir),
+        behind=changes.behind(session, index_dir),
+    )

@@ -33,13 +33,16 @@ def readyz():
         db.session.rollback()
         log.warning("Readiness: database unreachable: %s", error)
         return jsonify(status="unavailable", database="unreachable"), 503
-    ready = state.lag <= limit
+    ready = state.lag <= limit and not state.behind
     body = {
         "status": "ok" if ready else "behind",
         "database": "ok",
         "index_lag": state.lag,
         "index_lag_limit": limit,
     }
+    if state.behind:
+        # Its cursor is below the pruned change log: the index is rebuilt from the database.
+        body["index"] = "rebuilding"
     return jsonify(body), 200 if ready else 503
 
 

@@ -3,6 +3,6 @@
 
 def notify(page_ids: list[int]) -> None:
     """Called after a commit that changed these pages; their ids are already in IndexQueue."""
-    from wiki.search import index
+    from wiki.search import worker
 
-    index.notify(page_ids)
+    worker.notify(page_ids)

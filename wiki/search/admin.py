@@ -2,25 +2,22 @@
 
 A rebuild started from the web runs in a thread of the serving process. Its progress is kept in
 a small JSON file in the index directory, so that every worker process can show it, and an
-exclusive lock on a file beside it lets one rebuild run at a time, across processes:
+exclusive lock on a file beside it lets one rebuild run at a time, across processes
+(rebuilding.py):
 
-    <SEARCH_INDEX_DIR>/rebuild.json     {"state", "done", "total", "started", "finished", "error"}
+    <SEARCH_INDEX_DIR>/rebuild.json     {"state", "done", "total", "started", … "reason"}
     <SEARCH_INDEX_DIR>/.rebuild.lock    locked (flock) for the whole rebuild
 
-The lock goes with the process: a rebuild whose process was stopped leaves "running" in the
-file and no lock, which reads as "interrupted". The live index is never touched by a failed
+The live index is never touched by a failed
 rebuild: index.rebuild builds a new generation and swaps it in only once it is complete.
 """
 
 from __future__ import annotations
 
-import fcntl
-import json
 import logging
 import os
 import threading
-import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO
 
@@ -29,15 +26,14 @@ from sqlalchemy import func, select
 
 from wiki.extensions import db
 from wiki.models import IndexQueue, Page, utcnow
-from wiki.search import index
+from wiki.search import changes, index, rebuilding
 from wiki.search.engine import live_documents
 from wiki.search.index import Drift, Target
+from wiki.search.rebuilding import LOCK_FILE, PROGRESS_FILE, Progress  # noqa: F401 (admin.*)
 from wiki.search.store import CURRENT
 
 log = logging.getLogger(__name__)
 
-PROGRESS_FILE = "rebuild.json"
-LOCK_FILE = ".rebuild.lock"
 THREAD_NAME = "essaim-search-rebuild"
 LISTED = 50  # pages listed per kind of drift or failure; the counts say the rest
 
@@ -47,42 +43,6 @@ class RebuildRunning(Exception):
 
 
 # -- state ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class Progress:
-    """Where the last rebuild is: idle (none yet), running, done, failed or interrupted."""
-
-    state: str = "idle"
-    done: int = 0
-    total: int = 0
-    started: datetime | None = None  # naive UTC, as every date of the database
-    finished: datetime | None = None
-    error: str | None = None
-
-    @property
-    def running(self) -> bool:
-        return self.state == "running"
-
-    def as_json(self) -> dict:
-        data = asdict(self)
-        for name in ("started", "finished"):
-            data[name] = data[name].isoformat() if data[name] else None
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict) -> Progress:
-        def date(value):
-            return datetime.fromisoformat(value) if value else None
-
-        return cls(
-            state=str(data.get("state", "idle")),
-            done=int(data.get("done") or 0),
-            total=int(data.get("total") or 0),
-            started=date(data.get("started")),
-            finished=date(data.get("finished")),
-            error=data.get("error"),
-        )
 
 
 @dataclass
@@ -106,6 +66,13 @@ class Status:
     generation: str | None  # directory name of the live index
     live_since: datetime | None  # naive UTC
     rebuild: Progress = field(default_factory=Progress)
+    applied: int = 0  # last change of the change log applied to this host's index
+    pruned_upto: int = 0  # the change log's watermark (changes.prune)
+
+    @property
+    def behind_pruned_log(self) -> bool:
+        """The index cannot follow the pruned log: it is rebuilt from the pages."""
+        return self.applied < self.pruned_upto
 
 
 def status(target: Target) -> Status:
@@ -140,6 +107,8 @@ def status(target: Target) -> Status:
         generation=store.current_name(),
         live_since=_naive_utc(swapped) if swapped is not None else None,
         rebuild=read_progress(target),
+        applied=changes.Cursor(target.directory).read(),
+        pruned_upto=changes.watermark(db.session),
     )
 
 
@@ -177,13 +146,13 @@ def start_rebuild(target: Target) -> Progress:
     The lock is taken here, before the thread starts, so that two requests arriving together
     cannot both start one; the thread releases it when the rebuild ends.
     """
-    lock = _try_lock(target)
+    lock = rebuilding.try_lock(target.directory)
     if lock is None:
         raise RebuildRunning()
     try:
         total = db.session.scalar(select(func.count(Page.id))) or 0
         progress = Progress(state="running", total=total, started=utcnow())
-        _write(target, progress)
+        rebuilding.write_progress(target.directory, progress)
         thread = threading.Thread(
             target=_run,
             args=(current_app._get_current_object(), target, progress, lock),
@@ -192,7 +161,7 @@ def start_rebuild(target: Target) -> Progress:
         )
         thread.start()
     except BaseException:
-        _unlock(lock)
+        rebuilding.unlock(lock)
         raise
     return progress
 
@@ -200,7 +169,7 @@ def start_rebuild(target: Target) -> Progress:
 def _run(app, target: Target, progress: Progress, lock: IO) -> None:
     def advance(pages: int) -> None:
         progress.done += pages
-        _write(target, progress)
+        rebuilding.write_progress(target.directory, progress)
 
     try:
         with app.app_context():
@@ -217,62 +186,10 @@ def _run(app, target: Target, progress: Progress, lock: IO) -> None:
         progress.error = str(error) or repr(error)
     finally:
         progress.finished = utcnow()
-        _write(target, progress)
-        _unlock(lock)
+        rebuilding.write_progress(target.directory, progress)
+        rebuilding.unlock(lock)
 
 
 def read_progress(target: Target) -> Progress:
     """The last rebuild's progress, as any process wrote it."""
-    progress = _read(target)
-    if progress.running and not _locked(target):
-        progress = _read(target)  # it may have ended between the two looks
-        if progress.running:
-            progress.state = "interrupted"  # its process stopped before the end
-    return progress
-
-
-def _read(target: Target) -> Progress:
-    try:
-        text = (target.store.directory / PROGRESS_FILE).read_text()
-        return Progress.from_json(json.loads(text))
-    except FileNotFoundError:
-        return Progress()
-    except (ValueError, TypeError):
-        log.warning("Unreadable %s in %s: ignored.", PROGRESS_FILE, target.directory)
-        return Progress()
-
-
-def _write(target: Target, progress: Progress) -> None:
-    # Written aside then moved: a reader in another process never sees half a file.
-    directory = target.store.directory
-    directory.mkdir(parents=True, exist_ok=True)
-    tmp = directory / f".{PROGRESS_FILE}.{uuid.uuid4().hex}"
-    tmp.write_text(json.dumps(progress.as_json()))
-    os.replace(tmp, directory / PROGRESS_FILE)
-
-
-def _try_lock(target: Target) -> IO | None:
-    """The rebuild lock, or None if it is held. flock, not lockf: two opens of the file conflict
-    even within one process, so two threads of one server cannot both hold it."""
-    directory = target.store.directory
-    directory.mkdir(parents=True, exist_ok=True)
-    handle = open(directory / LOCK_FILE, "a")  # noqa: SIM115 (held beyond this function)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        return None
-    return handle
-
-
-def _unlock(handle: IO) -> None:
-    fcntl.flock(handle, fcntl.LOCK_UN)
-    handle.close()
-
-
-def _locked(target: Target) -> bool:
-    handle = _try_lock(target)
-    if handle is None:
-        return True
-    _unlock(handle)
-    return False
+    return rebuilding.read_progress(target.directory)

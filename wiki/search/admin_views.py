@@ -7,7 +7,7 @@ from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
 
 from wiki.auth.access import ActionForm, require_admin
-from wiki.search import admin, index
+from wiki.search import admin, index, rebuilding
 
 bp = Blueprint("search_admin", __name__, url_prefix="/admin/search")
 
@@ -101,6 +101,11 @@ def rebuild_text(progress: admin.Progress) -> str:
 
 
 def rebuild_message(progress: admin.Progress) -> str:
+    if progress.state == "running" and progress.reason == rebuilding.BEHIND_PRUNED_LOG:
+        return _(
+            "Rebuilding the index, started by this server itself: its index had fallen behind "
+            "the pruned change log."
+        )
     if progress.state == "running":
         return _("Rebuilding the index…")
     if progress.state == "done":

@@ -16,8 +16,15 @@ Ids are handed out when a transaction inserts, not when it commits: a change may
 one already seen. The cursor therefore only moves over consecutive ids; a hole older than
 GAP_SECONDS is a rolled-back transaction, and is stepped over.
 
+Pruning (`essaim search prune-changes`) removes old changes and raises the watermark
+(changes_pruned.upto, the highest id removed) in the same transaction. A host whose cursor is
+below it can no longer tell a pruned change from a rolled-back one, so it follows nothing and
+rebuilds its index from the pages (index.follow), which also moves its cursor to the watermark.
+Nothing else is kept from the pruned range, not even each page's newest change: the pages table
+already holds every page's newest state, which is what the rebuild reads.
+
 Waking up: on PostgreSQL a save sends NOTIFY essaim_changes at commit and each process LISTENs
-(listen()); the background worker also polls (index.POLL_SECONDS), which is all SQLite needs.
+(listen()); the background worker also polls (worker.POLL_SECONDS), which is all SQLite needs.
 """
 
 from __future__ import annotations
@@ -28,14 +35,15 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from wiki.models import Change, Page, utcnow
+from wiki.models import Change, Page, PrunedChanges, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +92,51 @@ def lag(session: Session, directory: str | os.PathLike) -> int:
     """Changes this host's index has not applied yet."""
     after = Cursor(directory).read()
     return session.scalar(select(func.count(Change.id)).where(Change.id > after)) or 0
+
+
+def behind(session: Session, directory: str | os.PathLike) -> bool:
+    """This host's index applied less than what was pruned: it must be (or is being) rebuilt."""
+    return Cursor(directory).read() < watermark(session)
+
+
+# -- pruning --------------------------------------------------------------------------------------
+
+
+def watermark(session: Session) -> int:
+    """The highest change id pruned from the log (0: nothing pruned yet)."""
+    return session.scalar(select(PrunedChanges.upto).where(PrunedChanges.id == 1)) or 0
+
+
+@dataclass(frozen=True)
+class Pruned:
+    removed: int  # rows deleted by this run
+    upto: int  # the watermark after it
+
+
+def prune(session: Session, keep_days: float) -> Pruned:
+    """Delete the changes older than `keep_days` and raise the watermark, in one transaction.
+
+    The newest change is always kept, whatever its age: SQLite hands out max(id) + 1, and an
+    emptied table would start again at 1, below every host's cursor. Changes younger than
+    GAP_SECONDS are kept too: their transaction may still be running.
+    """
+    cutoff = utcnow() - max(timedelta(days=keep_days), timedelta(seconds=GAP_SECONDS))
+    # Locks the watermark row on PostgreSQL: two prunes at once run one after the other.
+    mark = session.get(PrunedChanges, 1, with_for_update=True)
+    if mark is None:
+        mark = PrunedChanges(id=1, upto=0)
+        session.add(mark)
+    newest = session.scalar(select(func.max(Change.id))) or 0
+    upto = session.scalar(
+        select(func.max(Change.id)).where(Change.created_at < cutoff, Change.id < newest)
+    )
+    removed = 0
+    if upto and upto > mark.upto:
+        removed = session.execute(delete(Change).where(Change.id <= upto)).rowcount or 0
+        mark.upto, mark.pruned_at = upto, utcnow()
+    result = Pruned(removed=removed, upto=mark.upto)
+    session.commit()
+    return result
 
 
 # -- following (index.follow applies the changes) ---------------------------------------------

@@ -72,3 +72,28 @@ def check(fix: bool) -> None:
     else:
         click.echo("Not mended (--no-fix): run `essaim search check` to mend it.")
         raise SystemExit(1)
+
+
+@group.command("prune-changes")
+@click.option(
+    "--keep-days",
+    type=click.FloatRange(min=0),
+    required=True,
+    help="Keep the changes of the last N days; older ones are deleted.",
+)
+@with_appcontext
+def prune_changes(keep_days: float) -> None:
+    """Delete old rows of the change log that the hosts' search indexes follow.
+
+    A host whose index has not applied the deleted changes (stopped longer than N days, or
+    new) rebuilds its index from the database when it next looks at the log: keep N well
+    above the longest time a host may stay stopped.
+    """
+    from wiki.extensions import db
+    from wiki.search import changes
+
+    pruned = changes.prune(db.session, keep_days)
+    click.echo(
+        f"{pruned.removed} {'change' if pruned.removed == 1 else 'changes'} deleted; "
+        f"the change log now starts after change {pruned.upto}."
+    )

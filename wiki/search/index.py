@@ -12,23 +12,21 @@ taken waits and retries with a growing, jittered delay, so no LockError reaches 
 from __future__ import annotations
 
 import logging
-import os
 import shutil
-import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import case, delete, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from whoosh import index as whoosh_index
 
 from wiki.models import Change, IndexQueue, Page, utcnow
-from wiki.search import changes
+from wiki.search import changes, rebuilding
 from wiki.search.document import load_pages, page_document, theme_labels
 from wiki.search.engine import (
     merge_bounded,
@@ -43,7 +41,6 @@ from wiki.search.store import IndexStore
 log = logging.getLogger(__name__)
 
 BATCH = 100  # pages per index commit when draining the queue
-POLL_SECONDS = 5.0  # the background worker looks at the queue and the change log this often
 SKIP_AFTER = 3  # a page whose document failed this often waits for its next edit (or a check)
 MAX_SEGMENTS = engine_segments.MAX_SEGMENTS  # the worker tidies up above this; commits at it
 
@@ -74,30 +71,6 @@ def target_for(app=None) -> Target:
         lock_timeout=float(app.config.get("SEARCH_LOCK_TIMEOUT", 60.0)),
         page_budget=float(app.config.get("SEARCH_PAGE_BUDGET", 10.0)),
     )
-
-
-# -- after a commit -------------------------------------------------------------------------------
-
-
-def notify(page_ids: Iterable[int]) -> None:
-    """Index the pages a commit just changed: now ("sync") or in the background ("thread").
-
-    Never raises: the save has already succeeded and its pages stay queued if indexing fails.
-    """
-    try:
-        app = current_app._get_current_object()
-        mode = app.config.get("SEARCH_INDEXING", "thread")
-        if mode == "off":
-            return
-        target = target_for(app)
-        if mode == "sync":
-            drain(target, list(page_ids))
-            while follow(target):  # moves this host's cursor past its own saves
-                pass
-        else:
-            _worker_for(target).wake()
-    except Exception:
-        log.exception("Search index update failed; the pages stay queued for reindexing.")
 
 
 def drain(target: Target, page_ids: list[int] | None = None, merge: bool = True) -> int:
@@ -199,7 +172,11 @@ def _queued(session: Session, page_ids: list[int]) -> list[IndexQueue]:
 
 def follow(target: Target) -> int:
     """Apply the next changes of the change log (changes.py) to this host's index; return how
-    many changes the cursor moved over."""
+    many changes the cursor moved over.
+
+    A host whose cursor is below the pruned log's watermark rebuilds its index instead: the
+    holes of the pruned range would otherwise be stepped over as rolled-back transactions.
+    """
     cursor = changes.Cursor(target.directory)
     after = cursor.read()
     with Session(target.engine) as session:
@@ -209,6 +186,11 @@ def follow(target: Target) -> int:
             .order_by(Change.id)
             .limit(changes.BATCH)
         ).all()
+        # Read after the rows: a prune committed before them has raised it by now.
+        pruned = changes.watermark(session)
+        if after < pruned:
+            session.close()
+            return catch_up(target, after, pruned)
         if not rows:
             return 0
         newest: dict[int, int] = {}
@@ -224,6 +206,31 @@ def follow(target: Target) -> int:
     mark = changes.consecutive(after, rows)
     cursor.advance(mark)
     return mark - after
+
+
+def catch_up(target: Target, after: int, pruned: int) -> int:
+    """Rebuild this host's index, which applied less than what the log has lost (its cursor
+    then moves to the watermark); return how far the cursor moved (0: another process of this
+    host holds the rebuild lock and does it)."""
+    log.warning(
+        "The search index in %s applied changes up to %s but the change log was pruned up to "
+        "%s: rebuilding it from the database.",
+        target.directory,
+        after,
+        pruned,
+    )
+    with Session(target.engine) as session:
+        total = session.scalar(select(func.count(Page.id))) or 0
+    done = rebuilding.run_here(
+        target.directory,
+        total,
+        lambda advance: rebuild(target, progress=advance),
+        reason=rebuilding.BEHIND_PRUNED_LOG,
+    )
+    if done is None:
+        return 0
+    log.warning("The search index in %s was rebuilt: %s pages.", target.directory, done.total)
+    return changes.Cursor(target.directory).read() - after
 
 
 def indexed_revisions(target, page_ids: list[int]) -> dict[int, int]:
@@ -307,64 +314,6 @@ def _documents(session: Session, page_ids: list[int], budget: float | None):
     return documents, skipped
 
 
-# -- background worker ("thread" mode) ------------------------------------------------------------
-
-
-class _Worker:
-    """One thread per process and index: drains the queue when woken, retries failures later."""
-
-    def __init__(self, target: Target):
-        self.target = target
-        self.event = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="essaim-search-index", daemon=True)
-        self.thread.start()
-        # Other hosts' saves (PostgreSQL): wake up at their commit instead of the next poll.
-        changes.listen(target.engine, self.wake)
-
-    def wake(self) -> None:
-        self.event.set()
-
-    def _run(self) -> None:
-        failures = 0
-        self.event.set()  # drain whatever a previous run left in the queue
-        while True:
-            # Polling too: a row left by a process killed between its commit and its notify()
-            # is indexed within seconds, with no manual step.
-            self.event.wait(timeout=POLL_SECONDS if not failures else min(300.0, 2.0**failures))
-            self.event.clear()
-            try:
-                while drain(self.target, merge=False):
-                    pass
-                while follow(self.target):  # what other hosts changed
-                    pass
-                merge_small_segments(  # once the queue is empty: no page waits for it
-                    whoosh_index.open_dir(str(self.target.store.current_path())),
-                    self.target.lock_timeout,
-                )
-                failures = 0
-            except Exception:
-                failures += 1
-                log.exception("Background search indexing failed (attempt %s)", failures)
-
-
-_workers: dict[tuple[str, str], _Worker] = {}
-_workers_lock = threading.Lock()
-_workers_pid = os.getpid()
-
-
-def _worker_for(target: Target) -> _Worker:
-    global _workers_pid
-    key = (str(target.engine.url), str(target.directory))
-    with _workers_lock:
-        if os.getpid() != _workers_pid:  # forked: the parent's threads did not come along
-            _workers.clear()
-            _workers_pid = os.getpid()
-        worker = _workers.get(key)
-        if worker is None or not worker.thread.is_alive():
-            worker = _workers[key] = _Worker(target)
-        return worker
-
-
 # -- rebuild and consistency check ----------------------------------------------------------------
 
 
@@ -381,6 +330,8 @@ def rebuild(
     """
     store = target.store
     started = utcnow() - timedelta(minutes=1)  # margin: updated_at is set before the commit
+    with Session(target.engine) as session:
+        pruned = changes.watermark(session)  # every change up to it is in what we read next
     path = store.new_generation()
     try:
         count = _build(target, path, progress, procs, limitmb)
@@ -395,6 +346,7 @@ def rebuild(
             write_pages(target, session, changed)
     while drain(target):
         pass
+    changes.Cursor(target.directory).advance(pruned)  # the log goes on from there
     store.remove_old_generations()
     return count
 

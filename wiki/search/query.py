@@ -164,7 +164,7 @@ def search(
             suggestion = did_you_mean(s, understood, clean(q)[0])
     if IndexStore(directory or index_dir()).requeue_pending():
         # An index of an older schema was replaced by an empty one: have it filled again.
-        from wiki.search.index import notify
+        from wiki.search.worker import notify
 
         notify([])
     searched = understood.text if not understood.fallback else " ".join(understood.plain_words)

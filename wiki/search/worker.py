@@ -1,0 +1,100 @@
+"""Keeping this process's search index up to date: after a commit, and in a background thread.
+
+After each commit that changed pages, notify() indexes them at once ("sync", tests and
+commands) or wakes this process's background worker ("thread"), which drains the index queue
+(index.drain), follows the change log of the other hosts (index.follow) and tidies segments.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterable
+
+from flask import current_app
+from whoosh import index as whoosh_index
+
+from wiki.search import changes
+from wiki.search.engine import merge_small_segments
+from wiki.search.index import Target, drain, follow, target_for
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 5.0  # the background worker looks at the queue and the change log this often
+
+
+def notify(page_ids: Iterable[int]) -> None:
+    """Index the pages a commit just changed: now ("sync") or in the background ("thread").
+
+    Never raises: the save has already succeeded and its pages stay queued if indexing fails.
+    """
+    try:
+        app = current_app._get_current_object()
+        mode = app.config.get("SEARCH_INDEXING", "thread")
+        if mode == "off":
+            return
+        target = target_for(app)
+        if mode == "sync":
+            drain(target, list(page_ids))
+            while follow(target):  # moves this host's cursor past its own saves
+                pass
+        else:
+            _worker_for(target).wake()
+    except Exception:
+        log.exception("Search index update failed; the pages stay queued for reindexing.")
+
+
+class _Worker:
+    """One thread per process and index: drains the queue when woken, retries failures later."""
+
+    def __init__(self, target: Target):
+        self.target = target
+        self.event = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="essaim-search-index", daemon=True)
+        self.thread.start()
+        # Other hosts' saves (PostgreSQL): wake up at their commit instead of the next poll.
+        changes.listen(target.engine, self.wake)
+
+    def wake(self) -> None:
+        self.event.set()
+
+    def _run(self) -> None:
+        failures = 0
+        self.event.set()  # drain whatever a previous run left in the queue
+        while True:
+            # Polling too: a row left by a process killed between its commit and its notify()
+            # is indexed within seconds, with no manual step.
+            self.event.wait(timeout=POLL_SECONDS if not failures else min(300.0, 2.0**failures))
+            self.event.clear()
+            try:
+                while drain(self.target, merge=False):
+                    pass
+                while follow(self.target):  # what other hosts changed
+                    pass
+                merge_small_segments(  # once the queue is empty: no page waits for it
+                    whoosh_index.open_dir(str(self.target.store.current_path())),
+                    self.target.lock_timeout,
+                )
+                failures = 0
+            except Exception:
+                failures += 1
+                log.exception("Background search indexing failed (attempt %s)", failures)
+
+
+_workers: dict[tuple[str, str], _Worker] = {}
+_workers_lock = threading.Lock()
+_workers_pid = os.getpid()
+
+
+def _worker_for(target: Target) -> _Worker:
+    global _workers_pid
+    key = (str(target.engine.url), str(target.directory))
+    with _workers_lock:
+        if os.getpid() != _workers_pid:  # forked: the parent's threads did not come along
+            _workers.clear()
+            _workers_pid = os.getpid()
+        worker = _workers.get(key)
+        if worker is None or not worker.thread.is_alive():
+            worker = _workers[key] = _Worker(target)
+        return worker
