@@ -69,7 +69,7 @@ def export(
     progress: Callable[[object], None] = lambda page: None,
 ) -> Exported:
     """Write the offline copy of `pages` to `target` (a folder, or a .zip file or buffer)."""
-    from wiki.festival.booklet import is_public
+    from wiki.festival.contents import is_public
     from wiki.labels import theme_label
     from wiki.pages import display
 
