@@ -19,7 +19,7 @@ from wiki.festival import sheets
 from wiki.festival.pdf import document, fit_on_one_page
 from wiki.models import Page
 
-PAGE_CSS = "@page { size: A5; margin: 10mm 11mm }"
+PAGE_CSS = "@page { size: A5; margin: 9mm 10mm 11mm }"  # the page number in the bottom margin
 BASKET_LIMIT = 1000  # ids kept in a visitor's basket
 
 

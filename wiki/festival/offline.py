@@ -23,6 +23,7 @@ from flask import current_app, render_template, url_for
 from wiki.festival import qr, sheets
 from wiki.festival.pdf import ResourceRefused, local_fetcher
 from wiki.public import short_link
+from wiki.render import footnotes
 
 ASSETS = {"css/offline.css": "assets/offline.css", "js/offline-search.js": "assets/search.js"}
 _HREF = re.compile(r'(?P<attr>\b(?:href|src))="(?P<url>[^"]*)"')
@@ -109,7 +110,7 @@ def export(
                     "url": f"pages/{page.slug}.html",
                     "territory": page.territory or "",
                     "themes": [theme_label(t) for t in shown.metadata.themes],
-                    "lead": sheet.lead.items[0] if sheet.lead else "",
+                    "lead": footnotes.without_calls(sheet.lead_text),
                     "text": _text_of(shown.rendered.html),
                 }
             )

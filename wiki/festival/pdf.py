@@ -101,16 +101,25 @@ def fit_on_one_page(
 ):
     """Lay out `render(budget)` with a shrinking text budget until it fits on one page.
 
-    `render` receives a share of the full text to keep (1.0 first, then less); the last try
-    is kept even if it overflows, cut to its first page, so the answer is always one page.
+    `render` receives a share of the full text to keep (1.0 first, then less). When a budget
+    fits after a larger one did not, the budget halfway between is tried once: the steps are
+    coarse, and a sheet cut a step too far leaves a band of white paper. The last try is kept
+    even if it overflows, cut to its first page, so the answer is always one page.
     Returns (document, budget used).
     """
     laid_out = None
     budget = 1.0
+    too_much = None
     for budget in BUDGETS[:tries]:
         laid_out = document(render(budget), app=app, page_css=page_css)
         if len(laid_out.pages) <= 1:
+            if too_much is not None:
+                between = round((budget + too_much) / 2, 3)
+                closer = document(render(between), app=app, page_css=page_css)
+                if len(closer.pages) <= 1:
+                    return closer, between
             return laid_out, budget
+        too_much = budget
     laid_out = laid_out.copy(laid_out.pages[:1])
     return laid_out, budget
 
