@@ -161,3 +161,11 @@ def test_thousands_of_pages_answer_at_once_with_the_count_and_the_limit(app, cli
     assert "3000 pages, c’est trop pour un seul livret (au plus 40)" in response.get_data(
         as_text=True
     )
+
+
+def test_a_ticked_page_that_is_no_experience_is_left_out_and_said(client, corpus):
+    html = client.get("/booklet?slug=verger-delise&slug=guide-du-verger&slug=disparue").get_data(
+        as_text=True
+    )
+    assert listed(html) == ["Verger d’Élise"]
+    assert "2 pages choisies ne sont pas des expériences" in html

@@ -101,6 +101,7 @@ class Choice:
     hidden: list[str] = field(default_factory=list)  # titles left out: hidden by moderators
     hidden_count: int = 0
     truncated: bool = False  # the search words matched more pages than a selection holds
+    not_experiences: int = 0  # hand-picked pages that are no experience (a theme, a guide…)
     criteria: dict = field(default_factory=dict)
 
     @property
@@ -164,8 +165,15 @@ def choose(criteria: Criteria, basket_ids: Iterable[int] = (), limit: int = 300)
         first = [i for i in order if i in kept][:limit]
         loaded = {p.id: p for p in db.session.scalars(select(Page).where(Page.id.in_(first)))}
         pages = [loaded[i] for i in first if i in loaded]
+    not_experiences = 0
+    if chosen.picked and not criteria.basket:
+        experiences = select(Page.slug).where(
+            Page.slug.in_(chosen.picked), Page.type == EXPERIENCE, Page.public.is_(True)
+        )
+        not_experiences = len(chosen.picked) - len(set(db.session.scalars(experiences)))
     return Choice(
         pages=pages,
+        not_experiences=not_experiences,
         total=total,
         missing=missing,
         hidden=hidden,
