@@ -122,3 +122,18 @@ def test_a_call_to_no_note_and_hostile_text_stay_plain(client, make_page):
     box = html.split('class="summary-box"')[1].split("</aside>")[0]
     assert "<b>" not in box and "[^absente]" not in box
     assert client.get(f"/wiki/{page.slug}/fiche.pdf").status_code == 200
+
+
+@pytest.mark.parametrize("start", [1.0, 0.575, 0.2])
+def test_a_sheet_keeps_the_most_text_that_fits_whatever_budget_the_search_starts_from(app, start):
+    from wiki.festival.pdf import BUDGETS, document, fit_on_one_page
+
+    def render(budget: float) -> str:  # 40 lines of text at budget 1.0
+        lines = "".join(f"<p>Ligne {n}</p>" for n in range(round(40 * budget)))
+        return f"<style>p {{ margin: 0; font-size: 10pt }}</style>{lines}"
+
+    css = "@page { size: 60mm 120mm; margin: 5mm }"
+    fitting = [b for b in BUDGETS if len(document(render(b), page_css=css).pages) == 1]
+    laid_out, budget = fit_on_one_page(render, page_css=css, start=start)
+    assert len(laid_out.pages) == 1
+    assert budget == max(fitting) and 0.2 < budget < 1.0  # neither all the text nor the least

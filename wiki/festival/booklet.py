@@ -52,11 +52,13 @@ def build(
         toc_pages = len(toc.pages)
     progress(2, total)
     body = []
+    budget = 1.0  # each page starts from the budget of the one before: about two layouts each
     for page, number in entries:
-        laid_out, _budget = fit_on_one_page(
+        laid_out, budget = fit_on_one_page(
             lambda budget, page=page, number=number: _sheet_html(page, budget, info, number),
             app=app,
             page_css=PAGE_CSS,
+            start=budget,
         )
         body.append(laid_out)
         progress(len(body) + 2, total)
