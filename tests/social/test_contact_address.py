@@ -113,3 +113,29 @@ def test_every_address_of_the_front_matter_is_masked_and_the_body_left_as_writte
     assert masked("---\ncontact: [a@b.fr, 'c.d@e.org']\n---\nx@y.fr") == (
         "---\ncontact: [a…@b.fr, 'c…@e.org']\n---\nx@y.fr"
     )
+
+
+def test_the_api_masks_the_address_without_a_token_and_a_write_back_keeps_it(
+    app, client, page_with_contact
+):
+    from tests.api.test_write import _call, _make_token
+
+    page, first, second = page_with_contact
+    anonymous = _call(app, client, "GET", f"/api/v1/pages/{page.slug}").get_json()
+    assert SECOND not in anonymous["text"] and "contact: t…@loos.example.fr" in anonymous["text"]
+    old = _call(app, client, "GET", f"/api/v1/revisions/{first}").get_json()
+    assert FIRST not in old["text"] and "contact: m…@loos.example.fr" in old["text"]
+
+    log_in(client)
+    token = _make_token(client, "write")
+    with_token = _call(app, client, "GET", f"/api/v1/pages/{page.slug}", token).get_json()
+    assert f"contact: {SECOND}" in with_token["text"]
+    # A script read the masked text, changes the body and sends it all back.
+    text = anonymous["text"].replace("Le fifty-fifty", "Le fifty-fifty, depuis 2001")
+    body = {"text": text, "base_revision": anonymous["revision"]["id"]}
+    written = _call(app, client, "PUT", f"/api/v1/pages/{page.slug}", token, json=body)
+    assert written.status_code == 200
+    from wiki.pages import service
+
+    saved = service.find_page(page.slug).page.current.text
+    assert f"contact: {SECOND}" in saved and "depuis 2001" in saved

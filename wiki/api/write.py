@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from wiki.api import views
 from wiki.auth import api_tokens as tokens
+from wiki.content import addresses
 from wiki.extensions import configured_limit, csrf
 from wiki.pages import service as pages
 
@@ -126,6 +127,8 @@ def update_page(slug):
         abort(404, f"There is no page “{slug[:200]}”: create it with POST /api/v1/pages.")
     body = _json_body()
     text, base = _text(body, "text"), _base_revision(body)
+    if resolved.page.current is not None:  # the text was perhaps read with its addresses masked
+        text = addresses.restored(text, resolved.page.current.text)
     comment = _text(body, "comment", required=False) or ""
     try:
         revision = pages.save_page(

@@ -24,5 +24,22 @@ def masked(text: str) -> str:
     found = _FRONT_MATTER.match(text or "")
     if found is None or "@" not in found.group(2):
         return text
-    hidden = _ANY_ADDRESS.sub(lambda m: f"{m.group(1)[0]}…@{m.group(2)}", found.group(2))
+    hidden = _ANY_ADDRESS.sub(_mask, found.group(2))
     return found.group(1) + hidden + found.group(3) + text[found.end() :]
+
+
+def _mask(match: re.Match) -> str:
+    return f"{match.group(1)[0]}…@{match.group(2)}"
+
+
+def restored(text: str, original: str) -> str:
+    """`text` with the masks of `original`'s addresses put back: a client that read the masked
+    text (the API without a token) and sends it back does not replace an address by its mask."""
+    before = _FRONT_MATTER.match(original or "")
+    after = _FRONT_MATTER.match(text or "")
+    if before is None or after is None or "…@" not in after.group(2):
+        return text
+    front = after.group(2)
+    for found in _ANY_ADDRESS.finditer(before.group(2)):
+        front = front.replace(_mask(found), found.group(0))
+    return after.group(1) + front + after.group(3) + text[after.end() :]
