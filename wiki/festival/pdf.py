@@ -92,9 +92,10 @@ def html_to_pdf(html: str, title: str | None = None, app=None) -> bytes:
     return document(html, app=app).write_pdf()
 
 
-# Shares of the text a sheet may keep, largest first. The search below lays out few of them:
-# coarse steps down (every other one), then the one between; up one step at a time from a hint.
-BUDGETS = (1.0, 0.9, 0.8, 0.725, 0.65, 0.575, 0.5, 0.425, 0.35, 0.275, 0.2)
+# Shares of the text a sheet may keep, largest first (above 1.0: a roomy sheet of a long page
+# shows more than the format's usual lengths). The search below lays out few of them: coarse
+# steps down (every other one), then the one between; up one step at a time from a hint.
+BUDGETS = (1.3, 1.15, 1.0, 0.9, 0.8, 0.725, 0.65, 0.575, 0.5, 0.425, 0.35, 0.275, 0.2)
 
 
 def fit_on_one_page(
@@ -106,14 +107,20 @@ def fit_on_one_page(
     previous page of a booklet needed: neighbours need about the same), the search goes down
     two steps at a time while it overflows, then tries the step between; when `start` fits
     at once it goes up one step at a time. A sheet cut a step too far leaves a band of white
-    paper; each layout costs about a second. If even the smallest budget overflows, its first
-    page is kept, so the answer is always one page. Returns (document, budget used).
+    paper; each layout costs about a second, and a budget that gives the same HTML as one
+    already laid out (a short page: nothing more to show) is not laid out again. If even the
+    smallest budget overflows, its first page is kept, so the answer is always one page.
+    Returns (document, budget used).
     """
     laid: dict[int, object] = {}
+    by_html: dict[str, object] = {}
 
     def fits(index: int) -> bool:
         if index not in laid:
-            laid[index] = document(render(BUDGETS[index]), app=app, page_css=page_css)
+            html = render(BUDGETS[index])
+            if html not in by_html:
+                by_html[html] = document(html, app=app, page_css=page_css)
+            laid[index] = by_html[html]
         return len(laid[index].pages) <= 1
 
     first = min(range(len(BUDGETS)), key=lambda i: abs(BUDGETS[i] - start))
