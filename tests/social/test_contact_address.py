@@ -139,3 +139,23 @@ def test_the_api_masks_the_address_without_a_token_and_a_write_back_keeps_it(
 
     saved = service.find_page(page.slug).page.current.text
     assert f"contact: {SECOND}" in saved and "depuis 2001" in saved
+
+
+def test_a_masked_write_back_from_an_older_revision_merges_without_the_mask(
+    app, client, page_with_contact
+):
+    from tests.api.test_write import _call, _make_token
+    from wiki.pages import service
+
+    page, first, _second = page_with_contact
+    old = _call(app, client, "GET", f"/api/v1/revisions/{first}").get_json()  # masked m…@
+    log_in(client)
+    token = _make_token(client, "write")
+    body = {
+        "text": old["text"] + "\n## Pour essaimer\n\n- Commencer petit\n",
+        "base_revision": first,
+    }
+    written = _call(app, client, "PUT", f"/api/v1/pages/{page.slug}", token, json=body)
+    assert written.status_code == 200, written.get_json()
+    saved = service.find_page(page.slug).page.current.text
+    assert f"contact: {SECOND}" in saved and "…@" not in saved and "Commencer petit" in saved

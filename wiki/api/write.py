@@ -15,7 +15,8 @@ from werkzeug.exceptions import HTTPException
 from wiki.api import views
 from wiki.auth import api_tokens as tokens
 from wiki.content import addresses
-from wiki.extensions import configured_limit, csrf
+from wiki.extensions import configured_limit, csrf, db
+from wiki.models import Revision
 from wiki.pages import service as pages
 
 bp = Blueprint("api_write", __name__, url_prefix=views.PREFIX)
@@ -127,8 +128,11 @@ def update_page(slug):
         abort(404, f"There is no page “{slug[:200]}”: create it with POST /api/v1/pages.")
     body = _json_body()
     text, base = _text(body, "text"), _base_revision(body)
-    if resolved.page.current is not None:  # the text was perhaps read with its addresses masked
-        text = addresses.restored(text, resolved.page.current.text)
+    # The text was perhaps read without a token, its addresses masked: put back those of the
+    # revision it started from, or of the current one.
+    for known in (db.session.get(Revision, base), resolved.page.current):
+        if known is not None and known.page_id == resolved.page.id:
+            text = addresses.restored(text, known.text)
     comment = _text(body, "comment", required=False) or ""
     try:
         revision = pages.save_page(
