@@ -181,12 +181,15 @@ def export_html(target: Path, theme: str | None, tag: str | None) -> None:
     from flask import current_app
 
     from wiki.festival import offline
-    from wiki.festival.booklet import Criteria, select_pages
+    from wiki.festival.contents import Criteria, choose
 
     if target.suffix.lower() != ".zip" and target.exists() and any(target.iterdir()):
         raise click.ClickException(f"{target} is not empty: choose a new folder or a .zip file.")
     if theme or tag:
-        pages = select_pages(Criteria(theme=theme or "", tag=tag or "")).pages
+        from werkzeug.datastructures import MultiDict
+
+        chosen = Criteria.from_args(MultiDict({"theme": theme or "", "tag": tag or ""}))
+        pages = choose(chosen, limit=100_000).pages
     else:
         from sqlalchemy import select
 

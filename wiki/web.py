@@ -29,6 +29,9 @@ def init_app(app: Flask) -> None:
     from wiki.antispam import form_stamp
 
     app.jinja_env.globals["form_stamp"] = form_stamp
+    from wiki.render.footnotes import linked
+
+    app.jinja_env.filters["footnoted"] = linked
 
     # First of all hooks: CSRF protection parses the form, after which the raw body is gone.
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_invalid_utf8)

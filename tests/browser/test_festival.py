@@ -115,8 +115,36 @@ def test_festival_pages_pass_the_accessibility_audit(browser, demo_server):
             f"/wiki/{EXPERIENCE}/festival",
             f"/wiki/{EXPERIENCE}/fiche",
             "/booklet?theme=alimentation",
+            "/booklet?slug=jardin-partage-des-tilleuls-a-raismes&slug=alimentation",
         ):
             page.goto(demo_server + path, timeout=60_000)  # the fiche is laid out first
             assert violations(page) == [], path
     finally:
         context.close()
+
+
+def test_ticked_search_results_become_a_booklet_of_exactly_those_pages(page, demo_server):
+    import io
+
+    from pypdf import PdfReader
+
+    page.goto(f"{demo_server}/search?q=raismes")
+    chosen = {
+        EXPERIENCE: "Jardin partagé des Tilleuls à Raismes",
+        "cantine-scolaire-100-locale-et-bio-a-raismes": "Cantine scolaire 100 % locale et bio à Raismes",
+    }
+    for slug in chosen:
+        page.locator(f'input[name="slug"][value="{slug}"]').check()
+    titles = list(chosen.values())
+    page.get_by_role("button", name="En faire un livret").click()
+    page.wait_for_url("**/booklet?*")
+    assert page.locator("#selection-title").inner_text() == "2 pages choisies"
+    assert sorted(page.locator(".booklet-list a").all_inner_texts()) == sorted(titles)
+    page.fill("#festival", "Fête des possibles")
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Télécharger le livret (PDF)").click()
+    reader = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    assert len(reader.pages) == 3 + 2 and "Fête des possibles" in text
+    for title in titles:
+        assert title in text

@@ -11,6 +11,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from wiki.api import research, service
+from wiki.auth import api_tokens as tokens
+from wiki.content import addresses
 from wiki.extensions import configured_limit, db
 from wiki.knowledge import experiences, links, places, vocabulary
 from wiki.limits import search_words
@@ -208,6 +210,15 @@ def page_list():
     return jsonify(items=[_page_summary(p) for p in found], **_pagination(total, number, per_page))
 
 
+def readable_text(text: str) -> str:
+    """A page's source as the API gives it: the e-mail addresses of its front matter masked,
+    unless the request carries a personal token (wiki.content.addresses; writes restore them)."""
+    scheme, _space, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and secret.strip() and tokens.authenticate(secret.strip()):
+        return text
+    return addresses.masked(text)
+
+
 @bp.get("/pages/<slug>")
 def page_detail(slug):
     page = _find(slug, "api.page_detail")
@@ -219,7 +230,7 @@ def page_detail(slug):
         lon=page.lon,
         short_link=url_for("pages.short_link", code=page.short_code, _external=True),
         revision=revision_summary(revision, page),
-        text=revision.text,
+        text=readable_text(revision.text),
         statements={
             "levers": experiences.statements_of(page, experiences.LEVER),
             "obstacles": experiences.statements_of(page, experiences.OBSTACLE),
@@ -277,7 +288,7 @@ def revision_detail(revision_id):
         page=page_ref(page),
         title=revision.title,
         parent_id=revision.parent_id,
-        text=revision.text,
+        text=readable_text(revision.text),
     )
 
 

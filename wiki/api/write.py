@@ -14,7 +14,9 @@ from werkzeug.exceptions import HTTPException
 
 from wiki.api import views
 from wiki.auth import api_tokens as tokens
-from wiki.extensions import configured_limit, csrf
+from wiki.content import addresses
+from wiki.extensions import configured_limit, csrf, db
+from wiki.models import Revision
 from wiki.pages import service as pages
 
 bp = Blueprint("api_write", __name__, url_prefix=views.PREFIX)
@@ -126,6 +128,11 @@ def update_page(slug):
         abort(404, f"There is no page “{slug[:200]}”: create it with POST /api/v1/pages.")
     body = _json_body()
     text, base = _text(body, "text"), _base_revision(body)
+    # The text was perhaps read without a token, its addresses masked: put back those of the
+    # revision it started from, or of the current one.
+    for known in (db.session.get(Revision, base), resolved.page.current):
+        if known is not None and known.page_id == resolved.page.id:
+            text = addresses.restored(text, known.text)
     comment = _text(body, "comment", required=False) or ""
     try:
         revision = pages.save_page(

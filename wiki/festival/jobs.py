@@ -95,7 +95,7 @@ def start(page_ids: list[int], festival: str, date: str, name: str) -> str:
 
 def _run(app, path: Path, page_ids: list[int], festival: str, date: str, locale: str) -> None:
     from wiki.extensions import db
-    from wiki.festival import booklet
+    from wiki.festival import booklet, contents
     from wiki.models import Page
 
     # A request context: templates, translations and url_for (on the public address), in the
@@ -104,7 +104,7 @@ def _run(app, path: Path, page_ids: list[int], festival: str, date: str, locale:
         try:
             _write(path, status="running")
             pages = [db.session.get(Page, i) for i in page_ids]
-            pages = [p for p in pages if p is not None and booklet.is_public(p)]
+            pages = [p for p in pages if p is not None and contents.is_public(p)]
             info = booklet.BookletInfo(festival, date)
             pdf = booklet.build(
                 pages, info, lambda done, total: _write(path, done=done, total=total), app=app

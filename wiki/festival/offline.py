@@ -23,6 +23,7 @@ from flask import current_app, render_template, url_for
 from wiki.festival import qr, sheets
 from wiki.festival.pdf import ResourceRefused, local_fetcher
 from wiki.public import short_link
+from wiki.render import footnotes
 
 ASSETS = {"css/offline.css": "assets/offline.css", "js/offline-search.js": "assets/search.js"}
 _HREF = re.compile(r'(?P<attr>\b(?:href|src))="(?P<url>[^"]*)"')
@@ -69,7 +70,7 @@ def export(
     progress: Callable[[object], None] = lambda page: None,
 ) -> Exported:
     """Write the offline copy of `pages` to `target` (a folder, or a .zip file or buffer)."""
-    from wiki.festival.booklet import is_public
+    from wiki.festival.contents import is_public
     from wiki.labels import theme_label
     from wiki.pages import display
 
@@ -109,7 +110,7 @@ def export(
                     "url": f"pages/{page.slug}.html",
                     "territory": page.territory or "",
                     "themes": [theme_label(t) for t in shown.metadata.themes],
-                    "lead": sheet.lead.items[0] if sheet.lead else "",
+                    "lead": footnotes.without_calls(sheet.lead_text),
                     "text": _text_of(shown.rendered.html),
                 }
             )

@@ -92,27 +92,51 @@ def html_to_pdf(html: str, title: str | None = None, app=None) -> bytes:
     return document(html, app=app).write_pdf()
 
 
-# Shares of the text tried in turn: most sheets fit at once or at the next step.
-BUDGETS = (1.0, 0.8, 0.65, 0.5, 0.35, 0.2)
+# Shares of the text a sheet may keep, largest first (above 1.0: a roomy sheet of a long page
+# shows more than the format's usual lengths). The search below lays out few of them: coarse
+# steps down (every other one), then the one between; up one step at a time from a hint.
+BUDGETS = (1.3, 1.15, 1.0, 0.9, 0.8, 0.725, 0.65, 0.575, 0.5, 0.425, 0.35, 0.275, 0.2)
 
 
 def fit_on_one_page(
-    render: Callable[[float], str], app=None, tries: int = 6, page_css: str | None = None
+    render: Callable[[float], str], app=None, page_css: str | None = None, start: float = 1.0
 ):
-    """Lay out `render(budget)` with a shrinking text budget until it fits on one page.
+    """Lay out `render(budget)` with the largest text budget that fits on one page.
 
-    `render` receives a share of the full text to keep (1.0 first, then less); the last try
-    is kept even if it overflows, cut to its first page, so the answer is always one page.
+    `render` receives a share of the full text to keep. From `start` (1.0, or the budget the
+    previous page of a booklet needed: neighbours need about the same), the search goes down
+    two steps at a time while it overflows, then tries the step between; when `start` fits
+    at once it goes up one step at a time. A sheet cut a step too far leaves a band of white
+    paper; each layout costs about a second, and a budget that gives the same HTML as one
+    already laid out (a short page: nothing more to show) is not laid out again. If even the
+    smallest budget overflows, its first page is kept, so the answer is always one page.
     Returns (document, budget used).
     """
-    laid_out = None
-    budget = 1.0
-    for budget in BUDGETS[:tries]:
-        laid_out = document(render(budget), app=app, page_css=page_css)
-        if len(laid_out.pages) <= 1:
-            return laid_out, budget
-    laid_out = laid_out.copy(laid_out.pages[:1])
-    return laid_out, budget
+    laid: dict[int, object] = {}
+    by_html: dict[str, object] = {}
+
+    def fits(index: int) -> bool:
+        if index not in laid:
+            html = render(BUDGETS[index])
+            if html not in by_html:
+                by_html[html] = document(html, app=app, page_css=page_css)
+            laid[index] = by_html[html]
+        return len(laid[index].pages) <= 1
+
+    first = min(range(len(BUDGETS)), key=lambda i: abs(BUDGETS[i] - start))
+    if fits(first):
+        best = first
+        while best > 0 and fits(best - 1):
+            best -= 1
+        return laid[best], BUDGETS[best]
+    index = first
+    while index < len(BUDGETS) - 1:
+        index = min(index + 2, len(BUDGETS) - 1)
+        if fits(index):
+            best = index - 1 if index - 1 > first and fits(index - 1) else index
+            return laid[best], BUDGETS[best]
+    last = laid[len(BUDGETS) - 1]
+    return last.copy(last.pages[:1]), BUDGETS[-1]
 
 
 def pdf_bytes(laid_out) -> bytes:

@@ -17,6 +17,7 @@ import nh3
 from wiki.festival import qr
 from wiki.models import Page
 from wiki.public import short_link
+from wiki.render import footnotes
 
 FORMATS = {
     # name: (paper, lead characters, items per list, characters per item, contact lines, QR mm)
@@ -49,10 +50,12 @@ class Sheet:
     themes: list[str]
     status: str | None
     lead: Cut
+    lead_text: str  # the lead as plain text (its note calls as written)
     levers: Cut
     obstacles: Cut
     replicate: Cut
     contacts: Cut
+    notes: list[tuple[int, str]]  # footnotes the sheet cites: (number, text)
     photo: str | None
     photo_alt: str
     link: str
@@ -79,12 +82,13 @@ def plain(markdown_text: str) -> str:
 def _shorten(text: str, limit: int) -> tuple[str, bool]:
     if len(text) <= limit:
         return text, False
-    cut = text[: max(limit, 1)].rsplit(" ", 1)[0].rstrip(" ,;:.–-")
+    cut = footnotes.trim_cut_call(text[: max(limit, 1)].rsplit(" ", 1)[0]).rstrip(" ,;:.–-")
     return f"{cut or text[:limit]}…", True
 
 
 def _items_of(markdown_text: str) -> list[str]:
-    """List items when the section is a list, else its paragraphs."""
+    """List items when the section is a list, else its paragraphs (without note texts)."""
+    markdown_text = footnotes.without_definitions(markdown_text)
     if _LIST_ITEM.search(markdown_text):
         chunks = _LIST_ITEM.split(markdown_text)
         items = [c for c in chunks[1:] if c.strip()]
@@ -93,12 +97,12 @@ def _items_of(markdown_text: str) -> list[str]:
     return [p for p in (plain(i) for i in items) if p]
 
 
-def _cut_list(items: list[str], count: int, length: int) -> Cut:
+def _cut_list(items: list[str], count: int, length: int, cited: footnotes.Cited) -> Cut:
     kept = []
     cut = len(items) > count
     for item in items[: max(count, 0)]:
         text, shortened = _shorten(item, length)
-        kept.append(text)
+        kept.append(cited.mark(text))
         cut = cut or shortened
     return Cut(kept, cut)
 
@@ -122,6 +126,16 @@ def build(page: Page, format: str = "fiche", budget: float = 1.0, shown=None) ->
     contacts = _items_of(texts.get("contacts", ""))
     photo, photo_alt = first_image(shown.rendered.html)
     link = short_link(page)
+    # Notes are numbered in the order this sheet cites them, as it reads: lead, lists, contacts.
+    notes = footnotes.definitions(page.current.text) if "[^" in page.current.text else {}
+    cited = footnotes.Cited({label: plain(text) for label, text in notes.items()})
+    lead_kept = [cited.mark(lead)] if lead else []
+    lists = {
+        "levers": _cut_list(sections.levers, count, length, cited),
+        "obstacles": _cut_list(sections.obstacles, count, length, cited),
+        "replicate": _cut_list(sections.replicate, max(1, count // 2), length, cited),
+        "contacts": _cut_list(contacts, scaled(contact_lines), length, cited),
+    }
     return Sheet(
         page=page,
         format=format,
@@ -130,11 +144,10 @@ def build(page: Page, format: str = "fiche", budget: float = 1.0, shown=None) ->
         territory=metadata.territory,
         themes=[theme_label(t) for t in metadata.themes],
         status=value_label(metadata.status) if metadata.status else None,
-        lead=Cut([lead] if lead else [], lead_cut),
-        levers=_cut_list(sections.levers, count, length),
-        obstacles=_cut_list(sections.obstacles, count, length),
-        replicate=_cut_list(sections.replicate, max(1, count // 2), length),
-        contacts=_cut_list(contacts, scaled(contact_lines), length),
+        lead=Cut(lead_kept, lead_cut),
+        lead_text=lead,
+        **lists,
+        notes=[(n, _shorten(text, length)[0]) for n, text in cited.listed],
         photo=photo,
         photo_alt=photo_alt,
         link=link,

@@ -26,8 +26,9 @@ from wtforms import StringField
 from wtforms.validators import Length
 
 from wiki.extensions import db, limiter
-from wiki.festival import aliases, booklet, jobs, qr, sheets
+from wiki.festival import aliases, booklet, contents, jobs, qr, sheets
 from wiki.festival.pdf import ResourceRefused, fit_on_one_page, local_fetcher
+from wiki.knowledge.selection import MAX_SEARCHED
 from wiki.lru import LRU
 from wiki.models import Page
 from wiki.pages.views import load_page
@@ -257,8 +258,19 @@ class BookletForm(FlaskForm):
     date = StringField(validators=[Length(max=60)])
 
 
-def _selection(criteria):
-    return booklet.select_pages(criteria, basket_ids())
+def _criteria(args):
+    """The booklet's criteria, or a 400 page saying why the selection cannot be read."""
+    try:
+        return contents.Criteria.from_args(args)
+    except contents.SelectionError as error:
+        abort(400, str(error))
+
+
+def _choice(criteria) -> contents.Choice:
+    if not criteria.given:
+        return contents.Choice()
+    maximum, _background = _limits()
+    return contents.choose(criteria, basket_ids(), limit=maximum)
 
 
 def _limits() -> tuple[int, int]:
@@ -268,14 +280,14 @@ def _limits() -> tuple[int, int]:
 
 @bp.get("/booklet")
 def booklet_page():
-    criteria = booklet.Criteria.from_args(request.args)
+    criteria = _criteria(request.args)
     if not criteria.given and basket_ids():
         criteria.basket = True
-    selection = _selection(criteria) if criteria.given else booklet.Selection()
-    return _booklet_page(criteria, selection, BookletForm(formdata=None))
+    return _booklet_page(criteria, _choice(criteria), BookletForm(formdata=None))
 
 
 def _booklet_page(criteria, selection, form, error=None, status=200):
+    from wiki.knowledge.selection_views import describe
     from wiki.models import Theme
 
     maximum, background = _limits()
@@ -283,6 +295,9 @@ def _booklet_page(criteria, selection, form, error=None, status=200):
     return render_template(
         "festival/booklet.html",
         criteria=criteria,
+        described=describe(criteria.selection),
+        without_picked={k: v for k, v in criteria.as_args().items() if k != "slug"},
+        max_searched=MAX_SEARCHED,
         selection=selection,
         form=form,
         error=error,
@@ -293,30 +308,40 @@ def _booklet_page(criteria, selection, form, error=None, status=200):
     ), status
 
 
+def _too_many(selection, maximum: int) -> str:
+    if selection.truncated:
+        return _(
+            "These words match more than %(n)s pages, too many for one booklet (at most "
+            "%(max)s): add a theme, a territory or other words.",
+            n=MAX_SEARCHED,
+            max=maximum,
+        )
+    return _(
+        "%(n)s pages is too many for one booklet (at most %(max)s): narrow the selection, "
+        "for example with a theme or a territory.",
+        n=selection.total,
+        max=maximum,
+    )
+
+
 @bp.post("/booklet")
 @limiter.limit(lambda: current_app.config["BOOKLET_RATE_LIMIT"])
 def booklet_build():
-    criteria = booklet.Criteria.from_args(request.form)
+    criteria = _criteria(request.form)
     form = BookletForm()
-    selection = _selection(criteria) if criteria.given else booklet.Selection()
+    selection = _choice(criteria)
     if not form.validate_on_submit():
         return _booklet_page(criteria, selection, form, _("The form expired: send it again."), 400)
     maximum, background = _limits()
     if selection.empty:
         error = _("No page to print: choose a theme, a territory, a search or fill your basket.")
         return _booklet_page(criteria, selection, form, error, 422)
-    if len(selection.pages) > maximum:
-        error = _(
-            "%(n)s pages is too many for one booklet (at most %(max)s): narrow the selection, "
-            "for example with a theme or a territory.",
-            n=len(selection.pages),
-            max=maximum,
-        )
-        return _booklet_page(criteria, selection, form, error, 422)
+    if selection.total > maximum or selection.truncated:
+        return _booklet_page(criteria, selection, form, _too_many(selection, maximum), 422)
     festival = (form.festival.data or "").strip() or _("Festival of the transitions")
     date = (form.date.data or "").strip()
     name = _file_name(festival)
-    if len(selection.pages) > background:
+    if selection.total > background:
         job = jobs.start([p.id for p in selection.pages], festival, date, name)
         return redirect(url_for("festival.booklet_job", job_id=job), 303)
     pdf = booklet.build(selection.pages, booklet.BookletInfo(festival, date))
@@ -371,16 +396,16 @@ def offline_copy():
 
     from wiki.festival import offline
 
-    criteria = booklet.Criteria.from_args(request.form)
+    criteria = _criteria(request.form)
     form = BookletForm()
-    selection = _selection(criteria) if criteria.given else booklet.Selection()
+    selection = _choice(criteria)
     if not form.validate_on_submit():
         return _booklet_page(criteria, selection, form, _("The form expired: send it again."), 400)
     maximum, _background = _limits()
     if selection.empty:
         error = _("No page to copy: choose a theme, a territory, a search or fill your basket.")
         return _booklet_page(criteria, selection, form, error, 422)
-    if len(selection.pages) > maximum:
+    if selection.total > maximum or selection.truncated:
         error = _("At most %(max)s pages fit in one booklet: narrow the selection.", max=maximum)
         return _booklet_page(criteria, selection, form, error, 422)
     buffer = io.BytesIO()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app, url_for
 from sqlalchemy import select
@@ -19,7 +19,7 @@ from wiki.files import service as file_service
 from wiki.limits import BudgetExceeded, time_budget
 from wiki.lru import LRU
 from wiki.models import Page, SlugRedirect
-from wiki.render import Rendered, extract_wiki_links, render_markdown
+from wiki.render import Rendered, extract_wiki_links, footnotes, render_markdown
 from wiki.render.files import missing_file
 from wiki.render.markdown import scan_wiki_links
 
@@ -32,6 +32,7 @@ class Shown:
     heading: str | None  # the body's leading "# " heading, shown as the page's h1
     front_matter_error: str | None = None  # why the metadata block could not be read
     made_at: float = 0.0  # time.monotonic() when rendered
+    notes: dict[str, int] = field(default_factory=dict)  # footnote numbers, by label
 
     @property
     def over_budget(self) -> bool:
@@ -113,7 +114,13 @@ def _show(text: str) -> Shown:
         except BudgetExceeded:
             sections = Sections()
         shown = Shown(
-            metadata, rendered, sections, heading, front_matter_error, made_at=time.monotonic()
+            metadata,
+            rendered,
+            sections,
+            heading,
+            front_matter_error,
+            made_at=time.monotonic(),
+            notes=footnotes.page_numbers(rest) if "[^" in rest else {},
         )
         _SHOWN.put(key, shown, weight=len(text))
     return shown

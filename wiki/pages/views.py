@@ -27,7 +27,7 @@ from wiki.auth.access import (
     refuse_if_removed,
     require_confirmed_email,
 )
-from wiki.content import templates
+from wiki.content import addresses, templates
 from wiki.content.frontmatter import FrontMatterError
 from wiki.extensions import configured_account_limit, configured_limit, db
 from wiki.limits import whole_number
@@ -379,7 +379,10 @@ def diff(slug):
     if older.number > newer.number:
         older, newer = newer, older
     view_mode = "split" if request.args.get("view") == "split" else "inline"
-    result = cached_diff(older.text, newer.text)
+    older_text, newer_text = older.text, newer.text
+    if not is_moderator():  # e-mail addresses of the front matter are for the contact form
+        older_text, newer_text = addresses.masked(older_text), addresses.masked(newer_text)
+    result = cached_diff(older_text, newer_text)
     return render_template(
         "pages/diff.html",
         page=page,
