@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load import ESSAIM, QUERIES, Client, free_port, percentile  # noqa: E402
+from bench.load import ESSAIM, Client, free_port, percentile  # noqa: E402
 from bench.search import generate  # noqa: E402
 
 BATCH = 5_000
@@ -205,7 +205,14 @@ def main() -> None:
             print(f"writing {args.pages} pages…", flush=True)
             print(f"  written in {fill(data_dir, args.pages, env):.0f} s", flush=True)
             subprocess.run(
-                [str(ESSAIM), "users", "create", "charge", "--password", "une charge de test solide"],
+                [
+                    str(ESSAIM),
+                    "users",
+                    "create",
+                    "charge",
+                    "--password",
+                    "une charge de test solide",
+                ],
                 env=env,
                 check=True,
                 capture_output=True,
