@@ -75,3 +75,30 @@ def phone_page(browser):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture
+def demo_app(tmp_path, migrated_db):
+    """The demo wiki, with a public address (what a festival's QR codes lead to)."""
+    shutil.copy(migrated_db, tmp_path / "essaim.db")
+    app = make_app(tmp_path, SERVER_NAME=None, PUBLIC_URL="https://essaim.example.org")
+    with app.app_context():
+        from wiki.demo import load_demo
+
+        load_demo()
+        _db.session.remove()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def demo_server(demo_app):
+    server = make_server("127.0.0.1", 0, demo_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)

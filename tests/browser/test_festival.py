@@ -2,45 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
-from tests.conftest import make_app
 from wiki.extensions import db as _db
 
 pytestmark = pytest.mark.browser
 
 EXPERIENCE = "jardin-partage-des-tilleuls-a-raismes"
-
-
-@pytest.fixture
-def demo_app(tmp_path, migrated_db):
-    """The demo wiki, with a public address (what a festival's QR codes lead to)."""
-    shutil.copy(migrated_db, tmp_path / "essaim.db")
-    app = make_app(tmp_path, SERVER_NAME=None, PUBLIC_URL="https://essaim.example.org")
-    with app.app_context():
-        from wiki.demo import load_demo
-
-        load_demo()
-        _db.session.remove()
-    yield app
-    with app.app_context():
-        _db.engine.dispose()
-
-
-@pytest.fixture
-def demo_server(demo_app):
-    server = make_server("127.0.0.1", 0, demo_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
 
 
 def test_a_phone_arriving_from_a_qr_code_sees_the_title_and_in_short_first(
