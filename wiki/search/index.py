@@ -31,6 +31,7 @@ from wiki.search.document import load_pages, page_document, theme_labels
 from wiki.search.engine import (
     merge_bounded,
     merge_small_segments,
+    open_searcher,
     open_writer,
 )
 from wiki.search.engine import segments as engine_segments
@@ -394,8 +395,7 @@ class Drift:
 def check(target: Target, fix: bool = True, progress=None) -> Drift:
     """Compare every page with its document (by fingerprint); rewrite the ones that differ."""
     store = target.store
-    ix = whoosh_index.open_dir(str(store.current_path()))
-    with ix.searcher() as searcher:
+    with open_searcher(store.current_path()) as searcher:
         indexed = {
             int(fields["id"]): fields.get("fingerprint") for fields in searcher.all_stored_fields()
         }

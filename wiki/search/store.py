@@ -27,7 +27,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from wiki.search.engine import reopen
+from wiki.search.engine import open_searcher, reopen
 from wiki.search.schema import is_current, make_schema
 
 log = logging.getLogger(__name__)
@@ -165,7 +165,7 @@ def searcher(directory: str | os.PathLike):
     else:
         if entry is not None:
             entry[1].close()
-        current = whoosh_index.open_dir(str(path)).searcher()
+        current = open_searcher(path)
     cache.pop(key, None)
     while len(cache) >= 4:  # one per index directory; tests use many
         _old_path, old = cache.pop(next(iter(cache)))

@@ -10,7 +10,8 @@ tests/search/test_fence.py checks.
 - match(s, q), having(s, field, keys): which documents (walk, matching, postings);
 - top(s, q, docs, limit), newest(s, docs, limit): the best of them (ranking, scoring);
 - facet_counts(s, field, docs): how many hold each value of a field (facets);
-- reopen(searcher, path): a searcher on a changed index, reusing unchanged segments (readers);
+- reopen(searcher, path): a searcher on a changed index, reusing unchanged segments, and
+  open_searcher(path), retrying when a segment was merged away meanwhile (readers);
 - segment_count, live_documents, merge_bounded, merge_small_in_order, merge_small_segments,
   open_writer (a writer that waits for another process's): segments and merging (segments);
 - merge_matched: highlighting's token step (tokens);
@@ -21,7 +22,7 @@ from wiki.search.engine import whoosh_fixes  # noqa: F401 (applied on import)
 from wiki.search.engine.facets import facet_counts
 from wiki.search.engine.matching import having, match
 from wiki.search.engine.ranking import newest, top
-from wiki.search.engine.readers import reopen
+from wiki.search.engine.readers import open_searcher, reopen
 from wiki.search.engine.segments import (
     live_documents,
     merge_bounded,
@@ -43,6 +44,7 @@ __all__ = [
     "merge_small_segments",
     "open_writer",
     "newest",
+    "open_searcher",
     "reopen",
     "segment_count",
     "top",

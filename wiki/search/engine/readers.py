@@ -9,6 +9,19 @@ from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
 
+def open_searcher(path: Path, attempts: int = 5) -> Searcher:
+    """A searcher on the index's latest state. A segment merged away by another process
+    between reading the table of contents and opening the segment (whoosh_fixes.SegmentGone)
+    means a newer state exists: read it again."""
+    for attempt in range(attempts):
+        try:
+            return whoosh_index.open_dir(str(path)).searcher()
+        except FileNotFoundError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def reopen(old: Searcher, path: Path) -> Searcher:
     """A searcher on the index's latest state, keeping the old one's readers of kept segments.
 
@@ -44,7 +57,7 @@ def reopen(old: Searcher, path: Path) -> Searcher:
         for reader in opened:
             reader.close()
         old.close()
-        return ix.searcher()
+        return open_searcher(path)
     for reader in kept.values():  # segments merged away
         reader.close()
     old.is_closed = True  # its reader is not closed: its kept segments live on

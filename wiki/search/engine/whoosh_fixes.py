@@ -3,6 +3,8 @@
 - A pure speed fix of index writing that leaves the index unchanged:
   tests/search/engine/test_speed.py checks that an index built with it equals one built without.
 - Segment names drawn from the operating system's randomness, not from the `random` module.
+- A segment reader holds its stored fields' file open from the start, so that a merge by
+  another process cannot take it away in between.
 """
 
 from __future__ import annotations
@@ -33,6 +35,32 @@ def _cached_reader(self, fieldname, column):
         return reader
 
 
+_original_perdoc_init = whoosh3.W3PerDocReader.__init__
+
+
+class SegmentGone(FileNotFoundError):
+    """The segment was merged away (by another process) since the index's table of contents
+    was read: open the index again."""
+
+
+def _perdoc_init(self, storage, segment):
+    """Open the segment's stored fields at once, not at the first document read.
+
+    Whoosh opened each column file the first time it was read. When another process merged
+    that segment away in between, its files were gone: the stored fields read as None and the
+    caller failed with "'NoneType' object is not subscriptable" (seen in CI: the search index
+    check of tests/reliability/test_gunicorn.py, while a restarted server merged). An open file
+    stays readable after another process deletes it, so opening it at once closes the window
+    to the time between reading the table of contents and this call, where SegmentGone says
+    to open the index again.
+    """
+    _original_perdoc_init(self, storage, segment)
+    if self._doccount:
+        if not self.has_column("_stored"):
+            raise SegmentGone(f"segment {segment.segment_id()} was merged away")
+        self._readers["_stored"] = self.column_reader("_stored", whoosh3.STORED_COLUMN)
+
+
 _original_random_id = base.Segment.__dict__["_random_id"]
 
 
@@ -51,12 +79,14 @@ def _random_id(cls, size: int = 16) -> str:
 
 def apply() -> None:
     whoosh3.W3PerDocReader._cached_reader = _cached_reader
+    whoosh3.W3PerDocReader.__init__ = _perdoc_init
     base.Segment._random_id = classmethod(_random_id)
 
 
 def revert() -> None:
     """For the tests: Whoosh as shipped."""
     whoosh3.W3PerDocReader._cached_reader = _original_cached_reader
+    whoosh3.W3PerDocReader.__init__ = _original_perdoc_init
     base.Segment._random_id = _original_random_id
 
 
