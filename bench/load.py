@@ -277,6 +277,11 @@ def main() -> None:
             server.wait(timeout=60)
             log.close()
         report(samples, errors, elapsed, args)
+        if errors:  # what the server said about them, before the data dir goes
+            lines = (data_dir / "serve.log").read_text(errors="replace").splitlines()
+            print("\nserver errors:")
+            for line in [x for x in lines if '"ERROR"' in x or "Traceback" in x][:5]:
+                print(" ", line[:4000])
 
 
 if __name__ == "__main__":

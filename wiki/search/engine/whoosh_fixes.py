@@ -3,8 +3,8 @@
 - A pure speed fix of index writing that leaves the index unchanged:
   tests/search/engine/test_speed.py checks that an index built with it equals one built without.
 - Segment names drawn from the operating system's randomness, not from the `random` module.
-- A segment reader holds its stored fields' file open from the start, so that a merge by
-  another process cannot take it away in between.
+- A segment reader holds its column files open from the start, so that a merge by another
+  process cannot take them away in between.
 """
 
 from __future__ import annotations
@@ -44,21 +44,38 @@ class SegmentGone(FileNotFoundError):
 
 
 def _perdoc_init(self, storage, segment):
-    """Open the segment's stored fields at once, not at the first document read.
+    """Open the segment's column files (stored fields, field lengths…) at once, not at their
+    first read.
 
     Whoosh opened each column file the first time it was read. When another process merged
     that segment away in between, its files were gone: the stored fields read as None and the
     caller failed with "'NoneType' object is not subscriptable" (seen in CI: the search index
-    check of tests/reliability/test_gunicorn.py, while a restarted server merged). An open file
-    stays readable after another process deletes it, so opening it at once closes the window
-    to the time between reading the table of contents and this call, where SegmentGone says
-    to open the index again.
+    check of tests/reliability/test_gunicorn.py, while a restarted server merged; a search
+    racing a save's merge could fail the same way on a field's lengths). An open file stays
+    readable after another process deletes it, so opening them at once closes the window to
+    the time between reading the table of contents and this call, where SegmentGone says to
+    open the index again.
     """
     _original_perdoc_init(self, storage, segment)
-    if self._doccount:
-        if not self.has_column("_stored"):
-            raise SegmentGone(f"segment {segment.segment_id()} was merged away")
-        self._readers["_stored"] = self.column_reader("_stored", whoosh3.STORED_COLUMN)
+    prefix, ext = segment.make_filename("."), whoosh3.W3Codec.COLUMN_EXT
+    for name in storage.list():
+        if name.startswith(prefix) and name.endswith(ext):
+            fieldname = name[len(prefix) : -len(ext)]
+            try:
+                self._colfiles[fieldname] = self._get_column_file(fieldname)
+            except OSError:
+                break  # deleted while listing: the whole segment is gone
+    if self._doccount and "_stored" not in self._colfiles:
+        self.close()
+        raise SegmentGone(f"segment {segment.segment_id()} was merged away")
+
+
+def _has_column(self, fieldname):
+    """A column the reader holds open is there, even once another process deleted its file."""
+    return fieldname in self._colfiles or _original_has_column(self, fieldname)
+
+
+_original_has_column = whoosh3.W3PerDocReader.has_column
 
 
 _original_random_id = base.Segment.__dict__["_random_id"]
@@ -80,6 +97,7 @@ def _random_id(cls, size: int = 16) -> str:
 def apply() -> None:
     whoosh3.W3PerDocReader._cached_reader = _cached_reader
     whoosh3.W3PerDocReader.__init__ = _perdoc_init
+    whoosh3.W3PerDocReader.has_column = _has_column
     base.Segment._random_id = classmethod(_random_id)
 
 
@@ -87,6 +105,7 @@ def revert() -> None:
     """For the tests: Whoosh as shipped."""
     whoosh3.W3PerDocReader._cached_reader = _original_cached_reader
     whoosh3.W3PerDocReader.__init__ = _original_perdoc_init
+    whoosh3.W3PerDocReader.has_column = _original_has_column
     base.Segment._random_id = _original_random_id
 
 
