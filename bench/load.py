@@ -187,6 +187,29 @@ def drive(port: int, slugs: list[str], clients: int, duration: float, seed: int)
     return samples, errors, time.monotonic() - started
 
 
+def start_server(data_dir: Path, env: dict, workers: int, threads: int):
+    """`essaim serve` on a free port, logging to data_dir/serve.log, once /healthz answers:
+    (process, port, log file)."""
+    port = free_port()
+    log = open(data_dir / "serve.log", "wb")  # noqa: SIM115 (closed by the caller)
+    server = subprocess.Popen(
+        [str(ESSAIM), "serve", "--bind", f"127.0.0.1:{port}"]
+        + ["--workers", str(workers), "--threads", str(threads)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    for _ in range(600):
+        try:
+            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            probe.request("GET", "/healthz")
+            probe.getresponse().read()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server, port, log
+
+
 def percentile(values: list[float], p: float) -> float:
     if len(values) < 2:
         return values[0] if values else float("nan")
@@ -242,32 +265,8 @@ def main() -> None:
         }
         print(f"preparing {args.pages} pages…", flush=True)
         slugs = prepare(data_dir, args.pages, env)
-        port = free_port()
-        log = open(data_dir / "serve.log", "wb")  # noqa: SIM115
-        server = subprocess.Popen(
-            [
-                str(ESSAIM),
-                "serve",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--threads",
-                str(args.threads),
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        server, port, log = start_server(data_dir, env, args.workers, args.threads)
         try:
-            for _ in range(300):
-                try:
-                    http.client.HTTPConnection("127.0.0.1", port, timeout=2).request(
-                        "GET", "/healthz"
-                    )
-                    break
-                except OSError:
-                    time.sleep(0.1)
             time.sleep(1)
             # Warm up each worker's caches (templates, searcher) before measuring.
             drive(port, slugs, args.clients, 3.0, seed=args.seed + 1000)

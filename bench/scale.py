@@ -19,7 +19,6 @@ reindex < 10 min, one worker < 200 MB. Not a test: figures to compare between ve
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import random
 import resource
@@ -34,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.load import ESSAIM, Client, free_port, percentile  # noqa: E402
+from bench.load import ESSAIM, Client, percentile, start_server  # noqa: E402
 from bench.search import generate  # noqa: E402
 
 BATCH = 5_000
@@ -221,32 +220,8 @@ def main() -> None:
         reindex, reindex_mb = timed_command(env, "search", "reindex")
         slugs = [f"experience-{n}" for n in range(1, args.pages + 1)]
 
-        port = free_port()
-        log = open(data_dir / "serve.log", "wb")  # noqa: SIM115
-        server = subprocess.Popen(
-            [
-                str(ESSAIM),
-                "serve",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--threads",
-                str(args.threads),
-            ],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        server, port, log = start_server(data_dir, env, args.workers, args.threads)
         try:
-            for _ in range(600):
-                try:
-                    probe = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                    probe.request("GET", "/healthz")
-                    probe.getresponse().read()
-                    break
-                except OSError:
-                    time.sleep(0.1)
             samples, failures = measure(
                 port, slugs, args.views, args.searches, args.saves, seed=args.pages
             )
