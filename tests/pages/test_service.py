@@ -270,22 +270,22 @@ def test_a_save_reads_its_text_once(db, user, monkeypatch):
     """Front matter split, metadata parsed and sections found once, then passed down."""
     from wiki.pages import derived
 
-    reads = {"split": 0, "sections": 0}
-    real_split, real_sections = derived.split, derived.extract_sections
+    reads = {"read": 0, "sections": 0}
+    real_read, real_sections = derived.read, derived.extract_sections
 
-    def split(text):
-        reads["split"] += 1
-        return real_split(text)
+    def read(text):
+        reads["read"] += 1
+        return real_read(text)
 
     def extract_sections(body):
         reads["sections"] += 1
         return real_sections(body)
 
-    monkeypatch.setattr(derived, "split", split)
+    monkeypatch.setattr(derived, "read", read)
     monkeypatch.setattr(derived, "extract_sections", extract_sections)
     saved = service.save_page(slug=None, title="Jardin partagé", text=TEXT, author=user)
 
-    assert reads == {"split": 1, "sections": 1}
+    assert reads == {"read": 1, "sections": 1}
     assert [s.text for s in saved.page.statements if s.kind == "lever"] == [
         "Le soutien des élus",
         "Un animateur salarié à mi‑temps",

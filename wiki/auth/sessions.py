@@ -52,16 +52,20 @@ def load_user(cookie_id: str) -> User | None:
     user_id, _sep, token = (cookie_id or "").partition(":")
     if not user_id.isdigit() or not token:
         return None
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
-    if row is None or row.user_id != int(user_id):
+    found = db.session.execute(  # the session and its account in one query: every request
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == _hash(token))
+    ).first()
+    if found is None or found[0].user_id != int(user_id):
         return None
+    row, user = found
     now = utcnow()
     if row.expires_at <= now:
         db.session.delete(row)
         db.session.commit()
         return None
-    user = db.session.get(User, row.user_id)
-    if user is None or user.is_blocked:
+    if user.is_blocked:
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
         row.last_seen_at = now

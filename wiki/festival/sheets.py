@@ -168,10 +168,10 @@ def first_image(rendered_html: str) -> tuple[str | None, str]:
 
 
 def _first_paragraph(text: str) -> str:
-    from wiki.content.frontmatter import FrontMatterError, split
+    from wiki.content.frontmatter import FrontMatterError, read
 
     try:
-        _raw, body = split(text)
+        _raw, body = read(text)
     except FrontMatterError:
         body = text
     for block in re.split(r"\n\s*\n", body):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select, union
+from sqlalchemy import or_, select, union
 
 from wiki.extensions import db
 from wiki.knowledge.experiences import sort_key
@@ -20,12 +20,15 @@ def old_slugs(page: Page) -> list[str]:
 
 def backlinks(page: Page) -> list[Page]:
     """Pages linking here, by the current slug or an old one: a rename keeps them."""
-    slugs = [page.slug, *old_slugs(page)]
+    # "Pages whose id is among the links' sources", not a join: a join lets SQLite's planner
+    # (without ANALYZE statistics) walk every public page and probe the links of each, 48 ms
+    # a view at 100,000 pages; the subquery reads the few links to these slugs by their index.
+    old = select(SlugRedirect.slug).where(SlugRedirect.page_id == page.id)
+    linking = select(Link.source_id).where(
+        or_(Link.target_slug == page.slug, Link.target_slug.in_(old))
+    )
     sources = db.session.scalars(
-        select(Page)
-        .join(Link, Link.source_id == Page.id)
-        .where(Link.target_slug.in_(slugs), Page.id != page.id, Page.public.is_(True))
-        .distinct()
+        select(Page).where(Page.id.in_(linking), Page.id != page.id, Page.public.is_(True))
     )
     return sorted(sources, key=lambda source: sort_key(source.title))
 

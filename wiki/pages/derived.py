@@ -12,7 +12,7 @@ from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from wiki.content.frontmatter import FrontMatterError, split
+from wiki.content.frontmatter import FrontMatterError, read
 from wiki.content.metadata import DEFAULT_THEMES, FieldError, Metadata, parse_metadata
 from wiki.content.sections import Sections, extract_sections, normalise_item
 from wiki.content.slugs import slug_for
@@ -60,7 +60,7 @@ def parse(text: str) -> Parsed:
     """
     themes = theme_slugs()
     try:
-        meta, body = split(text)
+        meta, body = read(text)
     except FrontMatterError as error:
         metadata, _errors = parse_metadata({}, themes)
         return Parsed(

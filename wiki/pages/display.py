@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from flask import current_app, url_for
 from sqlalchemy import select
 
-from wiki.content.frontmatter import FrontMatterError, split
+from wiki.content.frontmatter import FrontMatterError, read
 from wiki.content.metadata import Metadata, parse_metadata
 from wiki.content.sections import Sections, extract_sections
 from wiki.content.slugs import slug_for
@@ -53,9 +53,6 @@ _LINK_SLUGS = LRU(512)
 # the pages' sizes, and up to 2,048 pages, so that a wiki's most read pages stay rendered.
 _CACHE_CHARACTERS = 64 * 1024 * 1024
 _SHOWN = LRU(2048, max_weight=_CACHE_CHARACTERS)
-# A revision's text never changes: its front matter is read once (YAML is most of a view's
-# cost otherwise), then kept by digest.
-_SPLIT = LRU(2048, max_weight=_CACHE_CHARACTERS)
 # A rendering cut short by the time budget is kept this long, then tried again (the server may
 # just have been busy); meanwhile readers of a hostile page cost nothing.
 RETRY_OVER_BUDGET_AFTER = 300.0
@@ -95,7 +92,7 @@ def _show(text: str) -> Shown:
     from wiki.pages.derived import theme_slugs
 
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest()
-    raw, body, front_matter_error = _split(digest, text)
+    raw, body, front_matter_error = _split(text)
     heading, rest = _leading_heading(body)
     found = frozenset(existing_slugs(set(_link_slugs(digest, rest))))
     themes = tuple(theme_slugs())
@@ -126,18 +123,13 @@ def _show(text: str) -> Shown:
     return shown
 
 
-def _split(digest: bytes, text: str) -> tuple[dict, str, str | None]:
-    """(front matter, body, why the front matter could not be read). The map is shared
-    between requests: it is read, never changed."""
-    parts = _SPLIT.get(digest)
-    if parts is None:
-        try:
-            raw, body = split(text)
-            parts = (raw, body, None)
-        except FrontMatterError as error:
-            parts = ({}, text, str(error))
-        _SPLIT.put(digest, parts, weight=len(text))
-    return parts
+def _split(text: str) -> tuple[dict, str, str | None]:
+    """(front matter, body, why the front matter could not be read)."""
+    try:
+        raw, body = read(text)
+        return raw, body, None
+    except FrontMatterError as error:
+        return {}, text, str(error)
 
 
 def _leading_heading(body: str) -> tuple[str | None, str]:

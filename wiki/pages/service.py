@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from merge3 import Merge3
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import joinedload
 
 from wiki.content.metadata import FieldError
 from wiki.content.slugs import slug_for
@@ -167,7 +168,10 @@ def parse_valid(text: str, seconds: float | None = None) -> derived.Parsed:
 
 
 def find_page(slug: str) -> Resolved | None:
-    page = db.session.scalar(select(Page).where(Page.slug == slug))
+    # With its current revision in the same query: every caller shows or edits that text.
+    page = db.session.scalar(
+        select(Page).options(joinedload(Page.current)).where(Page.slug == slug)
+    )
     if page is not None:
         return Resolved(page, False)
     redirect = db.session.get(SlugRedirect, slug)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from wiki.content.frontmatter import FrontMatterError, split
+from wiki.content.frontmatter import FrontMatterError, read
 from wiki.extensions import db
 from wiki.models import Page, Revision, User
 from wiki.pages import service
@@ -48,7 +48,7 @@ def _read_regular_file(path: Path) -> bytes:
 def title_of(text: str, path: Path) -> str:
     """The page title: a `title:` key, else the first "# " heading, else the file name."""
     try:
-        meta, body = split(text)
+        meta, body = read(text)
     except FrontMatterError:
         meta, body = {}, text
     if isinstance(meta.get("title"), str) and meta["title"].strip():

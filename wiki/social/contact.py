@@ -19,7 +19,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 
 from wiki.auth.service import find_user
-from wiki.content.frontmatter import FrontMatterError, split
+from wiki.content.frontmatter import FrontMatterError, read
 from wiki.extensions import db
 from wiki.models import Page, Revision, User
 from wiki.social.follows import settings_for
@@ -47,7 +47,7 @@ class Recipient:
 
 def _contact_value(page: Page) -> str | None:
     try:
-        meta, _body = split(page.current.text if page.current else "")
+        meta, _body = read(page.current.text if page.current else "")
     except FrontMatterError:
         return None
     value = (meta or {}).get("contact")
