@@ -52,3 +52,22 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
             }
         )
+
+
+def test_template_translations_escape_their_variables_and_follow_the_language(app):
+    """The templates' gettext is bound to the request's catalogue once per render: French by
+    default, English on request, placeholders escaped, plurals by number."""
+    from flask import render_template_string
+
+    source = (
+        "{{ _('Revision %(n)s', n=title) }}|"
+        "{{ ngettext('My booklet (%(num)s)', 'My booklet (%(num)s)', 2) }}|"
+        "{{ _('Read') }}"
+    )
+    # Each in its own app context: Flask-Babel keeps the chosen locale on `g`.
+    with app.app_context(), app.test_request_context("/"):
+        french = render_template_string(source, title="<script>x</script>")
+    with app.app_context(), app.test_request_context("/?lang=en"):
+        english = render_template_string(source, title="<b>")
+    assert french == "Version &lt;script&gt;x&lt;/script&gt;|Mon livret (2)|Lire"
+    assert english == "Revision &lt;b&gt;|My booklet (2)|Read"

@@ -5,8 +5,10 @@ from __future__ import annotations
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, request
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from wiki.errors import render_error
 from wiki.labels import forget_theme_labels, role_label, theme_label, value_label
@@ -20,6 +22,7 @@ def init_app(app: Flask) -> None:
             "current_locale": str(get_locale()),
             "theme_label": theme_label,
             "role_label": role_label,
+            **_request_gettext(),
         }
 
     # Globals, not context values: imported macros (knowledge/_macros.html) see them too.
@@ -49,6 +52,36 @@ def init_app(app: Flask) -> None:
             search.notify([])
 
     app.after_request(security_headers)
+
+
+def _request_gettext() -> dict:
+    """`_()`, `gettext()` and `ngettext()` of the templates, bound to this request's catalogue.
+
+    Flask-Babel's callables look the catalogue up again at every call (request context,
+    domain, locale): a page view makes about fifty calls, 6 % of its time (py-spy, bench
+    data). Bound once per render they do what Jinja's newstyle gettext does: mark the text
+    safe when autoescaping, then fill the %(name)s placeholders, always. Macros imported
+    without context keep Flask-Babel's global callables, with the same results.
+    """
+    translations = get_translations()
+    translate, translate_plural = translations.ugettext, translations.ungettext
+
+    @pass_context
+    def gettext(context, string, **variables):
+        text = translate(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)  # noqa: S704 (the catalogue is ours; variables are escaped by %)
+        return text % variables
+
+    @pass_context
+    def ngettext(context, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        text = translate_plural(singular, plural, num)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)  # noqa: S704 (the catalogue is ours; variables are escaped by %)
+        return text % variables
+
+    return {"gettext": gettext, "ngettext": ngettext}
 
 
 def sees_hidden() -> bool:

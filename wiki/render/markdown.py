@@ -114,6 +114,8 @@ def extract_wiki_links(body: str) -> list[str]:
     Raises wiki.limits.BudgetExceeded past the current deadline (``scan_wiki_links`` is then
     the rough answer).
     """
+    if "[[" not in body:  # every wiki link opens with it: no parse needed
+        return []
     return list(_extract_wiki_links(body))
 
 
