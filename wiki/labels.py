@@ -18,14 +18,15 @@ def theme_label(slug: str) -> str:
     return labels[1] if str(get_locale()) == "en" else labels[0]
 
 
+_THEMES = select(Theme.slug, Theme.label_fr, Theme.label_en).order_by(Theme.position)
+
+
 def _theme_labels() -> dict[str, tuple[str, str]]:
     """Every theme's labels in the administrators' order, read once per request: a search page
     shows dozens of chips, and a page view needs the order too (theme_slugs_of_request)."""
     labels = g.get("essaim_theme_labels")
     if labels is None:
-        rows = db.session.execute(
-            select(Theme.slug, Theme.label_fr, Theme.label_en).order_by(Theme.position)
-        )
+        rows = db.session.execute(_THEMES)
         labels = {slug: (fr, en) for slug, fr, en in rows}
         g.essaim_theme_labels = labels
     return labels

@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from wiki.extensions import db
 from wiki.models import User, UserSession, utcnow
@@ -47,16 +47,20 @@ def start(user: User, *, remember: bool = False, user_agent: str = "") -> str:
     return token
 
 
+# The session and its account in one query, built once (every request of a signed-in person).
+_SESSION_AND_USER = (
+    select(UserSession, User)
+    .join(User, User.id == UserSession.user_id)
+    .where(UserSession.token_hash == bindparam("token_hash"))
+)
+
+
 def load_user(cookie_id: str) -> User | None:
     """Flask-Login's user loader: the account of a live session, or None (anonymous)."""
     user_id, _sep, token = (cookie_id or "").partition(":")
     if not user_id.isdigit() or not token:
         return None
-    found = db.session.execute(  # the session and its account in one query: every request
-        select(UserSession, User)
-        .join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == _hash(token))
-    ).first()
+    found = db.session.execute(_SESSION_AND_USER, {"token_hash": _hash(token)}).first()
     if found is None or found[0].user_id != int(user_id):
         return None
     row, user = found

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, union
+from sqlalchemy import bindparam, or_, select, union
 
 from wiki.extensions import db
 from wiki.knowledge.experiences import sort_key
@@ -18,18 +18,29 @@ def old_slugs(page: Page) -> list[str]:
     )
 
 
+# "Pages whose id is among the links' sources", not a join: a join lets SQLite's planner
+# (without ANALYZE statistics) walk every public page and probe the links of each, 48 ms a
+# view at 100,000 pages; the subquery reads the few links to these slugs by their index.
+# Built once: every page view runs it.
+_LINKING_HERE = select(Page).where(
+    Page.id.in_(
+        select(Link.source_id).where(
+            or_(
+                Link.target_slug == bindparam("slug"),
+                Link.target_slug.in_(
+                    select(SlugRedirect.slug).where(SlugRedirect.page_id == bindparam("page"))
+                ),
+            )
+        )
+    ),
+    Page.id != bindparam("page"),
+    Page.public.is_(True),
+)
+
+
 def backlinks(page: Page) -> list[Page]:
     """Pages linking here, by the current slug or an old one: a rename keeps them."""
-    # "Pages whose id is among the links' sources", not a join: a join lets SQLite's planner
-    # (without ANALYZE statistics) walk every public page and probe the links of each, 48 ms
-    # a view at 100,000 pages; the subquery reads the few links to these slugs by their index.
-    old = select(SlugRedirect.slug).where(SlugRedirect.page_id == page.id)
-    linking = select(Link.source_id).where(
-        or_(Link.target_slug == page.slug, Link.target_slug.in_(old))
-    )
-    sources = db.session.scalars(
-        select(Page).where(Page.id.in_(linking), Page.id != page.id, Page.public.is_(True))
-    )
+    sources = db.session.scalars(_LINKING_HERE, {"page": page.id, "slug": page.slug})
     return sorted(sources, key=lambda source: sort_key(source.title))
 
 

@@ -7,7 +7,7 @@ What waits: every edit of an account a moderator flagged, and the edits of new a
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from wiki import antispam
 from wiki.extensions import db
@@ -97,14 +97,17 @@ def mine(author, page: Page | None = None, slug: str | None = None) -> list[Pend
     """The author's edits of this page still waiting (to say "en attente de relecture")."""
     if author is None or not getattr(author, "is_authenticated", False):
         return []
-    query = select(PendingEdit).where(
-        PendingEdit.author_id == author.id, PendingEdit.state == "pending"
-    )
     if page is not None:
-        query = query.where(PendingEdit.page_id == page.id)
-    else:
-        query = query.where(PendingEdit.page_id.is_(None), PendingEdit.slug == slug)
-    return list(db.session.scalars(query))
+        return list(db.session.scalars(_MINE_ON_PAGE, {"author": author.id, "page": page.id}))
+    return list(db.session.scalars(_MINE_NEW_PAGE, {"author": author.id, "slug": slug}))
+
+
+# Built once: mine() runs at every page view of a signed-in person.
+_MINE = select(PendingEdit).where(
+    PendingEdit.author_id == bindparam("author"), PendingEdit.state == "pending"
+)
+_MINE_ON_PAGE = _MINE.where(PendingEdit.page_id == bindparam("page"))
+_MINE_NEW_PAGE = _MINE.where(PendingEdit.page_id.is_(None), PendingEdit.slug == bindparam("slug"))
 
 
 def _decidable(edit: PendingEdit) -> None:

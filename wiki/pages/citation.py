@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from wiki.content.text import fold
 from wiki.extensions import db
@@ -42,20 +42,23 @@ class Citation:
         return self.key
 
 
+_AUTHORS = (  # built once: every page view cites its revision
+    select(User.username)
+    .join(Revision, Revision.author_id == User.id)
+    .where(
+        Revision.page_id == bindparam("page"),
+        Revision.number <= bindparam("number"),
+        Revision.hidden.is_(False),
+    )
+    .group_by(User.username)
+    .order_by(func.min(Revision.number))
+    .limit(MAX_AUTHORS + 1)
+)
+
+
 def authors_up_to(revision: Revision) -> tuple[list[str], bool]:
     """Names of who wrote the page up to `revision`, first contribution first (hidden ones out)."""
-    rows = db.session.execute(
-        select(User.username)
-        .join(Revision, Revision.author_id == User.id)
-        .where(
-            Revision.page_id == revision.page_id,
-            Revision.number <= revision.number,
-            Revision.hidden.is_(False),
-        )
-        .group_by(User.username)
-        .order_by(func.min(Revision.number))
-        .limit(MAX_AUTHORS + 1)
-    )
+    rows = db.session.execute(_AUTHORS, {"page": revision.page_id, "number": revision.number})
     names = [name for (name,) in rows]
     return names[:MAX_AUTHORS], len(names) > MAX_AUTHORS
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from wiki.auth.service import find_user
 from wiki.content.slugs import slug_for
@@ -142,14 +142,12 @@ def find(page: Page, message_id: int) -> DiscussionMessage | None:
 
 
 def count(page: Page) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(DiscussionMessage.id)).where(
-                DiscussionMessage.page_id == page.id, ~DiscussionMessage.hidden
-            )
-        )
-        or 0
-    )
+    return db.session.scalar(_COUNT, {"page": page.id}) or 0
+
+
+_COUNT = select(func.count(DiscussionMessage.id)).where(  # built once: every page view
+    DiscussionMessage.page_id == bindparam("page"), ~DiscussionMessage.hidden
+)
 
 
 def thread(page: Page, viewer) -> list[Shown]:

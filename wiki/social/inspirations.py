@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import delete, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 
 from wiki.content.cog import get_commune
 from wiki.content.slugs import slug_for
@@ -65,21 +65,26 @@ class Inspirations:
     loop: list[Page]  # pages that lead back here through "inspiré par" (empty: none)
 
 
+# Built once: every page view runs it.
+_BOTH_WAYS = (
+    select(Inspiration)
+    .where(
+        or_(
+            Inspiration.page_id == bindparam("page"),
+            Inspiration.source_slug == bindparam("slug"),
+            Inspiration.source_slug.in_(
+                select(SlugRedirect.slug).where(SlugRedirect.page_id == bindparam("page"))
+            ),
+        )
+    )
+    .order_by(Inspiration.id)
+)
+
+
 def of(page: Page) -> Inspirations:
     """Both directions for one page. One statement when the page has none (most pages): the
     page view stays within its budget of statements."""
-    old_slugs = select(SlugRedirect.slug).where(SlugRedirect.page_id == page.id)
-    rows = db.session.scalars(
-        select(Inspiration)
-        .where(
-            or_(
-                Inspiration.page_id == page.id,
-                Inspiration.source_slug == page.slug,
-                Inspiration.source_slug.in_(old_slugs),
-            )
-        )
-        .order_by(Inspiration.id)
-    ).all()
+    rows = db.session.scalars(_BOTH_WAYS, {"page": page.id, "slug": page.slug}).all()
     if not rows:
         return Inspirations([], [], [])
     named = [

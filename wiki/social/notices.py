@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
 from wiki.extensions import db
 from wiki.models import Page, Revision, User, utcnow
@@ -129,14 +129,12 @@ def forget_mail(*, message_id: int) -> None:
 
 
 def unread_count(user: User) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(Notification.id)).where(
-                Notification.user_id == user.id, Notification.read_at.is_(None)
-            )
-        )
-        or 0
-    )
+    return db.session.scalar(_UNREAD, {"user": user.id}) or 0
+
+
+_UNREAD = select(func.count(Notification.id)).where(  # built once: every page of a signed-in person
+    Notification.user_id == bindparam("user"), Notification.read_at.is_(None)
+)
 
 
 @dataclass
