@@ -49,6 +49,9 @@ class Config:
     # Seconds a request may spend parsing user text (a normal 1 MB page takes about 3 s): past
     # it, a page or preview is shown as plain text and a save is refused with a message.
     RENDER_TIME_BUDGET = float(_env("RENDER_TIME_BUDGET", "10"))
+    # Anonymous readers' page views are kept rendered this long (wiki.pages.page_cache): what
+    # other pages change (backlinks, blue links) shows within it; the page's own edits at once.
+    PAGE_CACHE_SECONDS = float(_env("PAGE_CACHE_SECONDS", "10"))
     SAVE_TIME_BUDGET = float(_env("SAVE_TIME_BUDGET", "15"))
     RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") == "1"
     # Reverse proxies in front of Essaim (nginx: 1). Their X-Forwarded-For/-Proto/-Host headers

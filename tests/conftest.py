@@ -25,6 +25,9 @@ BASE_CONFIG = {
     "SPAM_MIN_FILL_SECONDS": 0,
     # Nor do test accounts count as new: tests/moderation/test_review.py sets it back.
     "NEW_ACCOUNT_EDITS": 0,
+    # Tests change a page and read another one at once: tests/pages/test_page_cache.py turns
+    # the anonymous readers' page cache on.
+    "PAGE_CACHE_SECONDS": 0,
 }
 
 

@@ -28,6 +28,12 @@ class LRU:
                 self.items.move_to_end(key)
             return value
 
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.weights.clear()
+            self.weight = 0
+
     def put(self, key, value, weight: int = 0) -> None:
         if self.max_weight is not None and weight > self.max_weight:
             return  # would push everything else out and not fit anyway

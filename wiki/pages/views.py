@@ -33,7 +33,7 @@ from wiki.extensions import configured_account_limit, configured_limit, db
 from wiki.limits import whole_number
 from wiki.models import Page, Revision
 from wiki.moderation import review
-from wiki.pages import display, editor, service
+from wiki.pages import display, editor, page_cache, service
 from wiki.pages.derived import theme_slugs
 from wiki.pages.diff import MAX_ROWS, cached_diff
 from wiki.pages.forms import EditForm, NewPageForm, RenameForm
@@ -92,14 +92,17 @@ def view(slug):
         return redirect(url_for("pages.view", slug=resolved.page.slug), 301)
     page = resolved.page
     refuse_if_removed(page)
-    shown = display.show(page.current.text)
-    return render_template(
-        "pages/view.html",
-        page=page,
-        revision=page.current,
-        shown=shown,
-        pending_mine=review.mine(current_user, page),
-    )
+
+    def render() -> str:
+        return render_template(
+            "pages/view.html",
+            page=page,
+            revision=page.current,
+            shown=display.show(page.current.text),
+            pending_mine=review.mine(current_user, page),
+        )
+
+    return page_cache.view(page, render)
 
 
 @bp.get("/wiki/<slug>/revisions/<int:rev>")

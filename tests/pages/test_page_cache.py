@@ -1,0 +1,127 @@
+"""Anonymous readers' page cache (wiki.pages.page_cache): kept pages never show a reader
+something that is not theirs, an edit of the page shows at once, and the rest within seconds."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from tests.conftest import log_in, make_app
+from wiki.extensions import db
+from wiki.pages import page_cache
+
+TOKEN = re.compile(
+    r'name="csrf_token" value="([^"]+)"|name="csrf_token" type="hidden" value="([^"]+)"'
+)
+
+
+@pytest.fixture
+def app(tmp_path, migrated_db):
+    import shutil
+
+    shutil.copy(migrated_db, tmp_path / "essaim.db")
+    app = make_app(tmp_path, PAGE_CACHE_SECONDS=0.5)
+    page_cache.clear()
+    with app.app_context():
+        yield app
+        db.session.remove()
+    page_cache.clear()
+
+
+def tokens(html: str) -> set[str]:
+    return {a or b for a, b in TOKEN.findall(html)}
+
+
+def test_two_anonymous_readers_each_get_their_own_form_token(app, make_page):
+    make_page(title="Ressourcerie de Brioude", text="# Ressourcerie\n\nDes objets.")
+    first, second = app.test_client(), app.test_client()
+    page_one = first.get("/wiki/ressourcerie-de-brioude").get_data(as_text=True)
+    page_two = second.get("/wiki/ressourcerie-de-brioude").get_data(as_text=True)
+    assert len(tokens(page_one)) == 1 and len(tokens(page_two)) == 1
+    assert tokens(page_one) != tokens(page_two)
+    assert "essaim-csrf" not in page_two
+    # The second reader's token works: the booklet basket takes the page.
+    page_id = re.search(r'name="page_id" value="(\d+)"', page_two).group(1)
+    response = second.post(
+        "/basket",
+        data={"csrf_token": tokens(page_two).pop(), "page_id": page_id, "action": "add"},
+    )
+    assert response.status_code == 302
+    # With a basket, the page says so: it is rendered for this reader, not taken from the cache.
+    with_basket = second.get("/wiki/ressourcerie-de-brioude").get_data(as_text=True)
+    assert 'name="action" value="remove"' in with_basket
+    assert 'name="action" value="add"' in first.get("/wiki/ressourcerie-de-brioude").get_data(
+        as_text=True
+    )
+
+
+def test_an_edit_shows_at_once_and_other_pages_changes_within_seconds(app, make_page, user):
+    from wiki.pages.service import save_page
+
+    page = make_page(title="Cantine bio de Raismes", text="# Cantine\n\nPremière version.")
+    reader = app.test_client()
+    assert "Première version" in reader.get("/wiki/cantine-bio-de-raismes").get_data(as_text=True)
+    save_page(
+        slug=page.slug,
+        title=page.title,
+        text="# Cantine\n\nDeuxième version.",
+        author=user,
+        base_id=page.current_id,
+    )
+    assert "Deuxième version" in reader.get("/wiki/cantine-bio-de-raismes").get_data(as_text=True)
+    # Another page now links here: the backlinks are kept for at most PAGE_CACHE_SECONDS.
+    make_page(title="Cantines du Nord", text="# Cantines\n\nVoir [[Cantine bio de Raismes]].")
+    time.sleep(0.6)
+    assert "Cantines du Nord" in reader.get("/wiki/cantine-bio-de-raismes").get_data(as_text=True)
+
+
+def test_a_signed_in_person_never_gets_a_kept_page(app, make_page, user):
+    make_page(title="Jardin des Tilleuls", text="# Jardin\n\nUn jardin.")
+    client = app.test_client()
+    anonymous = client.get("/wiki/jardin-des-tilleuls").get_data(as_text=True)
+    assert "notifications-link" not in anonymous
+    log_in(client)
+    signed_in = client.get("/wiki/jardin-des-tilleuls").get_data(as_text=True)
+    assert "notifications-link" in signed_in and f"({user.name})" in signed_in
+
+
+def test_each_language_is_kept_apart(app, make_page):
+    make_page(title="Jardin des Tilleuls", text="# Jardin\n\nUn jardin.")
+    french = app.test_client().get("/wiki/jardin-des-tilleuls").get_data(as_text=True)
+    english_reader = app.test_client()
+    page = english_reader.get("/wiki/jardin-des-tilleuls").get_data(as_text=True)
+    english_reader.post(  # the language switch of every page, kept in the session
+        "/language",
+        data={"csrf_token": tokens(page).pop(), "lang": "en", "next": "/wiki/jardin-des-tilleuls"},
+    )
+    english = english_reader.get("/wiki/jardin-des-tilleuls").get_data(as_text=True)
+    assert ">Modifier<" in french and ">Edit<" in english
+
+
+def test_a_page_removed_by_a_moderator_is_gone_at_once(app, make_page, make_user):
+    from wiki.moderation.service import delete_page
+
+    page = make_page(title="Page de réclame", text="# Réclame\n\nAchetez.")
+    reader = app.test_client()
+    assert reader.get("/wiki/page-de-reclame").status_code == 200
+    delete_page(make_user(name="modo", role="moderator"), page, "réclame")
+    assert reader.get("/wiki/page-de-reclame").status_code == 410
+
+
+def test_anonymous_readers_share_one_rendering_within_the_delay(app, make_page, monkeypatch):
+    from wiki.pages import display
+
+    renders = []
+    real_show = display.show
+    monkeypatch.setattr(display, "show", lambda text: renders.append(1) or real_show(text))
+    make_page(title="Jardin des Tilleuls", text="# Jardin\n\nUn jardin.")
+    for _reader in range(3):
+        assert app.test_client().get("/wiki/jardin-des-tilleuls").status_code == 200
+    assert len(renders) == 1
+    app.test_client().get("/wiki/jardin-des-tilleuls?utm_source=affiche")  # a query string
+    assert len(renders) == 2
+    time.sleep(0.6)  # past PAGE_CACHE_SECONDS
+    app.test_client().get("/wiki/jardin-des-tilleuls")
+    assert len(renders) == 3
