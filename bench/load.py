@@ -239,6 +239,21 @@ def start_server(data_dir: Path, env: dict, workers: int, threads: int):
     return server, port, log
 
 
+def server_cpu_seconds(master: int) -> float:
+    """CPU seconds used so far by gunicorn's master and its workers (from /proc): what the
+    requests cost the server, whatever else the machine runs meanwhile."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [str(master)] + Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a worker replaced meanwhile
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
 def percentile(values: list[float], p: float) -> float:
     if len(values) < 2:
         return values[0] if values else float("nan")
@@ -309,14 +324,22 @@ def main() -> None:
             # Warm up each worker's caches (templates, searcher) before measuring.
             readers = args.signed_in_readers
             drive(port, slugs, args.clients, 3.0, args.seed + 1000, readers)
+            cpu_before = server_cpu_seconds(server.pid)
             samples, errors, elapsed = drive(
                 port, slugs, args.clients, args.duration, args.seed, readers
             )
+            cpu = server_cpu_seconds(server.pid) - cpu_before
         finally:
             server.terminate()
             server.wait(timeout=60)
             log.close()
         report(samples, errors, elapsed, args)
+        requests = sum(len(v) for v in samples.values())
+        print(
+            f"\nserver CPU: {1000 * cpu / max(requests, 1):.1f} ms a request on average "
+            f"(gunicorn's processes, user + system; {cpu:.1f} s in all): with C cores the "
+            "server alone could answer about C × 1000 / that many requests a second"
+        )
         if errors:  # what the server said about them, before the data dir goes
             lines = (data_dir / "serve.log").read_text(errors="replace").splitlines()
             print("\nserver errors:")
