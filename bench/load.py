@@ -27,6 +27,7 @@ import threading
 import time
 import urllib.parse
 from collections import defaultdict
+from itertools import accumulate
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -93,6 +94,13 @@ class Client:
         self.cookies: dict[str, str] = {}
         self.last_save = float("nan")  # seconds of the last POST of the editor form
         self.last_used = time.monotonic()
+        self.popularity: list[float] | None = None  # cumulative weights of the slugs, or uniform
+
+    def zipf(self, exponent: float = 1.0) -> Client:
+        """Pages read as on a real wiki: the k-th most read one k^-s times as often as the first."""
+        weights = (1 / rank**exponent for rank in range(1, len(self.slugs) + 1))
+        self.popularity = list(accumulate(weights))
+        return self
 
     def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, str]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
@@ -136,7 +144,11 @@ class Client:
         assert status == 302, f"login answered {status}"
 
     def view(self) -> int:
-        return self.request("GET", f"/wiki/{self.rng.choice(self.slugs)}")[0]
+        if self.popularity is None:
+            slug = self.rng.choice(self.slugs)
+        else:
+            slug = self.rng.choices(self.slugs, cum_weights=self.popularity)[0]
+        return self.request("GET", f"/wiki/{slug}")[0]
 
     def search(self) -> int:
         q = urllib.parse.quote(self.rng.choice(QUERIES))
@@ -179,6 +191,7 @@ def drive(
     duration: float,
     seed: int,
     signed_in_readers: bool = False,
+    zipf: bool = False,
 ):
     """Each visitor edits signed in; it reads and searches anonymously, as the public does,
     unless `signed_in_readers` (then every request is signed in, as in the first runs)."""
@@ -192,6 +205,8 @@ def drive(
         client = Client(port, slugs, rng)
         client.log_in()
         reader = client if signed_in_readers else Client(port, slugs, rng)
+        if zipf:
+            reader.zipf()
         kinds, weights = zip(*MIX, strict=True)
         while time.monotonic() < deadline:
             kind = rng.choices(kinds, weights)[0]
@@ -266,7 +281,7 @@ def report(samples, errors, elapsed, args) -> None:
     print(
         f"\nessaim serve: {args.workers} workers × {args.threads} threads, {args.pages} pages, "
         f"{args.clients} clients, {elapsed:.1f} s, readers "
-        f"{'signed in' if args.signed_in_readers else 'anonymous'}"
+        f"{'signed in' if args.signed_in_readers else 'anonymous'}, pages read {args.popularity}"
     )
     print(f"throughput: {total / elapsed:.1f} requests/s, {total} requests, {failed} errors\n")
     print("| kind | requests | share | p50 ms | p95 ms | errors |")
@@ -296,6 +311,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--popularity",
+        choices=("uniform", "zipf"),
+        default="uniform",
+        help="which pages are read: all alike (the default, the hardest case) or as on a real "
+        "wiki, a few pages most (Zipf's law, exponent 1)",
+    )
+    parser.add_argument(
         "--signed-in-readers",
         action="store_true",
         help="views and searches signed in too (by default only edits are, as in real traffic)",
@@ -323,10 +345,11 @@ def main() -> None:
             time.sleep(1)
             # Warm up each worker's caches (templates, searcher) before measuring.
             readers = args.signed_in_readers
-            drive(port, slugs, args.clients, 3.0, args.seed + 1000, readers)
+            zipf = args.popularity == "zipf"
+            drive(port, slugs, args.clients, 3.0, args.seed + 1000, readers, zipf)
             cpu_before = server_cpu_seconds(server.pid)
             samples, errors, elapsed = drive(
-                port, slugs, args.clients, args.duration, args.seed, readers
+                port, slugs, args.clients, args.duration, args.seed, readers, zipf
             )
             cpu = server_cpu_seconds(server.pid) - cpu_before
         finally:
