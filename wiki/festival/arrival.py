@@ -9,6 +9,7 @@ from flask import current_app, url_for
 
 from wiki.content.cog import get_commune
 from wiki.festival import sheets
+from wiki.lru import LRU
 
 
 @dataclass
@@ -43,9 +44,22 @@ class Card:
     image_alt: str
 
 
+# The card's description, by the lead it is made from: turning Markdown into one line of plain
+# text renders it (Markdown parser and HTML sanitiser), which every view of a page repeated.
+_DESCRIPTIONS = LRU(2048, max_weight=8 * 1024 * 1024)
+
+
+def _description(lead: str) -> str:
+    description = _DESCRIPTIONS.get(lead)
+    if description is None:
+        description, _cut = sheets._shorten(sheets.plain(lead), 200)
+        _DESCRIPTIONS.put(lead, description, weight=len(lead))
+    return description
+
+
 def card_of(page, shown) -> Card:
     lead = shown.sections.texts.get("context") or sheets._first_paragraph(page.current.text)
-    description, _cut = sheets._shorten(sheets.plain(lead), 200) if lead else ("", False)
+    description = _description(lead) if lead else ""
     if not description:
         parts = [shown.metadata.territory or "", ", ".join(shown.metadata.themes)]
         description = " · ".join(p for p in parts if p)
