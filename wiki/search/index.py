@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 100  # pages per index commit when draining the queue
 SKIP_AFTER = 3  # a page whose document failed this often waits for its next edit (or a check)
-MAX_SEGMENTS = engine_segments.MAX_SEGMENTS  # the worker tidies up above this; commits at it
+MAX_SEGMENTS = engine_segments.MAX_SEGMENTS  # segments a commit keeps besides its own
 
 
 @dataclass
@@ -277,8 +277,8 @@ def write_pages(
                     writer.update_document(**documents[page_id])
                 elif page_id not in skipped:
                     writer.delete_by_term("id", str(page_id))
-            # Merging is what makes a commit slow: below the bound nothing is merged here (the
-            # worker tidies up once the queue is empty); at the bound, this commit merges.
+            # Merging is what makes a commit slow: this one merges only the last segments
+            # when they are about as small as its own (engine.segments.tail_to_merge).
             writer.commit(mergetype=merge_bounded)
         except BaseException:
             writer.cancel()
