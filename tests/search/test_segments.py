@@ -189,3 +189,37 @@ def test_merges_along_the_way_change_no_search_result(app, user, tmp_path):
         score = dict(built)
         ranks = [score[slug] for slug, _ in followed]
         assert ranks == sorted(ranks, reverse=True), q
+
+
+def test_saves_committed_while_the_tidy_up_merges_are_kept(tmp_path, monkeypatch):
+    # The tidy-up builds its merged segment without the index's lock; a save that commits
+    # meanwhile replaces one of the pages being merged and removes another.
+    from whoosh import writing
+
+    from wiki.search.engine import segments
+
+    store = IndexStore(tmp_path / "search")
+    ix = store.open()
+    for page in range(12):
+        writer = index.open_writer(ix, 10)
+        writer.update_document(id=str(page), title=f"Jardin partagé n° {page}")
+        writer.commit(mergetype=writing.NO_MERGE)  # 12 segments: above the bound
+    real_open_writer = segments.open_writer
+
+    def a_save_commits_first(ix, timeout, **options):
+        writer = real_open_writer(ix, 10)
+        writer.update_document(id="11", title="Jardin partagé n° 11, agrandi")
+        writer.delete_by_term("id", "10")
+        writer.commit(mergetype=writing.NO_MERGE)
+        return real_open_writer(ix, timeout, **options)
+
+    monkeypatch.setattr(segments, "open_writer", a_save_commits_first)
+
+    assert segments.merge_small_segments(ix, 5)
+
+    assert segment_count(tmp_path / "search") <= MOST_SEGMENTS
+    with store.open().searcher() as searcher:
+        titles = sorted(fields["title"] for fields in searcher.all_stored_fields())
+    assert titles == sorted(
+        [f"Jardin partagé n° {page}" for page in range(10)] + ["Jardin partagé n° 11, agrandi"]
+    )

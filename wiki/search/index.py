@@ -130,7 +130,8 @@ def drain_all(target: Target, progress: Callable[[int], None] | None = None) -> 
         done += count
         if progress:
             progress(count)
-    merge_small_segments(whoosh_index.open_dir(str(target.store.current_path())), 60.0)
+    while merge_small_segments(whoosh_index.open_dir(str(target.store.current_path())), 60.0):
+        pass
     return done
 
 
@@ -171,9 +172,12 @@ def _queued(session: Session, page_ids: list[int]) -> list[IndexQueue]:
 # -- following the change log (several hosts) ---------------------------------------------------
 
 
-def follow(target: Target) -> int:
+def follow(target: Target, merge: bool = True) -> int:
     """Apply the next changes of the change log (changes.py) to this host's index; return how
     many changes the cursor moved over.
+
+    merge=False leaves the tidy-up merge to the caller (the background worker runs it beside,
+    so that no change waits for a merge).
 
     A host whose cursor is below the pruned log's watermark rebuilds its index instead: the
     holes of the pruned range would otherwise be stepped over as rolled-back transactions.
@@ -203,7 +207,7 @@ def follow(target: Target) -> int:
         # Moderation (delete, restore, hide) changes what readers see at the same revision.
         stale += sorted({row.page_id for row in rows if row.kind != "save"} - set(stale))
         for start in range(0, len(stale), BATCH):
-            write_pages(target, session, stale[start : start + BATCH])
+            write_pages(target, session, stale[start : start + BATCH], merge=merge)
     mark = changes.consecutive(after, rows)
     cursor.advance(mark)
     return mark - after
