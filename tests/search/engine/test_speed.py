@@ -163,6 +163,14 @@ def test_index_built_with_the_whoosh_fix_equals_one_built_without(tmp_path):
                     b.doc_field_length(d, name) for d in range(b.doc_count_all())
                 ], name
         assert a.doc_count() == b.doc_count()
+        # Each segment keeps its own spelling words ("did you mean" reads them).
+        segments = [
+            (x.reader(), y.reader())
+            for (x, _), (y, _) in zip(a.leaf_searchers(), b.leaf_searchers(), strict=True)
+        ]
+        assert len(segments) > 1
+        for x, y in segments:
+            assert list(x.lexicon("spell_content")) == list(y.lexicon("spell_content"))
 
 
 def _postings(s, name, term):

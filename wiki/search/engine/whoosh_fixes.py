@@ -1,9 +1,10 @@
 """Corrections to Whoosh's own code (whoosh-reloaded 2.7.x), applied once on import.
 
-- Pure speed fixes of index writing that leave the index unchanged: a segment's missing columns
-  remembered, and the prose fields' words (wiki.search.analysis.french_analyzer) counted in one
-  loop instead of through Whoosh's chain of token generators.
-  tests/search/engine/test_speed.py checks that an index built with them equals one built without.
+- Speed fixes of index writing that leave what the index answers unchanged: a segment's missing
+  columns remembered; the prose fields' words (wiki.search.analysis.french_analyzer) counted in
+  one loop instead of through Whoosh's chain of token generators; each spelling word written
+  once per segment instead of once per document. tests/search/engine/test_speed.py checks that
+  an index built with them equals one built without (every posting, length and spelling word).
 - Segment names drawn from the operating system's randomness, not from the `random` module.
 - A segment reader holds its column files open from the start, so that a merge by another
   process cannot take them away in between.
@@ -12,8 +13,9 @@
 from __future__ import annotations
 
 import secrets
+import threading
 
-from whoosh import fields, formats
+from whoosh import fields, formats, writing
 from whoosh.analysis import CompositeAnalyzer, RegexTokenizer
 from whoosh.codec import base, whoosh3
 from whoosh.util import IDCHARS
@@ -160,7 +162,14 @@ def _french_word_values(fmt, value, expression):
 
 
 def _spellable_words(self, value):
-    """FieldType.spellable_words for a prose field: its folded words, stop words left out."""
+    """FieldType.spellable_words for a prose field: its folded words, stop words left out, and
+    only those the segment being written does not have yet.
+
+    Whoosh adds every spelling word of every document as a posting of document 0 in the
+    "spell_<field>" field: a quarter of all the postings a reindex sorts and writes, where
+    only that field's list of words is ever read (Whoosh's corrector, for "did you mean";
+    the frequencies it ranks by come from the field itself). Once per segment keeps the list.
+    """
     expression = _french(self.analyzer) if isinstance(value, str) else None
     if expression is None:
         return _original_spellable_words(self, value)
@@ -170,10 +179,27 @@ def _spellable_words(self, value):
         text, stop = entry if entry is not None else analysis._folded(word)
         if not stop:
             words.add(text)
+    spelled = getattr(_writing, "spelled", None)
+    if spelled is not None:
+        words.difference_update(spelled)
+        spelled.update(words)
     return iter(sorted(words))
 
 
+_writing = threading.local()  # .spelled: the spelling words of the segment being written
+_original_add_document = writing.SegmentWriter.add_document
+
+
+def _add_document(self, **fields):
+    _writing.spelled = self.__dict__.setdefault("_essaim_spelled", set())
+    try:
+        return _original_add_document(self, **fields)
+    finally:
+        _writing.spelled = None
+
+
 def apply() -> None:
+    writing.SegmentWriter.add_document = _add_document
     formats.Positions.word_values = _word_values
     fields.FieldType.spellable_words = _spellable_words
     whoosh3.W3PerDocReader._cached_reader = _cached_reader
@@ -184,6 +210,7 @@ def apply() -> None:
 
 def revert() -> None:
     """For the tests: Whoosh as shipped."""
+    writing.SegmentWriter.add_document = _original_add_document
     formats.Positions.word_values = _original_word_values
     fields.FieldType.spellable_words = _original_spellable_words
     whoosh3.W3PerDocReader._cached_reader = _original_cached_reader
