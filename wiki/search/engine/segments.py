@@ -43,7 +43,9 @@ def merge_small_in_order(writer, segments):
     return [segment for segment in segments if id(segment) in kept]
 
 
-def tail_to_merge(sizes: list[int], pending: int, most: int, budget: int | None = None) -> int:
+def tail_to_merge(
+    sizes: list[int], pending: int, most: int, budget: int | None = None, largest: int | None = None
+) -> int:
     """How many of the last segments (their documents, in index order) a commit merges.
 
     A logarithmic policy: the commit's new documents (`pending`) take in the last segment
@@ -54,8 +56,9 @@ def tail_to_merge(sizes: list[int], pending: int, most: int, budget: int | None 
     `budget` documents (a commit leaves bigger merges to the tidy-up, which builds them
     without the lock: merge_small_segments). At most `most` segments are kept (open files):
     when the sizes would need more, the walk accepts segments less similar (the ratio
-    doubles), budget or not, until they fit. A segment whose documents are all deleted counts
-    as empty.
+    doubles), budget or not, until they fit. A segment above `largest` documents (a quarter of
+    the index, see largest_merged) is taken only then: a rebuild's segments are not rewritten
+    because they are alike. A segment whose documents are all deleted counts as empty.
 
     Only the end of the index merges: the segments kept are a prefix of it, in their order, so
     their document numbers do not move (wiki.search.engine.postings keeps decoded posting lists
@@ -64,15 +67,21 @@ def tail_to_merge(sizes: list[int], pending: int, most: int, budget: int | None 
     if pending <= 0:  # nothing new: the last segment plays the new documents' part
         if len(sizes) < 2:
             return 0
-        rest = tail_to_merge(sizes[:-1], max(sizes[-1], 1), max(most - 1, 0), budget)
+        if largest is not None and sizes[-1] > largest and len(sizes) <= most:
+            return 0
+        rest = tail_to_merge(sizes[:-1], max(sizes[-1], 1), max(most - 1, 0), budget, largest)
         return rest + 1 if rest else 0
     ratio = SIMILAR
     while True:
         merged, taken = 0, pending
         while merged < len(sizes) and sizes[-1 - merged] <= ratio * taken:
-            if ratio == SIMILAR and budget is not None and taken + sizes[-1 - merged] > budget:
+            size = sizes[-1 - merged]
+            if ratio == SIMILAR and (
+                (budget is not None and taken + size > budget)
+                or (largest is not None and size > largest)
+            ):
                 break
-            taken += sizes[-1 - merged]
+            taken += size
             merged += 1
         if len(sizes) - merged <= most:
             return merged
@@ -84,6 +93,11 @@ def sizes_of(segments) -> list[int]:
     return [segment.doc_count_all() if segment.doc_count() else 0 for segment in segments]
 
 
+def largest_merged(sizes: list[int]) -> int:
+    """Segments above this many documents merge only when the bound needs it."""
+    return max(COMMIT_BUDGET, sum(sizes) // 4)
+
+
 def merge_bounded(writer, segments):
     """Merge policy of every commit: tail_to_merge within COMMIT_BUDGET, keeping at most
     MAX_SEGMENTS segments besides the commit's own, so the index never holds more than
@@ -93,7 +107,10 @@ def merge_bounded(writer, segments):
     longer pile up hundreds of segments and thousands of open files, and a save's commit does
     not re-encode large segments: it merges the smallest, newest ones, rarely and cheaply.
     """
-    count = tail_to_merge(sizes_of(segments), writer.doc_count(), MAX_SEGMENTS, COMMIT_BUDGET)
+    sizes = sizes_of(segments)
+    count = tail_to_merge(
+        sizes, writer.doc_count(), MAX_SEGMENTS, COMMIT_BUDGET, largest_merged(sizes)
+    )
     for segment in segments[len(segments) - count :]:
         if segment.doc_count():
             reader = SegmentReader(writer.storage, writer.schema, segment)
@@ -146,7 +163,8 @@ def merge_small_segments(ix, timeout: float) -> bool:
         except OSError:
             return False  # this host's other process is merging
         segments = ix._segments()
-        count = tail_to_merge(sizes_of(segments), 0, MAX_SEGMENTS)
+        sizes = sizes_of(segments)
+        count = tail_to_merge(sizes, 0, MAX_SEGMENTS, largest=largest_merged(sizes))
         if count < 2:
             return False
         return _merge_unlocked(ix, segments[len(segments) - count :], timeout)
