@@ -347,13 +347,42 @@ def rebuild(
     store.requeue_done()  # this build holds every page: an outdated index needs no more
     with Session(target.engine) as session:
         changed = list(session.scalars(select(Page.id).where(Page.updated_at >= started)))
-        if changed:
-            write_pages(target, session, changed)
+        stale = _differing(target, session, changed)
+        for start in range(0, len(stale), BATCH):
+            write_pages(target, session, stale[start : start + BATCH], merge=False)
     while drain(target):
         pass
     changes.Cursor(target.directory).advance(pruned)  # the log goes on from there
     store.remove_old_generations()
     return count
+
+
+def _differing(target: Target, session: Session, page_ids: list[int]) -> list[int]:
+    """Those of these pages whose document in the index is not the one the database gives now.
+
+    A rebuild reads each page once; pages changed since it started may have been read before
+    or after their change. Comparing fingerprints (a document costs a fifth of indexing it)
+    rewrites only the former: after an import, a rebuild otherwise wrote again every page of
+    its last minute (bench/scale.py: a sixth of 100k pages, in one commit).
+    """
+    if not page_ids:
+        return []
+    labels = theme_labels(session)
+    differing = []
+    with open_searcher(target.store.current_path()) as searcher:
+        for start in range(0, len(page_ids), 200):
+            chunk = page_ids[start : start + 200]
+            documents = {
+                page.id: page_document(page, labels)["fingerprint"]
+                for page in load_pages(session, chunk, fresh=True)
+            }
+            for page_id in chunk:
+                held = searcher.document(id=str(page_id))
+                fingerprint = held.get("fingerprint") if held else None
+                if documents.get(page_id) != fingerprint:
+                    differing.append(page_id)
+            session.expunge_all()
+    return differing
 
 
 def _build(target: Target, path: Path, progress, procs: int, limitmb: int) -> int:
