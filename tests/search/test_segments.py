@@ -223,3 +223,24 @@ def test_saves_committed_while_the_tidy_up_merges_are_kept(tmp_path, monkeypatch
     assert titles == sorted(
         [f"Jardin partagé n° {page}" for page in range(10)] + ["Jardin partagé n° 11, agrandi"]
     )
+
+
+def test_a_tidy_up_cut_short_leaves_no_files_behind_after_the_next_one(tmp_path):
+    from whoosh import writing
+
+    store = IndexStore(tmp_path / "search")
+    ix = store.open()
+    left = store.current_path() / ".merging-0123456789abcdef"  # a process stopped mid-merge
+    left.mkdir()
+    (left / "MAIN_abc.pst").write_bytes(b"\0" * 4096)
+    for page in range(10):
+        writer = index.open_writer(ix, 10)
+        writer.add_document(id=str(page), title=f"Verger n° {page}")
+        writer.commit(mergetype=writing.NO_MERGE)
+
+    assert engine.merge_small_segments(ix, 5)
+
+    assert not left.exists()
+    assert not list(store.current_path().glob(".merging-*"))
+    with store.open().searcher() as searcher:
+        assert searcher.doc_count() == 10

@@ -162,6 +162,8 @@ def merge_small_segments(ix, timeout: float) -> bool:
             fcntl.flock(guard, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             return False  # this host's other process is merging
+        for left in folder.glob(".merging-*"):  # by a process stopped while merging
+            shutil.rmtree(left, ignore_errors=True)
         segments = ix._segments()
         sizes = sizes_of(segments)
         count = tail_to_merge(sizes, 0, MAX_SEGMENTS, largest=largest_merged(sizes))
