@@ -100,6 +100,7 @@ def test_index_after_many_edits_equals_index_rebuilt_from_scratch(app, save, use
     result = app.test_cli_runner().invoke(args=["search", "reindex"])
     assert result.exit_code == 0, result.output
     assert "Index rebuilt: 6 pages." in result.output
+    assert "writing the index files" in result.output  # the long silent part is announced
     rebuilt = stored_documents(app)
     assert len(rebuilt) == 6
     assert rebuilt == incremental

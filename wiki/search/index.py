@@ -327,11 +327,13 @@ def rebuild(
     progress: Callable[[int], None] | None = None,
     procs: int = 1,
     limitmb: int = 256,
+    finishing: Callable[[], None] | None = None,
 ) -> int:
     """Build a new index from the database, then swap it in; return the number of pages.
 
     Saves made during the build are caught up after the swap (pages changed since the start,
-    plus the queue), so the new index misses nothing.
+    plus the queue), so the new index misses nothing. `finishing` is called once every page
+    is read, when the writers write out their segments (minutes at 100k pages, no progress).
     """
     store = target.store
     started = utcnow() - timedelta(minutes=1)  # margin: updated_at is set before the commit
@@ -339,7 +341,7 @@ def rebuild(
         pruned = changes.watermark(session)  # every change up to it is in what we read next
     path = store.new_generation()
     try:
-        count = _build(target, path, progress, procs, limitmb)
+        count = _build(target, path, progress, procs, limitmb, finishing)
     except BaseException:
         shutil.rmtree(path, ignore_errors=True)
         raise
@@ -385,7 +387,7 @@ def _differing(target: Target, session: Session, page_ids: list[int]) -> list[in
     return differing
 
 
-def _build(target: Target, path: Path, progress, procs: int, limitmb: int) -> int:
+def _build(target: Target, path: Path, progress, procs: int, limitmb: int, finishing) -> int:
     ix = whoosh_index.open_dir(str(path))
     with Session(target.engine) as session:
         labels = theme_labels(session)
@@ -404,6 +406,8 @@ def _build(target: Target, path: Path, progress, procs: int, limitmb: int) -> in
                 session.expunge_all()
                 if progress:
                     progress(len(chunk))
+            if finishing:
+                finishing()
             writer.commit()
         except BaseException:
             writer.cancel()
