@@ -100,6 +100,7 @@ def test_index_after_many_edits_equals_index_rebuilt_from_scratch(app, save, use
     result = app.test_cli_runner().invoke(args=["search", "reindex"])
     assert result.exit_code == 0, result.output
     assert "Index rebuilt: 6 pages." in result.output
+    assert "writing the index files" in result.output  # the long silent part is announced
     rebuilt = stored_documents(app)
     assert len(rebuilt) == 6
     assert rebuilt == incremental
@@ -264,3 +265,21 @@ def test_check_on_an_index_of_an_older_schema_refills_it_once(app, save):
     assert not store.requeue_pending()
     assert db.session.scalars(select(IndexQueue)).all() == []
     assert titles("vetement") == ["Friperie"]
+
+
+def test_a_save_during_a_rebuild_is_in_the_rebuilt_index(app, save):
+    # The save is indexed at once into the index being replaced (its queue row then goes):
+    # the rebuild, which read the page before, must write it again after the swap.
+    pages = [
+        save(f"Ressourcerie n° {i}", f"# Ressourcerie\n\nDes meubles n° {i}.\n") for i in (1, 2)
+    ]
+    first = pages[0].page
+
+    def a_save_meanwhile(_done):
+        save(None, "# Ressourcerie\n\nDes vélos désormais.\n", slug=first.slug)
+
+    assert index.rebuild(index.target_for(app), progress=a_save_meanwhile) == 2
+
+    assert titles("velo") == ["Ressourcerie n° 1"]
+    assert titles("meuble") == ["Ressourcerie n° 2"]
+    assert index.check(index.target_for(app), fix=False).clean

@@ -28,8 +28,18 @@ def reindex(procs: int, limitmb: int) -> None:
     from wiki.search import index
 
     total = db.session.scalar(select(func.count(Page.id))) or 0
+
+    def finishing() -> None:
+        click.echo("\nEvery page is read; writing the index files (minutes for 100,000 pages)…")
+
     with click.progressbar(length=total, label="Indexing pages", show_pos=True) as bar:
-        count = index.rebuild(index.target_for(), progress=bar.update, procs=procs, limitmb=limitmb)
+        count = index.rebuild(
+            index.target_for(),
+            progress=bar.update,
+            procs=procs,
+            limitmb=limitmb,
+            finishing=finishing,
+        )
     click.echo(f"Index rebuilt: {count} pages.")
 
 

@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 100  # pages per index commit when draining the queue
 SKIP_AFTER = 3  # a page whose document failed this often waits for its next edit (or a check)
-MAX_SEGMENTS = engine_segments.MAX_SEGMENTS  # the worker tidies up above this; commits at it
+MAX_SEGMENTS = engine_segments.MAX_SEGMENTS  # segments a commit keeps besides its own
 
 
 @dataclass
@@ -130,7 +130,8 @@ def drain_all(target: Target, progress: Callable[[int], None] | None = None) -> 
         done += count
         if progress:
             progress(count)
-    merge_small_segments(whoosh_index.open_dir(str(target.store.current_path())), 60.0)
+    while merge_small_segments(whoosh_index.open_dir(str(target.store.current_path())), 60.0):
+        pass
     return done
 
 
@@ -171,9 +172,12 @@ def _queued(session: Session, page_ids: list[int]) -> list[IndexQueue]:
 # -- following the change log (several hosts) ---------------------------------------------------
 
 
-def follow(target: Target) -> int:
+def follow(target: Target, merge: bool = True) -> int:
     """Apply the next changes of the change log (changes.py) to this host's index; return how
     many changes the cursor moved over.
+
+    merge=False leaves the tidy-up merge to the caller (the background worker runs it beside,
+    so that no change waits for a merge).
 
     A host whose cursor is below the pruned log's watermark rebuilds its index instead: the
     holes of the pruned range would otherwise be stepped over as rolled-back transactions.
@@ -203,7 +207,7 @@ def follow(target: Target) -> int:
         # Moderation (delete, restore, hide) changes what readers see at the same revision.
         stale += sorted({row.page_id for row in rows if row.kind != "save"} - set(stale))
         for start in range(0, len(stale), BATCH):
-            write_pages(target, session, stale[start : start + BATCH])
+            write_pages(target, session, stale[start : start + BATCH], merge=merge)
     mark = changes.consecutive(after, rows)
     cursor.advance(mark)
     return mark - after
@@ -277,8 +281,8 @@ def write_pages(
                     writer.update_document(**documents[page_id])
                 elif page_id not in skipped:
                     writer.delete_by_term("id", str(page_id))
-            # Merging is what makes a commit slow: below the bound nothing is merged here (the
-            # worker tidies up once the queue is empty); at the bound, this commit merges.
+            # Merging is what makes a commit slow: this one merges only the last segments
+            # when they are about as small as its own (engine.segments.tail_to_merge).
             writer.commit(mergetype=merge_bounded)
         except BaseException:
             writer.cancel()
@@ -323,11 +327,13 @@ def rebuild(
     progress: Callable[[int], None] | None = None,
     procs: int = 1,
     limitmb: int = 256,
+    finishing: Callable[[], None] | None = None,
 ) -> int:
     """Build a new index from the database, then swap it in; return the number of pages.
 
     Saves made during the build are caught up after the swap (pages changed since the start,
-    plus the queue), so the new index misses nothing.
+    plus the queue), so the new index misses nothing. `finishing` is called once every page
+    is read, when the writers write out their segments (minutes at 100k pages, no progress).
     """
     store = target.store
     started = utcnow() - timedelta(minutes=1)  # margin: updated_at is set before the commit
@@ -335,7 +341,7 @@ def rebuild(
         pruned = changes.watermark(session)  # every change up to it is in what we read next
     path = store.new_generation()
     try:
-        count = _build(target, path, progress, procs, limitmb)
+        count = _build(target, path, progress, procs, limitmb, finishing)
     except BaseException:
         shutil.rmtree(path, ignore_errors=True)
         raise
@@ -343,8 +349,9 @@ def rebuild(
     store.requeue_done()  # this build holds every page: an outdated index needs no more
     with Session(target.engine) as session:
         changed = list(session.scalars(select(Page.id).where(Page.updated_at >= started)))
-        if changed:
-            write_pages(target, session, changed)
+        stale = _differing(target, session, changed)
+        for start in range(0, len(stale), BATCH):
+            write_pages(target, session, stale[start : start + BATCH], merge=False)
     while drain(target):
         pass
     changes.Cursor(target.directory).advance(pruned)  # the log goes on from there
@@ -352,7 +359,35 @@ def rebuild(
     return count
 
 
-def _build(target: Target, path: Path, progress, procs: int, limitmb: int) -> int:
+def _differing(target: Target, session: Session, page_ids: list[int]) -> list[int]:
+    """Those of these pages whose document in the index is not the one the database gives now.
+
+    A rebuild reads each page once; pages changed since it started may have been read before
+    or after their change. Comparing fingerprints (a document costs a fifth of indexing it)
+    rewrites only the former: after an import, a rebuild otherwise wrote again every page of
+    its last minute (bench/scale.py: a sixth of 100k pages, in one commit).
+    """
+    if not page_ids:
+        return []
+    labels = theme_labels(session)
+    differing = []
+    with open_searcher(target.store.current_path()) as searcher:
+        for start in range(0, len(page_ids), 200):
+            chunk = page_ids[start : start + 200]
+            documents = {
+                page.id: page_document(page, labels)["fingerprint"]
+                for page in load_pages(session, chunk, fresh=True)
+            }
+            for page_id in chunk:
+                held = searcher.document(id=str(page_id))
+                fingerprint = held.get("fingerprint") if held else None
+                if documents.get(page_id) != fingerprint:
+                    differing.append(page_id)
+            session.expunge_all()
+    return differing
+
+
+def _build(target: Target, path: Path, progress, procs: int, limitmb: int, finishing) -> int:
     ix = whoosh_index.open_dir(str(path))
     with Session(target.engine) as session:
         labels = theme_labels(session)
@@ -371,6 +406,8 @@ def _build(target: Target, path: Path, progress, procs: int, limitmb: int) -> in
                 session.expunge_all()
                 if progress:
                     progress(len(chunk))
+            if finishing:
+                finishing()
             writer.commit()
         except BaseException:
             writer.cancel()

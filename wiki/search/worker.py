@@ -46,13 +46,21 @@ def notify(page_ids: Iterable[int]) -> None:
 
 
 class _Worker:
-    """One thread per process and index: drains the queue when woken, retries failures later."""
+    """One thread per process and index: drains the queue when woken, retries failures later.
+
+    A second thread tidies the segments up (engine.merge_small_segments) once the first has
+    nothing left to do: a merge of thousands of documents takes seconds, during which the
+    first goes on indexing saves and following the other hosts' changes.
+    """
 
     def __init__(self, target: Target):
         self.target = target
         self.event = threading.Event()
+        self.tidy = threading.Event()
         self.thread = threading.Thread(target=self._run, name="essaim-search-index", daemon=True)
         self.thread.start()
+        self.tidier = threading.Thread(target=self._tidy, name="essaim-search-merge", daemon=True)
+        self.tidier.start()
         # Other hosts' saves (PostgreSQL): wake up at their commit instead of the next poll.
         changes.listen(target.engine, self.wake)
 
@@ -70,16 +78,26 @@ class _Worker:
             try:
                 while drain(self.target, merge=False):
                     pass
-                while follow(self.target):  # what other hosts changed
+                while follow(self.target, merge=False):  # what other hosts changed
                     pass
-                merge_small_segments(  # once the queue is empty: no page waits for it
-                    whoosh_index.open_dir(str(self.target.store.current_path())),
-                    self.target.lock_timeout,
-                )
+                self.tidy.set()  # once the queue is empty: no page waits for a merge
                 failures = 0
             except Exception:
                 failures += 1
                 log.exception("Background search indexing failed (attempt %s)", failures)
+
+    def _tidy(self) -> None:
+        while True:
+            self.tidy.wait()
+            self.tidy.clear()
+            try:
+                while merge_small_segments(
+                    whoosh_index.open_dir(str(self.target.store.current_path())),
+                    self.target.lock_timeout,
+                ):
+                    pass
+            except Exception:
+                log.exception("Merging the search index's segments failed; it is tried again.")
 
 
 _workers: dict[tuple[str, str], _Worker] = {}

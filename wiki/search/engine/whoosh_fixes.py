@@ -1,7 +1,10 @@
 """Corrections to Whoosh's own code (whoosh-reloaded 2.7.x), applied once on import.
 
-- A pure speed fix of index writing that leaves the index unchanged:
-  tests/search/engine/test_speed.py checks that an index built with it equals one built without.
+- Speed fixes of index writing that leave what the index answers unchanged: a segment's missing
+  columns remembered; the prose fields' words (wiki.search.analysis.french_analyzer) counted in
+  one loop instead of through Whoosh's chain of token generators; each spelling word written
+  once per segment instead of once per document. tests/search/engine/test_speed.py checks that
+  an index built with them equals one built without (every posting, length and spelling word).
 - Segment names drawn from the operating system's randomness, not from the `random` module.
 - A segment reader holds its column files open from the start, so that a merge by another
   process cannot take them away in between.
@@ -10,9 +13,14 @@
 from __future__ import annotations
 
 import secrets
+import threading
 
+from whoosh import fields, formats, writing
+from whoosh.analysis import CompositeAnalyzer, RegexTokenizer
 from whoosh.codec import base, whoosh3
 from whoosh.util import IDCHARS
+
+from wiki.search import analysis
 
 _original_cached_reader = whoosh3.W3PerDocReader._cached_reader
 
@@ -94,7 +102,106 @@ def _random_id(cls, size: int = 16) -> str:
     return "".join(secrets.choice(IDCHARS) for _ in range(size))
 
 
+_original_word_values = formats.Positions.word_values
+_original_spellable_words = fields.FieldType.spellable_words
+
+
+def _french(analyzer):
+    """The word pattern of `analyzer` if it is french_analyzer(), else None (compared by its
+    parts: a writer's schema is unpickled from the index's table of contents)."""
+    items = getattr(analyzer, "items", ())
+    if (
+        type(analyzer) is CompositeAnalyzer
+        and len(items) == 3
+        and type(items[0]) is RegexTokenizer
+        and type(items[1]) is analysis.FoldStopFilter
+        and type(items[2]) is analysis.FrenchStemFilter
+        and not items[0].gaps
+        and items[0].expression.pattern == analysis.WORD_PATTERN
+    ):
+        return items[0].expression
+    return None
+
+
+def _word_values(self, value, analyzer, **kwargs):
+    """Positions.word_values for a prose field at indexing: (stem, count, weight, positions).
+
+    Whoosh runs a token generator per filter and sets a dozen attributes per token: a third of
+    a full reindex. This loop gives the same terms, frequencies, weights and encoded positions
+    (tokens of the regular expression; folded and stop words dropped through
+    analysis.FoldStopFilter's cache, the others numbered without gaps from the first one's
+    place; stems through FrenchStemFilter's cache; weight = count × field boost).
+    """
+    expression = _french(analyzer) if isinstance(value, str) else None
+    if expression is None or type(self) is not formats.Positions or kwargs != {"mode": "index"}:
+        return _original_word_values(self, value, analyzer, **kwargs)
+    return _french_word_values(self, value, expression)
+
+
+def _french_word_values(fmt, value, expression):
+    folded, stems = analysis._FOLDED, analysis._STEMS
+    places: dict[str, list[int]] = {}
+    pos = None
+    for index, word in enumerate(expression.findall(value)):
+        entry = folded.get(word)
+        text, stop = entry if entry is not None else analysis._folded(word)
+        if stop:
+            continue
+        pos = index if pos is None else pos + 1
+        stem = stems.get(text)
+        if stem is None:
+            stem = analysis._stem(text)
+        found = places.get(stem)
+        if found is None:
+            places[stem] = [pos]
+        else:
+            found.append(pos)
+    boost, encode = fmt.field_boost, fmt.encode
+    for stem, poslist in places.items():
+        yield (stem, len(poslist), float(len(poslist)) * boost, encode(poslist))
+
+
+def _spellable_words(self, value):
+    """FieldType.spellable_words for a prose field: its folded words, stop words left out, and
+    only those the segment being written does not have yet.
+
+    Whoosh adds every spelling word of every document as a posting of document 0 in the
+    "spell_<field>" field: a quarter of all the postings a reindex sorts and writes, where
+    only that field's list of words is ever read (Whoosh's corrector, for "did you mean";
+    the frequencies it ranks by come from the field itself). Once per segment keeps the list.
+    """
+    expression = _french(self.analyzer) if isinstance(value, str) else None
+    if expression is None:
+        return _original_spellable_words(self, value)
+    folded, words = analysis._FOLDED, set()
+    for word in expression.findall(value):
+        entry = folded.get(word)
+        text, stop = entry if entry is not None else analysis._folded(word)
+        if not stop:
+            words.add(text)
+    spelled = getattr(_writing, "spelled", None)
+    if spelled is not None:
+        words.difference_update(spelled)
+        spelled.update(words)
+    return iter(sorted(words))
+
+
+_writing = threading.local()  # .spelled: the spelling words of the segment being written
+_original_add_document = writing.SegmentWriter.add_document
+
+
+def _add_document(self, **fields):
+    _writing.spelled = self.__dict__.setdefault("_essaim_spelled", set())
+    try:
+        return _original_add_document(self, **fields)
+    finally:
+        _writing.spelled = None
+
+
 def apply() -> None:
+    writing.SegmentWriter.add_document = _add_document
+    formats.Positions.word_values = _word_values
+    fields.FieldType.spellable_words = _spellable_words
     whoosh3.W3PerDocReader._cached_reader = _cached_reader
     whoosh3.W3PerDocReader.__init__ = _perdoc_init
     whoosh3.W3PerDocReader.has_column = _has_column
@@ -103,6 +210,9 @@ def apply() -> None:
 
 def revert() -> None:
     """For the tests: Whoosh as shipped."""
+    writing.SegmentWriter.add_document = _original_add_document
+    formats.Positions.word_values = _original_word_values
+    fields.FieldType.spellable_words = _original_spellable_words
     whoosh3.W3PerDocReader._cached_reader = _original_cached_reader
     whoosh3.W3PerDocReader.__init__ = _original_perdoc_init
     whoosh3.W3PerDocReader.has_column = _original_has_column
