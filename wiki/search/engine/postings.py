@@ -25,6 +25,8 @@ from __future__ import annotations
 import struct
 import threading
 import weakref
+from array import array
+from bisect import bisect_left
 from collections import OrderedDict
 
 from whoosh.codec import whoosh3
@@ -38,6 +40,9 @@ SEGMENT_BUDGET = 500_000  # postings kept decoded, all segments together (~50 MB
 # the benchmark's 20 queries need more than 64, and with 64 each query recombined its lists:
 # p50 73 ms instead of 44 ms. Each entry may hold a posting per page (~0.3 MB at 10k).
 SEARCHER_TERMS = 256
+# Bitmaps of terms combined over segments, kept per searcher: ~N/8 bytes each (12.5 kB at 100k
+# pages), so at most ~6 MB a searcher.
+SEARCHER_BITS = 512
 
 _searchers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _segments: OrderedDict = OrderedDict()  # (segment id, field, term, kind) -> (size, data)
@@ -78,16 +83,25 @@ def facet_bits(s, fieldname: str, text) -> int:
         btext = s.schema[fieldname].to_bytes(text)
     except (KeyError, ValueError, TypeError):
         return 0
-    cache = searcher_cache(s).setdefault("bits", {})
+    cache = searcher_cache(s).setdefault("bits", OrderedDict())
     key = (fieldname, btext)
-    if key not in cache:
-        bits = 0
-        for sub, offset in s.leaf_searchers():
-            local = _segment_postings(sub.reader(), 0, fieldname, btext, "bits")
-            if local:
-                bits |= local << offset
-        cache[key] = bits
-    return cache[key]
+    bits = cache.get(key)
+    if bits is not None:
+        cache.move_to_end(key)
+        return bits
+    bits = 0
+    for sub, offset in s.leaf_searchers():
+        local = _segment_postings(sub.reader(), 0, fieldname, btext, "bits")
+        if local:
+            bits |= local << offset
+    cache[key] = bits
+    while len(cache) > SEARCHER_BITS:
+        cache.popitem(last=False)
+    return bits
+
+
+# The documents of a term as a bitmap, for matching as for facets.
+doc_bits = facet_bits
 
 
 def bitmap(docs) -> int:
@@ -98,6 +112,35 @@ def bitmap(docs) -> int:
     for docnum in docs:
         data[docnum >> 3] |= 1 << (docnum & 7)
     return int.from_bytes(data, "little")
+
+
+# The numbers of the set bits of each byte value.
+_BYTE_MEMBERS = [tuple(i for i in range(8) if value >> i & 1) for value in range(256)]
+
+
+def members(bits: int) -> list[int]:
+    """The document numbers of a bitmap, in increasing order."""
+    if not bits:
+        return []
+    data = bits.to_bytes((bits.bit_length() + 7) >> 3, "little")
+    table = _BYTE_MEMBERS
+    return [i << 3 | b for i, byte in enumerate(data) if byte for b in table[byte]]
+
+
+def deleted_bits(s) -> int:
+    """The searcher's deleted documents as a bitmap (see `deleted`)."""
+    cache = searcher_cache(s)
+    if "deleted_bits" not in cache:
+        cache["deleted_bits"] = bitmap(deleted(s))
+    return cache["deleted_bits"]
+
+
+def live_bits(s) -> int:
+    """Every live document as a bitmap."""
+    cache = searcher_cache(s)
+    if "live_bits" not in cache:
+        cache["live_bits"] = ((1 << s.doc_count_all()) - 1) & ~deleted_bits(s)
+    return cache["live_bits"]
 
 
 def postings(s, fieldname: str, text) -> dict[int, float]:
@@ -323,24 +366,107 @@ def length_bytes(s, fieldname: str) -> bytes | None:
     cache = searcher_cache(s)
     key = ("lengths", fieldname)
     if key not in cache:
-        parts = []
         try:
-            for sub, _offset in s.leaf_searchers():
-                reader = sub.reader()
-                count = reader.doc_count_all()
-                column = reader._perdoc._cached_reader(
-                    whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN
-                )
-                if column is None:  # Whoosh's scorer then takes a length of 1
-                    parts.append(bytes([length_to_byte(1)]) * count)
-                    continue
-                stored = min(column._count, count)
-                data = column._dbfile.get(column._basepos, stored) if stored else b""
-                parts.append(bytes(data) + bytes(count - stored))
+            parts = [_segment_lengths(sub.reader(), fieldname) for sub, _o in s.leaf_searchers()]
             cache[key] = b"".join(parts)
         except AttributeError:  # not the W3 codec
             cache[key] = None
     return cache[key]
+
+
+def _segment_lengths(reader, fieldname: str) -> bytes:
+    """A segment's encoded lengths of `fieldname`, one byte a document (AttributeError: not W3)."""
+    count = reader.doc_count_all()
+    column = reader._perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+    if column is None:  # Whoosh's scorer then takes a length of 1
+        return bytes([length_to_byte(1)]) * count
+    stored = min(column._count, count)
+    data = column._dbfile.get(column._basepos, stored) if stored else b""
+    return bytes(data) + bytes(count - stored)
+
+
+class Impacts:
+    """A segment's postings of one term (global numbers), for ranking without scoring them all.
+
+    `groups`: the documents by (weight, encoded field length), the only two things BM25F
+    takes from a document: every document of a group scores the same for this term, whatever
+    the statistics of the index (idf, average length) are when the query runs. A ranker scores
+    the groups (a few hundred for a common word) instead of the documents, and visits the
+    documents of the best groups first (wiki.search.engine.scoring). `ids` and `weights`,
+    sorted by document: a document's weight, for the exact score of the documents visited.
+    About 12 bytes a posting.
+    """
+
+    __slots__ = ("ids", "weights", "groups")
+
+    def __init__(self, ids: array, weights: array, groups: list[tuple[float, int, array]]):
+        self.ids, self.weights, self.groups = ids, weights, groups
+
+    def __len__(self) -> int:  # its share of SEGMENT_BUDGET, in postings
+        return len(self.ids)
+
+    def weight(self, docnum: int) -> float | None:
+        ids = self.ids
+        i = bisect_left(ids, docnum)
+        if i < len(ids) and ids[i] == docnum:
+            return self.weights[i]
+        return None
+
+
+def impacts(s, fieldname: str, text) -> list[Impacts] | None:
+    """The term's Impacts in each segment (the empty ones left out); None: not the W3 codec.
+
+    Each segment's are kept across searchers (they never change), like its posting lists.
+    """
+    if fieldname not in s.schema:
+        return []
+    try:
+        btext = s.schema[fieldname].to_bytes(text)
+    except (ValueError, TypeError):
+        return []
+    scorable = s.schema[fieldname].scorable
+    found = []
+    try:
+        for sub, offset in s.leaf_searchers():
+            reader = sub.reader()
+            segment = reader.segment()
+            key = (
+                segment.segment_id() if segment else None,
+                reader.doc_count_all(),
+                offset,
+                fieldname,
+                btext,
+                "impacts",
+            )
+            with _lock:
+                cached = _segments.get(key)
+                if cached is not None:
+                    _segments.move_to_end(key)
+            if cached is not None:
+                part = cached[1]
+            else:
+                lengths = _segment_lengths(reader, fieldname) if scorable else None
+                part = _impacts(_read(reader, fieldname, btext, "weights", offset), lengths, offset)
+                if segment is not None:
+                    _remember(key, part)
+            if part.ids:
+                found.append(part)
+    except AttributeError:  # not the W3 codec
+        return None
+    return found
+
+
+def _impacts(weights: dict[int, float], lengths: bytes | None, offset: int) -> Impacts:
+    ids = sorted(weights)
+    groups: dict[tuple[float, int], list[int]] = {}
+    for docnum in ids:
+        length = lengths[docnum - offset] if lengths is not None else 0
+        groups.setdefault((weights[docnum], length), []).append(docnum)
+    return Impacts(
+        array("i", ids),
+        array("d", (weights[d] for d in ids)),
+        [(w, length, array("i", docs)) for (w, length), docs in groups.items()],
+    )
 
 
 def field_length(s, docnum: int, fieldname: str) -> int:
