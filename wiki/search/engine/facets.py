@@ -5,13 +5,14 @@ from __future__ import annotations
 from wiki.search.engine.postings import bitmap, facet_bits, lexicon, searcher_cache
 
 
-def facet_counts(s, fieldname: str, docs: set[int]) -> list[tuple[str, int]]:
+def facet_counts(s, fieldname: str, docs: set[int] | int) -> list[tuple[str, int]]:
     """(value, count among `docs`) for each non-empty value of `fieldname`, in lexicon order.
 
-    Counted as bitmaps: one C operation a value (see wiki.search.engine.postings.facet_bits).
-    Values counted 0 are included: the caller may still show a selected one.
+    Counted as bitmaps: one C operation a value (see wiki.search.engine.postings.facet_bits);
+    `docs` may be given as a bitmap already. Values counted 0 are included: the caller may
+    still show a selected one.
     """
-    matches = bitmap(docs)
+    matches = docs if isinstance(docs, int) else bitmap(docs)
     return [
         (key, (matches & facet_bits(s, fieldname, key)).bit_count())
         for key in values(s, fieldname)
