@@ -2,13 +2,16 @@
 
     .venv/bin/python bench/search_profile.py /work/wt/research-10k [--top 25] [--query eau]
 
-For each query of bench/load.py's mix: the request through Flask's test client, "cold" (the
-first search after the index changed: a save makes a new searcher, measured by touching the
-index with an empty commit-free reopen, i.e. forgetting this thread's searcher and the decoded
-postings) and "warm" (the same query again, 5 times, median). Prints milliseconds and the
-number of Python function calls of one warm request (a deterministic proxy: the machine is
-shared and noisy), then, with --top N, cProfile's N most expensive functions over the warm runs
-of all queries.
+For each query of bench/load.py's mix, the request through Flask's test client:
+- "first": with nothing decoded (this thread's searcher and every cached posting list
+  forgotten), as the first search of a new worker;
+- "saved": the first search after a save (one page rewritten in the index, as the indexer
+  does: a new small segment, the others kept);
+- "warm": the same query again (median of --warm runs).
+Also the number of Python function calls of one warm request and of one request after a save
+(deterministic proxies: the machine is shared and noisy), then, with --top N, cProfile's N
+most expensive functions over warm runs of all queries. Rewrites pages of the data dir's
+index (the same text): use a copy.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ def main() -> None:
         }
     )
     from wiki import create_app
+    from wiki.extensions import db
+    from wiki.search import index as search_index
     from wiki.search.engine import postings
     from wiki.search.store import forget_readers
 
@@ -52,26 +57,38 @@ def main() -> None:
     client = app.test_client()
     queries = args.query or QUERIES
     client.get("/search?q=initialisation")  # templates, imports
-    profile = cProfile.Profile()
-    print(f"{'query':<24} {'cold ms':>8} {'warm ms':>8} {'calls':>9}  total")
-    for q in queries:
-        url = "/search?q=" + urllib.parse.quote(q)
-        forget_readers()
-        postings.clear()
+
+    def save(page_id: int) -> None:
+        with app.app_context():
+            search_index.write_pages(search_index.target_for(app), db.session, [page_id], False)
+
+    def timed(url: str) -> tuple[float, int]:
         started = time.perf_counter()
         response = client.get(url)
-        cold = (time.perf_counter() - started) * 1000
+        elapsed = (time.perf_counter() - started) * 1000
         assert response.status_code == 200, response.status_code
-        warm = []
-        for _ in range(args.warm):
-            started = time.perf_counter()
-            client.get(url)
-            warm.append((time.perf_counter() - started) * 1000)
+        return elapsed, response
+
+    def calls(url: str) -> int:
         one = cProfile.Profile()
         one.enable()
         client.get(url)
         one.disable()
-        calls = pstats.Stats(one).total_calls
+        return pstats.Stats(one).total_calls
+
+    profile = cProfile.Profile()
+    print(f"{'query':<24} {'first':>7} {'saved':>7} {'warm':>7} {'calls':>7} {'saved':>7}  total")
+    for n, q in enumerate(queries):
+        url = "/search?q=" + urllib.parse.quote(q)
+        forget_readers()
+        postings.clear()
+        first, response = timed(url)
+        save(n + 1)
+        saved, _r = timed(url)
+        warm = statistics.median(timed(url)[0] for _ in range(args.warm))
+        warm_calls = calls(url)
+        save(n + 1)
+        saved_calls = calls(url)
         profile.enable()
         for _ in range(3):
             client.get(url)
@@ -79,7 +96,18 @@ def main() -> None:
         html = response.get_data(as_text=True)
         found = re.search(r'<p class="total"[^>]*>\s*([^<]*)', html)
         total = " ".join(found.group(1).split()) if found else ""
-        print(f"{q:<24} {cold:8.1f} {statistics.median(warm):8.1f} {calls:9d}  {total}")
+        print(
+            f"{q:<24} {first:7.1f} {saved:7.1f} {warm:7.1f} {warm_calls:7d} {saved_calls:7d}  {total}"
+        )
+    rss = next(
+        int(line.split()[1]) / 1024
+        for line in Path("/proc/self/status").read_text().splitlines()
+        if line.startswith("VmRSS:")
+    )
+    print(
+        f"decoded lists kept: {postings._segments_size / 2**20:.1f} MB estimated "
+        f"({len(postings._segments)} lists); this process: {rss:.0f} MB resident"
+    )
     if args.top:
         pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
         pstats.Stats(profile).sort_stats("tottime").print_stats(args.top)

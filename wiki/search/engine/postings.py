@@ -34,7 +34,10 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import length_to_byte
 
-SEGMENT_BUDGET = 500_000  # postings kept decoded, all segments together (~50 MB at most)
+# Decoded lists kept, all segments together, in (estimated) bytes: at 100k pages the load
+# mix's words take ~25 MB as Impacts and bitmaps (bench/search_profile.py); the old sets and
+# dicts of numbers (~60-120 bytes a posting) only serve queries with NOT, phrases and facets.
+SEGMENT_BUDGET = 64 * 2**20
 # Lists combined over segments, kept per searcher, i.e. per thread and until the next save.
 # A query word takes up to four entries (title and content, numbers and weights); at 50k pages
 # the benchmark's 20 queries need more than 64, and with 64 each query recombined its lists:
@@ -212,8 +215,7 @@ def _decoded(reader, fieldname: str, btext: bytes, kind: str, offset: int):
 
 def _remember(key, data) -> None:
     global _segments_size
-    # A bitmap counts as the 8-byte words it holds, a list as its postings.
-    size = data.bit_length() // 64 + 1 if isinstance(data, int) else len(data)
+    size = _size(data)
     with _lock:
         previous = _segments.pop(key, None)  # two threads may have read the same list
         if previous is not None:
@@ -223,6 +225,16 @@ def _remember(key, data) -> None:
         while _segments_size > SEGMENT_BUDGET and len(_segments) > 1:
             _old, (size, _data) = _segments.popitem(last=False)
             _segments_size -= size
+
+
+def _size(data) -> int:
+    """Bytes that a decoded list holds, roughly (Python objects included)."""
+    if isinstance(data, int):
+        return data.bit_length() // 8 + 32
+    if isinstance(data, Impacts):
+        return 16 * len(data.ids) + 120 * len(data.groups) + 100
+    per_item = {frozenset: 60, tuple: 50, list: 40}.get(type(data), 120)  # dicts: ~120
+    return per_item * len(data) + 100
 
 
 def _read(reader, fieldname: str, btext: bytes, kind: str, offset: int = 0):
@@ -402,7 +414,7 @@ class Impacts:
     def __init__(self, ids: array, weights: array, groups: list[tuple[float, int, array]]):
         self.ids, self.weights, self.groups = ids, weights, groups
 
-    def __len__(self) -> int:  # its share of SEGMENT_BUDGET, in postings
+    def __len__(self) -> int:
         return len(self.ids)
 
     def weight(self, docnum: int) -> float | None:
