@@ -242,3 +242,14 @@ def test_plain_words_are_ranked_by_the_walk_as_whoosh_ranks_them(tmp_path, monke
         assert [d for _score, d in ranked] == [d for d, _s in expected[:7]]
         for (score, _d), (_e, whoosh_score) in zip(ranked, expected, strict=False):
             assert score == pytest.approx(whoosh_score, rel=1e-12)
+
+
+def test_a_facet_fields_bitmaps_read_per_segment_equal_each_values(tmp_path):
+    """Facet counts read each segment's own values once: the same bitmaps as asking each."""
+    ix = _build(tmp_path)
+    with ix.searcher() as s:
+        for name in ("themes", "status", "id"):
+            table = postings.field_bits(s, name)
+            assert set(table) == set(s.lexicon(name))
+            for term, bits in table.items():
+                assert bits == postings.facet_bits(s, name, term.decode())
