@@ -99,6 +99,8 @@ def main() -> None:
         print(
             f"{q:<24} {first:7.1f} {saved:7.1f} {warm:7.1f} {warm_calls:7d} {saved_calls:7d}  {total}"
         )
+    for q in queries:  # every query's lists decoded at once, as in a worker that served them
+        client.get("/search?q=" + urllib.parse.quote(q))
     rss = next(
         int(line.split()[1]) / 1024
         for line in Path("/proc/self/status").read_text().splitlines()

@@ -491,14 +491,17 @@ def impacts(s, fieldname: str, text) -> list[Impacts] | None:
 
 
 def _impacts(weights: dict[int, float], lengths: bytes | None, offset: int) -> Impacts:
-    ids = sorted(weights)
+    """`weights` in increasing document order (as posting lists are read)."""
     groups: dict[tuple[float, int], list[int]] = {}
-    for docnum in ids:
-        length = lengths[docnum - offset] if lengths is not None else 0
-        groups.setdefault((weights[docnum], length), []).append(docnum)
+    if lengths is None:
+        for docnum, w in weights.items():
+            groups.setdefault((w, 0), []).append(docnum)
+    else:
+        for docnum, w in weights.items():
+            groups.setdefault((w, lengths[docnum - offset]), []).append(docnum)
     return Impacts(
-        array("i", ids),
-        array("d", (weights[d] for d in ids)),
+        array("i", weights),
+        array("d", weights.values()),
         [(w, length, array("i", docs)) for (w, length), docs in groups.items()],
     )
 
