@@ -204,12 +204,16 @@ def test_facet_bitmaps_hold_the_same_documents_as_the_lists(tmp_path):
         assert postings.bitmap({0, 9, 64}) == 1 | 1 << 9 | 1 << 64 and postings.bitmap(()) == 0
 
 
+@pytest.mark.parametrize("bounded", [False, True], ids=["walk", "walk-then-bounds"])
 @pytest.mark.parametrize("q", [*RANKED, "jardin vélos habitants", '"manque de foncier" jardin'])
-def test_the_threshold_walk_gives_the_head_of_the_full_scoring(tmp_path, monkeypatch, q):
+def test_the_threshold_walk_gives_the_head_of_the_full_scoring(tmp_path, monkeypatch, q, bounded):
     """Ranking by groups of (weight, length), best first, stopping early, changes nothing:
     the same documents in the same order with the same scores (to the bit) as scoring every
-    document, whatever the limit, and within a subset of the matches (a facet selection)."""
+    document, whatever the limit, and within a subset of the matches (a facet selection);
+    also when the walk hands over to scoring candidates by their bound (Threshold.by_bound)."""
     monkeypatch.setattr(scoring, "SCORE_ALL_BELOW", 0)  # the walk, even on 60 documents
+    if bounded:
+        monkeypatch.setattr(scoring, "WALK_BUDGET", -1000)  # bounds from the first group on
     ix = _build(tmp_path)
     with ix.searcher() as s:
         parsed, _notices = search_query.parse(search_query.understand(q), s.schema)

@@ -22,7 +22,7 @@ Queries with other parts (spans, wildcards…) return None: the caller asks Whoo
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from whoosh import query, scoring
 from whoosh.util.numeric import byte_to_length
@@ -40,6 +40,8 @@ from wiki.search.engine.walk import visit
 
 # At most this many candidates, each is scored (cheaper than visiting the groups of the words).
 SCORE_ALL_BELOW = 400
+# Documents scored by the threshold walk before it bounds each remaining candidate instead.
+WALK_BUDGET = 200
 
 
 class Unsupported(Exception):
@@ -287,41 +289,12 @@ class Threshold:
                 table[bisect_right(starts, part.ids[0]) - 1] = part
             by_segment.append(table)
 
-        def term_value(leaf: int, docnum: int, segment: int):
-            part = by_segment[leaf][segment]
-            if part is None:
-                return None
-            w = part.weight(docnum)
-            if w is None:
-                return None
-            _parts, scorable, idf, norms = words[leaf]
-            if not scorable:
-                return w
-            length = lengths[self.leaves[leaf][0]][docnum]
-            return idf * ((w * (K1 + 1)) / (w + norms[length]))
-
-        def value(node, docnum: int, segment: int):
-            kind = node[0]
-            if kind == _TERM:
-                v = term_value(node[1], docnum, segment)
-            elif kind == _NOTHING:
-                return None
-            else:
-                parts = [value(child, docnum, segment) for child in node[1]]
-                if kind == _AND and (not parts or None in parts):
-                    return None
-                present = [p for p in parts if p is not None]
-                if not present:
-                    return None
-                v = 0.0
-                for p in present:
-                    v += p
-            if v is not None and node[2] != 1.0:
-                v = v * node[2]
-            return v
+        evaluate = self.evaluator(tree, words, by_segment, lengths, K1)
+        if evaluate is None:  # no word of the query is in the index
+            return []
 
         def score(docnum: int):
-            return value(tree, docnum, bisect_right(starts, docnum) - 1)
+            return evaluate(docnum, bisect_right(starts, docnum) - 1)
 
         count = bits.bit_count()
         if count <= max(SCORE_ALL_BELOW, limit):
@@ -331,6 +304,72 @@ class Threshold:
             )
             return best
         return self.walk(words, bits, limit, score)
+
+    def evaluator(self, tree, words, by_segment, lengths, K1):
+        """A function (docnum, segment) -> the document's score (None: it does not match),
+        computed as Scoring computes it: each word's BM25F, times its boost, parts summed
+        from 0.0 in order, times the part's boost (the same floats). Built once a query as
+        nested closures; words found nowhere are left out (they score nothing anywhere).
+        """
+        kind = tree[0]
+        if kind == _NOTHING:
+            return None
+        boost = tree[2]
+        if kind == _TERM:
+            leaf = tree[1]
+            table = by_segment[leaf]
+            if all(part is None for part in table):
+                return None
+            _parts, scorable, idf, norms = words[leaf]
+            field_lengths = lengths.get(self.leaves[leaf][0])
+            K1_plus_1 = K1 + 1
+
+            def term(docnum: int, segment: int):
+                part = table[segment]
+                if part is None:
+                    return None
+                ids = part.ids
+                i = bisect_left(ids, docnum)
+                if i == len(ids) or ids[i] != docnum:
+                    return None
+                w = part.weights[i]
+                if scorable:
+                    w = idf * ((w * K1_plus_1) / (w + norms[field_lengths[docnum]]))
+                return w * boost if boost != 1.0 else w
+
+            return term
+        children = [self.evaluator(child, words, by_segment, lengths, K1) for child in tree[1]]
+        if kind == _AND:
+            if not children or None in children:
+                return None
+
+            def every(docnum: int, segment: int):
+                v = 0.0
+                for child in children:
+                    p = child(docnum, segment)
+                    if p is None:
+                        return None
+                    v += p
+                return v * boost if boost != 1.0 else v
+
+            return every
+        children = [child for child in children if child is not None]
+        if not children:
+            return None
+
+        def any_of(docnum: int, segment: int):
+            v = 0.0
+            found = False
+            for child in children:
+                p = child(docnum, segment)
+                if p is not None:
+                    v += p
+                    found = True
+            if not found:
+                return None
+            return v * boost if boost != 1.0 else v
+
+        return any_of
 
     def walk(self, words, bits: int, limit: int, score) -> list[tuple[float, int]]:
         """The threshold algorithm over the leaves' groups, best group first."""
@@ -355,13 +394,29 @@ class Threshold:
         heapq.heapify(queue)
         heap: list[tuple[float, int]] = []  # (score, -docnum): the worst kept on top
         seen: set[int] = set()
+
+        def keep(docnum: int) -> None:
+            seen.add(docnum)
+            v = score(docnum)
+            if v is None:
+                return
+            item = (v, -docnum)
+            if len(heap) < limit:
+                heapq.heappush(heap, item)
+            elif item > heap[0]:
+                heapq.heapreplace(heap, item)
+
+        budget = WALK_BUDGET + 4 * limit
         while queue:
             if len(heap) >= limit:
                 bound = sum(frontier)
                 if heap[0][0] > bound + abs(bound) * 1e-9:
                     break
+            if len(seen) > budget:  # the words' best groups hold different documents
+                self.by_bound(groups, bits, seen, limit, heap, keep)
+                break
             _neg, i = heapq.heappop(queue)
-            score_of, docs = groups[i][position[i]]
+            _score_of, docs = groups[i][position[i]]
             position[i] += 1
             if position[i] < len(groups[i]):
                 frontier[i] = groups[i][position[i]][0]
@@ -372,14 +427,34 @@ class Threshold:
                 byte = docnum >> 3
                 if byte >= size or not candidate[byte] >> (docnum & 7) & 1 or docnum in seen:
                     continue
-                seen.add(docnum)
-                v = score(docnum)
-                if v is None:
-                    continue
-                item = (v, -docnum)
-                if len(heap) < limit:
-                    heapq.heappush(heap, item)
-                elif item > heap[0]:
-                    heapq.heapreplace(heap, item)
+                keep(docnum)
         heap.sort(reverse=True)
         return [(v, -negative) for v, negative in heap]
+
+    @staticmethod
+    def by_bound(groups, bits: int, seen: set[int], limit: int, heap, keep) -> None:
+        """The rest of the walk when each word's best groups hold different documents
+        ("énergie citoyenne": the pages best for one word are not those best for the other,
+        and the sum of the next groups' scores stays high for thousands of pages).
+
+        Each candidate not scored yet gets an upper bound, the sum of its groups' scores (a
+        set intersection per group, in C, then a sum per candidate and word), and the
+        candidates are scored exactly best bound first, until the `limit`-th score is above
+        the next bound. A bound is the document's score up to the order of additions, so
+        about `limit` documents are scored.
+        """
+        remaining = set(members(bits))
+        remaining.difference_update(seen)
+        bound: dict[int, float] = {}
+        get = bound.get
+        for leaf in groups:
+            for score_of, docs in leaf:
+                for docnum in remaining.intersection(docs):
+                    bound[docnum] = get(docnum, 0.0) + score_of
+        order = [(-value, docnum) for docnum, value in bound.items()]
+        heapq.heapify(order)
+        while order:
+            negative, docnum = heapq.heappop(order)
+            if len(heap) >= limit and heap[0][0] > -negative - negative * 1e-9:
+                return
+            keep(docnum)
