@@ -19,8 +19,8 @@ from wiki.search.engine.postings import (
     doc_ids,
     live_bits,
     members,
-    positions,
     searcher_cache,
+    segment_positions,
 )
 from wiki.search.engine.walk import visit
 
@@ -143,12 +143,20 @@ def phrase_docs(s, fieldname: str, words: list[str]) -> set[int]:
 
 def _in_order(s, fieldname: str, words: list[str], candidates) -> set[int]:
     """The `candidates` (holding every word) where the words are at consecutive positions."""
-    found = {word: positions(s, fieldname, word) for word in set(words)}
-    first, rest = found[words[0]], list(enumerate(words))[1:]
+    found = {word: segment_positions(s, fieldname, word) for word in set(words)}
+
+    def where(word: str, docnum: int) -> tuple[int, ...]:
+        for part in found[word]:
+            places = part.get(docnum)
+            if places is not None:
+                return places
+        return ()
+
+    first, rest = words[0], list(enumerate(words))[1:]
     result: set[int] = set()
     for docnum in candidates:
-        others = [(i, found[word][docnum]) for i, word in rest]
-        if any(all(p + i in where for i, where in others) for p in first[docnum]):
+        others = [(i, where(word, docnum)) for i, word in rest]
+        if any(all(p + i in places for i, places in others) for p in where(first, docnum)):
             result.add(docnum)
     return result
 

@@ -43,9 +43,10 @@ SEGMENT_BUDGET = 64 * 2**20
 # the benchmark's 20 queries need more than 64, and with 64 each query recombined its lists:
 # p50 73 ms instead of 44 ms. Each entry may hold a posting per page (~0.3 MB at 10k).
 SEARCHER_TERMS = 256
-# Bitmaps of terms combined over segments, kept per searcher: ~N/8 bytes each (12.5 kB at 100k
-# pages), so at most ~6 MB a searcher.
-SEARCHER_BITS = 512
+# Bitmaps of terms combined over segments, kept per searcher (one per thread): ~N/8 bytes each
+# (22 kB for the 177k documents of the 100k bench's index), so at most ~3 MB a searcher; the
+# load mix uses ~60.
+SEARCHER_BITS = 128
 
 _searchers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _segments: OrderedDict = OrderedDict()  # (segment id, field, term, kind) -> (size, data)
@@ -189,6 +190,23 @@ def live_bits(s) -> int:
 def postings(s, fieldname: str, text) -> dict[int, float]:
     """{global docnum: weight} of a term: Whoosh's matcher.weight(), frequency x field boost."""
     return _combined(s, fieldname, text, "weights")
+
+
+def segment_positions(s, fieldname: str, text) -> list[dict[int, tuple[int, ...]]]:
+    """{global docnum: word positions} of a term, one dict per segment (the empty ones left
+    out), straight from the segment cache: a phrase looks up its candidates only, so the
+    lists are not combined into one per searcher (i.e. per thread, after every save)."""
+    if fieldname not in s.schema:
+        return []
+    try:
+        btext = s.schema[fieldname].to_bytes(text)
+    except (ValueError, TypeError):
+        return []
+    parts = [
+        _segment_postings(sub.reader(), offset, fieldname, btext, "positions")
+        for sub, offset in s.leaf_searchers()
+    ]
+    return [part for part in parts if part]
 
 
 def positions(s, fieldname: str, text) -> dict[int, tuple[int, ...]]:
