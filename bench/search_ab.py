@@ -8,8 +8,9 @@ threads each, like bench/scale.py) run at once on two copies of a kept data dir 
 bench/scale.py --keep; its index is used as it is): "before" with PYTHONPATH pointing at the
 old checkout, "after" with this one. Each is warmed with 100 searches, then for each round one
 query of bench/load.py's mix is sent to both, in alternating order, so that both see the same
-load; every `--save-every` rounds the same page is saved on both through the editor (a save
-makes new searchers: what follows pays for it). Prints p50/p95/max of each and the load.
+load, and one page view (the floor any request pays at that load); every `--save-every`
+rounds the same page is saved on both through the editor (a save makes new searchers: what
+follows pays for it). Prints p50/p95/max of each, the workers' memory and the load.
 The two copies are removed at the end.
 """
 
@@ -31,6 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.load import QUERIES, Client, percentile, start_server  # noqa: E402
+from bench.scale import worker_memory  # noqa: E402
 
 
 def main() -> None:
@@ -79,6 +81,7 @@ def main() -> None:
             for name in ("before", "after"):
                 get(clients[name], f"/search?q={q}")
         samples: dict[str, list[float]] = {"before": [], "after": []}
+        views: dict[str, list[float]] = {"before": [], "after": []}
         loads = []
         for i in range(args.rounds):
             if args.save_every and i % args.save_every == 0:
@@ -99,7 +102,13 @@ def main() -> None:
                     status, _html = clients[name].request("GET", f"/search?q={q}")
                 samples[name].append(time.perf_counter() - started)
                 assert status == 200, f"{name}: {status}"
+            slug = rng.choice(slugs)
+            for name in order:  # a page view: the floor any request pays at this load
+                started = time.perf_counter()
+                status, _html = get(clients[name], f"/wiki/{slug}")
+                views[name].append(time.perf_counter() - started)
             loads.append(os.getloadavg()[0])
+        memory = {name: worker_memory(server.pid) for name, (server, _p, _l) in servers.items()}
     finally:
         for server, _port, log in servers.values():
             server.terminate()
@@ -112,12 +121,15 @@ def main() -> None:
         f"{min(loads):.1f}-{max(loads):.1f} (median {statistics.median(loads):.1f}) on "
         f"{os.cpu_count()} cores\n"
     )
-    print("| code | p50 | p95 | max |")
-    print("|---|---:|---:|---:|")
+    print("| code | search p50 | p95 | max | page view p50 | p95 | workers' memory |")
+    print("|---|---:|---:|---:|---:|---:|---|")
     for name, values in samples.items():
+        shown = ", ".join(f"{mb:.0f} MB" for mb in memory[name])
         print(
             f"| {name} | {1000 * percentile(values, 50):.1f} ms | "
-            f"{1000 * percentile(values, 95):.1f} ms | {1000 * max(values):.1f} ms |"
+            f"{1000 * percentile(values, 95):.1f} ms | {1000 * max(values):.1f} ms | "
+            f"{1000 * percentile(views[name], 50):.1f} ms | "
+            f"{1000 * percentile(views[name], 95):.1f} ms | {shown} |"
         )
 
 
