@@ -25,8 +25,6 @@ from __future__ import annotations
 import struct
 import threading
 import weakref
-from array import array
-from bisect import bisect_left
 from collections import OrderedDict
 
 from whoosh.codec import whoosh3
@@ -35,7 +33,7 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import length_to_byte
 
 # Decoded lists kept, all segments together, in (estimated) bytes: at 100k pages the load
-# mix's words take ~25 MB as Impacts and bitmaps (bench/search_profile.py); the old sets and
+# mix's words take ~11 MB as Impacts and bitmaps (bench/search_profile.py); the old sets and
 # dicts of numbers (~60-120 bytes a posting) only serve queries with NOT, phrases and facets.
 SEGMENT_BUDGET = 64 * 2**20
 # Lists combined over segments, kept per searcher, i.e. per thread and until the next save.
@@ -289,10 +287,8 @@ def _size(data) -> int:
     """Bytes that a decoded list holds, roughly (Python objects included)."""
     if isinstance(data, int):
         return data.bit_length() // 8 + 32
-    if isinstance(data, Impacts):
-        return 16 * len(data.ids) + 120 * len(data.groups) + 100
-    if isinstance(data, FieldBits):
-        return sum(bits.bit_length() // 8 + 100 for bits in data.values()) + 100
+    if hasattr(data, "nbytes"):  # Impacts (wiki.search.engine.impacts), FieldBits
+        return data.nbytes()
     per_item = {frozenset: 60, tuple: 50, list: 40}.get(type(data), 120)  # dicts: ~120
     return per_item * len(data) + 100
 
@@ -365,6 +361,9 @@ def deleted(s) -> frozenset[int]:
 
 class FieldBits(dict):
     """term -> bitmap of the documents holding it, for every term of a (facet) field."""
+
+    def nbytes(self) -> int:
+        return sum(bits.bit_length() // 8 + 100 for bits in self.values()) + 100
 
 
 def field_bits(s, fieldname: str) -> FieldBits:
@@ -475,93 +474,6 @@ def _segment_lengths(reader, fieldname: str) -> bytes:
     stored = min(column._count, count)
     data = column._dbfile.get(column._basepos, stored) if stored else b""
     return bytes(data) + bytes(count - stored)
-
-
-class Impacts:
-    """A segment's postings of one term (global numbers), for ranking without scoring them all.
-
-    `groups`: the documents by (weight, encoded field length), the only two things BM25F
-    takes from a document: every document of a group scores the same for this term, whatever
-    the statistics of the index (idf, average length) are when the query runs. A ranker scores
-    the groups (a few hundred for a common word) instead of the documents, and visits the
-    documents of the best groups first (wiki.search.engine.scoring). `ids` and `weights`,
-    sorted by document: a document's weight, for the exact score of the documents visited.
-    About 12 bytes a posting.
-    """
-
-    __slots__ = ("ids", "weights", "groups")
-
-    def __init__(self, ids: array, weights: array, groups: list[tuple[float, int, array]]):
-        self.ids, self.weights, self.groups = ids, weights, groups
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def weight(self, docnum: int) -> float | None:
-        ids = self.ids
-        i = bisect_left(ids, docnum)
-        if i < len(ids) and ids[i] == docnum:
-            return self.weights[i]
-        return None
-
-
-def impacts(s, fieldname: str, text) -> list[Impacts] | None:
-    """The term's Impacts in each segment (the empty ones left out); None: not the W3 codec.
-
-    Each segment's are kept across searchers (they never change), like its posting lists.
-    """
-    if fieldname not in s.schema:
-        return []
-    try:
-        btext = s.schema[fieldname].to_bytes(text)
-    except (ValueError, TypeError):
-        return []
-    scorable = s.schema[fieldname].scorable
-    found = []
-    try:
-        for sub, offset in s.leaf_searchers():
-            reader = sub.reader()
-            segment = reader.segment()
-            key = (
-                segment.segment_id() if segment else None,
-                reader.doc_count_all(),
-                offset,
-                fieldname,
-                btext,
-                "impacts",
-            )
-            with _lock:
-                cached = _segments.get(key)
-                if cached is not None:
-                    _segments.move_to_end(key)
-            if cached is not None:
-                part = cached[1]
-            else:
-                lengths = _segment_lengths(reader, fieldname) if scorable else None
-                part = _impacts(_read(reader, fieldname, btext, "weights", offset), lengths, offset)
-                if segment is not None:
-                    _remember(key, part)
-            if part.ids:
-                found.append(part)
-    except AttributeError:  # not the W3 codec
-        return None
-    return found
-
-
-def _impacts(weights: dict[int, float], lengths: bytes | None, offset: int) -> Impacts:
-    """`weights` in increasing document order (as posting lists are read)."""
-    groups: dict[tuple[float, int], list[int]] = {}
-    if lengths is None:
-        for docnum, w in weights.items():
-            groups.setdefault((w, 0), []).append(docnum)
-    else:
-        for docnum, w in weights.items():
-            groups.setdefault((w, lengths[docnum - offset]), []).append(docnum)
-    return Impacts(
-        array("i", weights),
-        array("d", weights.values()),
-        [(w, length, array("i", docs)) for (w, length), docs in groups.items()],
-    )
 
 
 def field_length(s, docnum: int, fieldname: str) -> int:

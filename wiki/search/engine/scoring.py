@@ -27,11 +27,11 @@ from bisect import bisect_left, bisect_right
 from whoosh import query, scoring
 from whoosh.util.numeric import byte_to_length
 
+from wiki.search.engine.impacts import impacts
 from wiki.search.engine.matching import Matching
 from wiki.search.engine.postings import (
     bitmap,
     field_length,
-    impacts,
     length_bytes,
     members,
     postings,
@@ -194,7 +194,7 @@ class Threshold:
 
     A document's score is a sum over the query's words of each word's BM25F score times the
     boosts above it, and a word's score depends only on the document's (weight, field length)
-    group (wiki.search.engine.postings.Impacts). The groups of every word are visited best
+    group (wiki.search.engine.impacts.Impacts). The groups of every word are visited best
     first, all words together (Fagin's threshold algorithm, with groups instead of single
     postings): each candidate met is scored exactly, as `Scoring` does (same operations in the
     same order, so the same float), and the walk stops once the `limit`-th best score is above
