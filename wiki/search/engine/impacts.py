@@ -9,6 +9,7 @@ from array import array
 from bisect import bisect_left
 
 from wiki.search.engine.postings import (
+    _just_read,
     _lock,
     _read,
     _remember,
@@ -81,7 +82,8 @@ def impacts(s, fieldname: str, text) -> list[Impacts] | None:
                 part = cached[1]
             else:
                 lengths = _segment_lengths(reader, fieldname) if scorable else None
-                part = _impacts(_read(reader, fieldname, btext, "weights", offset), lengths, offset)
+                weights = weights_read_for(reader, fieldname, btext, offset)
+                part = _impacts(weights, lengths, offset)
                 if segment is not None:
                     _remember(key, part)
             if part.ids:
@@ -105,3 +107,17 @@ def _impacts(weights: dict[int, float], lengths: bytes | None, offset: int) -> I
         array("d", weights.values()),
         [(w, length, array("i", docs)) for (w, length), docs in groups.items()],
     )
+
+
+def weights_read_for(reader, fieldname: str, btext: bytes, offset: int) -> dict[int, float]:
+    """{docnum: weight} of a term in a segment, numbered from `offset`: the ones just decoded
+    for its bitmap when there are, else read now (deleted documents included)."""
+    segment = reader.segment()
+    if segment is not None:
+        with _lock:
+            local = _just_read.pop(
+                (segment.segment_id(), reader.doc_count_all(), 0, fieldname, btext), None
+            )
+        if local is not None:
+            return {docnum + offset: w for docnum, w in local.items()} if offset else local
+    return _read(reader, fieldname, btext, "weights", offset)

@@ -67,6 +67,7 @@ def clear() -> None:
         _segments.clear()
         _segments_size = 0
         _deletions.clear()
+        _just_read.clear()
 
 
 def doc_ids(s, fieldname: str, text) -> frozenset[int]:
@@ -265,8 +266,25 @@ def _segment_postings(reader, offset: int, fieldname: str, btext: bytes, kind: s
 
 def _decoded(reader, fieldname: str, btext: bytes, kind: str, offset: int):
     if kind == "bits":
-        return bitmap(_read(reader, fieldname, btext, "ids", offset))
+        if not reader.schema[fieldname].scorable:
+            return bitmap(_read(reader, fieldname, btext, "ids", offset))
+        # A word's documents are matched first, then ranked from its Impacts: decode its
+        # weights now and leave them for that (impacts.weights_read_for), not the list twice.
+        weights = _read(reader, fieldname, btext, "weights", offset)
+        segment = reader.segment()
+        if segment is not None and weights:
+            key = (segment.segment_id(), reader.doc_count_all(), offset, fieldname, btext)
+            with _lock:
+                _just_read[key] = weights
+                while len(_just_read) > _JUST_READ_KEPT:
+                    _just_read.popitem(last=False)
+        return bitmap(weights)
     return _read(reader, fieldname, btext, kind, offset)
+
+
+# Weights decoded for a word's bitmap, waiting to become its Impacts (a few; taken once).
+_just_read: OrderedDict = OrderedDict()
+_JUST_READ_KEPT = 32
 
 
 def _remember(key, data) -> None:
@@ -474,11 +492,3 @@ def _segment_lengths(reader, fieldname: str) -> bytes:
     stored = min(column._count, count)
     data = column._dbfile.get(column._basepos, stored) if stored else b""
     return bytes(data) + bytes(count - stored)
-
-
-def field_length(s, docnum: int, fieldname: str) -> int:
-    """A document's field length as Whoosh's scorer sees it (global docnum), asked of Whoosh."""
-    for sub, offset in s.leaf_searchers():
-        if offset <= docnum < offset + sub.reader().doc_count_all():
-            return sub.doc_field_length(docnum - offset, fieldname, 1)
-    return 1

@@ -29,13 +29,7 @@ from whoosh.util.numeric import byte_to_length
 
 from wiki.search.engine.impacts import impacts
 from wiki.search.engine.matching import Matching
-from wiki.search.engine.postings import (
-    bitmap,
-    field_length,
-    length_bytes,
-    members,
-    postings,
-)
+from wiki.search.engine.postings import bitmap, length_bytes, members, postings
 from wiki.search.engine.walk import visit
 
 # At most this many candidates, each is scored (cheaper than visiting the groups of the words).
@@ -458,3 +452,11 @@ class Threshold:
             if len(heap) >= limit and heap[0][0] > -negative - negative * 1e-9:
                 return
             keep(docnum)
+
+
+def field_length(s, docnum: int, fieldname: str) -> int:
+    """A document's field length as Whoosh's scorer sees it (global docnum), asked of Whoosh."""
+    for sub, offset in s.leaf_searchers():
+        if offset <= docnum < offset + sub.reader().doc_count_all():
+            return sub.doc_field_length(docnum - offset, fieldname, 1)
+    return 1
