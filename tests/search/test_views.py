@@ -228,3 +228,45 @@ def test_search_export_for_french_excel_uses_semicolons(client, corpus):
     assert text.splitlines()[0].startswith("Title;Link;Territory;INSEE code;")
     assert {r["Title"] for r in rows} >= {"Centrale solaire citoyenne"}
     assert all(r["Link"].startswith("http") for r in rows)
+
+
+def test_result_links_are_the_urls_flask_builds(app):
+    """The links of a results page (facets, theme chips, pages, sort) add their query string to
+    a path built once: each must be the URL url_for builds, whatever the words and values."""
+    from flask import url_for
+
+    from wiki.search import query, views
+
+    found = query.SearchResults(
+        query='l\'eau & le "vélo" +rapide 100% ?/#',
+        searched="",
+        hits=[],
+        total=0,
+        page=2,
+        pages=3,
+        per_page=20,
+        sort="date",
+        filters={"themes": ["eau", "énergie citoyenne"], "status": ["en-cours"]},
+        facets={},
+        exact=True,
+    )
+    with app.test_request_context("/search"):
+        link = views._link_to(found)
+        q = found.query
+        themes, status = found.filters["themes"], found.filters["status"]
+        cases = [
+            ({"toggle": ("themes", "eau")}, {"themes": themes[1:], "status": status}),
+            ({"toggle": ("setting", "rural")}, {**found.filters, "setting": ["rural"]}),
+            ({"page": 3}, {**found.filters, "page": 3}),
+        ]
+        for arguments, filters in cases:
+            page = filters.pop("page", None)
+            expected = {"q": q, **filters, "sort": "date", "exact": "1"}
+            if page:
+                expected["page"] = page
+            assert link(**arguments) == url_for("search.results", **expected)
+        assert link(sort="relevance") == url_for(
+            "search.results", q=q, **found.filters, exact="1", page=None
+        )
+        empty = query.SearchResults("", "", [], 0, 1, 1, 20, "relevance", {}, {})
+        assert views._link_to(empty)() == url_for("search.results") == "/search"

@@ -137,10 +137,12 @@ def search(
         else:
             parsed, more = parse(understood, s.schema)
             notices += more
-            matches = engine.match(s, parsed)
+            matches = engine.match_bits(s, parsed)
         if parsed is None and understood.text.strip() and not notices:
             notices.append(_l("Your search only has very common words: showing all pages."))
-        selected = {name: engine.having(s, name, keys) for name, keys in filters.items()}
+        # Documents are bitmaps (wiki.search.engine.match_bits): a common word matches tens of
+        # thousands of pages at 100k; the total and the facet counts are popcounts.
+        selected = {name: engine.having_bits(s, name, keys) for name, keys in filters.items()}
         docs = _intersect(matches, selected.values())
         facets = {
             name: _facet_values(
@@ -151,7 +153,7 @@ def search(
             )
             for name in FACET_FIELDS
         }
-        total = len(docs)
+        total = docs.bit_count()
         pages = max(1, math.ceil(total / per_page))
         page = min(max(int(page or 1), 1), pages)
         hits = (
@@ -198,7 +200,7 @@ class _Plan:
     """A query of plain words read by wiki.search.semantics: its pages and how to rank them."""
 
     query: query.Query | None  # for scoring and snippets: the clauses and what is required
-    docs: set[int]
+    docs: int  # a bitmap
     reading: semantics.Reading | None
     coordination: semantics.Coordination | None
     notices: list
@@ -218,20 +220,20 @@ def _plan(s, understood: Understood, typed: str, exact: bool) -> _Plan | None:
     if positive:
         required, more = parse(understand(positive), s.schema)
         notices += more
-    within = engine.match(s, required) if required is not None else None
+    within = engine.match_bits(s, required) if required is not None else None
     if negative:
         excluded, more = parse(understand(negative), s.schema)
         notices += more
         if excluded is not None:
-            within = (within if within is not None else engine.match(s, None)) - engine.match(
-                s, excluded
+            within = (within if within is not None else engine.match_bits(s, None)) & ~(
+                engine.match_bits(s, excluded)
             )
     reading = semantics.read(s, words, within, exact)
     notices += reading.notices
     if not reading.clauses:  # only stop words, or words no page holds
         if required is None and reading.missing:
-            return _Plan(None, set(), reading, None, notices)
-        docs = within if within is not None else engine.match(s, None)
+            return _Plan(None, 0, reading, None, notices)
+        docs = within if within is not None else engine.match_bits(s, None)
         return _Plan(required, docs, reading, None, notices)
     coordination = semantics.coordinate(reading, within)
     if coordination.total and not semantics.complete(coordination, coordination.docs):
@@ -292,14 +294,14 @@ def export(
         yield from search(q, filters, sort, page=number, **options).hits
 
 
-def _intersect(docs: set[int], others) -> set[int]:
+def _intersect(docs: int, others) -> int:
     result = docs
     for other in others:
         result = result & other
     return result
 
 
-def _facet_values(s, name: str, docs: set[int], selected: list[str] | None) -> list[FacetValue]:
+def _facet_values(s, name: str, docs: int, selected: list[str] | None) -> list[FacetValue]:
     selected = selected or []
     labels = tag_labels() if name == "tags" else None
     values = [
@@ -345,14 +347,28 @@ def facet_label(name: str, key: str) -> str:
     if name in ("region", "department"):
         division = (get_region if name == "region" else get_department)(key)
         return division.name if division else key
-    for value in FACET_VOCABULARIES.get(name, ()):
-        if facet_key(value) == key:
-            return value
-    return key.replace("-", " ")
+    value = _vocabulary_keys().get(name, {}).get(key)
+    return value if value is not None else key.replace("-", " ")
+
+
+def _vocabulary_keys() -> dict[str, dict[str, str]]:
+    """Facet key -> value of each fixed vocabulary, the first value of each key (a results
+    page labels ~100 facet values and 3 per hit: facet_key() once per value, not per label)."""
+    global _VOCABULARY_KEYS
+    if _VOCABULARY_KEYS is None:
+        keys: dict[str, dict[str, str]] = {}
+        for name, values in FACET_VOCABULARIES.items():
+            for value in values:
+                keys.setdefault(name, {}).setdefault(facet_key(value), value)
+        _VOCABULARY_KEYS = keys
+    return _VOCABULARY_KEYS
+
+
+_VOCABULARY_KEYS: dict[str, dict[str, str]] | None = None
 
 
 def _page_of_hits(
-    s, parsed, docs: set[int], filtered: bool, sort: str, page: int, per_page: int, plan=None
+    s, parsed, docs: int, filtered: bool, sort: str, page: int, per_page: int, plan=None
 ) -> list[Hit]:
     """The hits of one page, without counting the matches again (`docs` holds them all).
 

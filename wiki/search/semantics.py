@@ -19,7 +19,6 @@ parentheses: those go to the parser whole, as written) is read here:
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -95,8 +94,8 @@ class Clause:
     query: query.Query  # its alternatives: the words typed, synonyms, a territory
     weight: int = 1  # how many typed words it stands for
     parts: list[query.Query] = field(default_factory=list)  # each typed word, for partial credit
-    docs: set[int] = field(default_factory=set)
-    part_docs: list[set[int]] = field(default_factory=list)
+    docs: int = 0  # a bitmap (wiki.search.engine.match_bits)
+    part_docs: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -145,8 +144,12 @@ def split(text: str) -> tuple[str, list[str]]:
     return " ".join(parser_parts), words
 
 
-def read(s, words: list[str], within: set[int] | None, exact: bool) -> Reading:
-    """The clauses of the plain `words`, their documents known (within `within` if given)."""
+def read(s, words: list[str], within: int | None, exact: bool) -> Reading:
+    """The clauses of the plain `words`, their documents known (within `within` if given).
+
+    Documents are bitmaps (wiki.search.engine.match_bits) here and below: a common word
+    matches tens of thousands of pages at 100k, and bitmaps combine and count them in C.
+    """
     reading = Reading([], [], [], {})
     words = _places(s, words, reading)
     words = _section(words, reading)
@@ -189,18 +192,20 @@ def read(s, words: list[str], within: set[int] | None, exact: bool) -> Reading:
         for clause in reading.clauses:
             clause.query = query.Or([clause.query, _section_query(clause, reading.section)])
     for clause in reading.clauses:
-        clause.docs = _within(engine.match(s, clause.query), within)
+        clause.docs = _within(engine.match_bits(s, clause.query), within)
         if not clause.docs and not exact:
             _correct(s, clause, reading, within)
         if not clause.docs:
             reading.missing.append(clause.typed)
         elif len(clause.parts) > 1:
-            clause.part_docs = [_within(engine.match(s, part), within) for part in clause.parts]
+            clause.part_docs = [
+                _within(engine.match_bits(s, part), within) for part in clause.parts
+            ]
     reading.clauses = [c for c in reading.clauses if c.docs]
     return reading
 
 
-def _within(docs: set[int], within: set[int] | None) -> set[int]:
+def _within(docs: int, within: int | None) -> int:
     return docs & within if within is not None else docs
 
 
@@ -333,7 +338,7 @@ def _section(words: list[str], reading: Reading) -> list[str]:
 # -- corrections ----------------------------------------------------------------------------------
 
 
-def _correct(s, clause: Clause, reading: Reading, within: set[int] | None) -> None:
+def _correct(s, clause: Clause, reading: Reading, within: int | None) -> None:
     """Replace a one-word clause that matches nothing by its nearest indexed spelling."""
     word = clause.typed
     if len(_stems(word)) != 1 or not re.fullmatch(r"[^\W\d_]{5,}", word):
@@ -345,7 +350,7 @@ def _correct(s, clause: Clause, reading: Reading, within: set[int] | None) -> No
     if not stems:
         return
     clause.query = _word_query(stems)
-    clause.docs = _within(engine.match(s, clause.query), within)
+    clause.docs = _within(engine.match_bits(s, clause.query), within)
     if clause.docs:
         reading.corrections[word] = best
 
@@ -378,32 +383,68 @@ def _frequency(s, word: str) -> int:
 
 @dataclass
 class Coordination:
-    """How many typed words each matching page holds, and the pages shown."""
+    """How many typed words each matching page holds, and the pages shown (bitmaps)."""
 
-    counts: Counter
+    counts: list[int]  # the count of each page, bit-sliced: bit i of its count in counts[i]
     total: int  # words that some page holds
     minimum: int  # the fewest a page shown holds
-    docs: set[int]
+    docs: int  # the pages shown: those holding at least `minimum`
+    every: int  # the pages holding every word
 
 
-def coordinate(reading: Reading, required: set[int] | None) -> Coordination:
-    """Pages holding at least `minimum` of the words, lowered from all of them until FILL."""
-    counts: Counter = Counter()
+def coordinate(reading: Reading, required: int | None) -> Coordination:
+    """Pages holding at least `minimum` of the words, lowered from all of them until FILL.
+
+    Each page's count of words is kept bit-sliced over the bitmaps (an adder per bit of the
+    count, as in bit-sliced indexes): adding a word's pages and asking "which pages hold at
+    least m words" are a few operations on whole bitmaps, not a pass over the pages.
+    """
+    counts: list[int] = []
+    universe = 0
+
+    def add(bits: int) -> None:
+        carry = bits
+        for i, plane in enumerate(counts):
+            if not carry:
+                return
+            counts[i], carry = plane ^ carry, plane & carry
+        if carry:
+            counts.append(carry)
+
     for clause in reading.clauses:
         full = clause.docs
-        for doc in full:
-            counts[doc] += clause.weight
+        universe |= full
+        for _ in range(clause.weight):
+            add(full)
         for docs in clause.part_docs:  # partial credit: some of the words typed, not all
-            for doc in docs - full:
-                counts[doc] += 1
+            add(docs & ~full)
+            universe |= docs
     if required is not None:
-        counts = Counter({d: c for d, c in counts.items() if d in required})
+        universe &= required
     total = sum(clause.weight for clause in reading.clauses)
     minimum = total
-    while minimum > 1 and sum(1 for c in counts.values() if c >= minimum) < FILL:
+    while minimum > 1 and at_least(counts, minimum, universe).bit_count() < FILL:
         minimum -= 1
-    docs = {d for d, c in counts.items() if c >= minimum}
-    return Coordination(counts, total, minimum, docs)
+    return Coordination(
+        counts,
+        total,
+        minimum,
+        at_least(counts, minimum, universe),
+        at_least(counts, total, universe),
+    )
+
+
+def at_least(counts: list[int], minimum: int, universe: int) -> int:
+    """The pages of `universe` whose bit-sliced count is at least `minimum` (>= 1)."""
+    greater, equal = 0, universe
+    for i in range(max(len(counts), minimum.bit_length()) - 1, -1, -1):
+        plane = counts[i] if i < len(counts) else 0
+        if minimum >> i & 1:
+            equal &= plane
+        else:
+            greater |= equal & plane
+            equal &= ~plane
+    return greater | equal
 
 
 def ranking_query(reading: Reading, required: query.Query | None) -> query.Query:
@@ -414,7 +455,7 @@ def ranking_query(reading: Reading, required: query.Query | None) -> query.Query
 
 
 def rank(
-    s, q: query.Query, coordination: Coordination, docs: set[int], limit: int
+    s, q: query.Query, coordination: Coordination, docs: int, limit: int
 ) -> list[tuple[float, int]]:
     """(score, docnum) of the best `limit` of `docs`: pages with every word first, then BM25F.
 
@@ -422,19 +463,18 @@ def rank(
     (MRR@10 0.99: a page with three common words passed one with two telling ones), and
     BM25F times the share of words held (0.99).
     """
-    counts, total = coordination.counts, coordination.total
-    every = {d for d in docs if counts[d] >= total}
+    every = docs & coordination.every
     best = engine.top(s, q, every, limit, True) if every else []
-    if len(best) < limit and len(every) < len(docs):
-        best += engine.top(s, q, docs - every, limit - len(best), True)
+    rest = docs & ~every
+    if len(best) < limit and rest:
+        best += engine.top(s, q, rest, limit - len(best), True)
     return best
 
 
-def complete(coordination: Coordination, docs: set[int]) -> int:
+def complete(coordination: Coordination, docs: int) -> int:
     """How many of `docs` hold every word."""
-    counts, total = coordination.counts, coordination.total
-    return sum(1 for d in docs if counts[d] >= total)
+    return (docs & coordination.every).bit_count()
 
 
 def words_missing_from(doc: int, reading: Reading) -> list[str]:
-    return [clause.typed for clause in reading.clauses if doc not in clause.docs]
+    return [clause.typed for clause in reading.clauses if not clause.docs >> doc & 1]

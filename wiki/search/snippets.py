@@ -63,8 +63,8 @@ def matched_field(stored: dict, terms: dict[str, set[str]]) -> str:
     for name in _MATCH_ORDER:
         words = _words_for(terms, name)
         text = stored.get(name)
-        if not words or not text:
-            continue
+        if not words or not text or len(words) <= best_count:
+            continue  # (holding all its words, it would still not pass the best: not read)
         count = len(words & stems(text[:SNIPPET_SCAN_CHARS]))
         if count > best_count:
             best, best_count = name, count

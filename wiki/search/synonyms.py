@@ -247,6 +247,17 @@ def shipped_text() -> str:
 
 def current_text() -> tuple[object, str]:
     """(version, text) of the list in use: the newest saved one, else the shipped one."""
+    version = current_version()
+    if version == "shipped":
+        return version, shipped_text()
+    from wiki.extensions import db
+    from wiki.models import SearchSynonyms
+
+    return version, db.session.get(SearchSynonyms, version).text
+
+
+def current_version() -> object:
+    """The id of the newest saved list, else "shipped" (one small query, no text read)."""
     from flask import has_app_context
 
     if has_app_context():
@@ -255,21 +266,19 @@ def current_text() -> tuple[object, str]:
         from wiki.extensions import db
         from wiki.models import SearchSynonyms
 
-        row = db.session.execute(
-            select(SearchSynonyms.id, SearchSynonyms.text)
-            .order_by(SearchSynonyms.id.desc())
-            .limit(1)
-        ).first()
-        if row is not None:
-            return row.id, row.text
-    return "shipped", shipped_text()
+        found = db.session.scalar(
+            select(SearchSynonyms.id).order_by(SearchSynonyms.id.desc()).limit(1)
+        )
+        if found is not None:
+            return found
+    return "shipped"
 
 
 def current() -> Vocabulary:
-    """The vocabulary in use (parsed once per saved version)."""
-    version, text = current_text()
-    vocabulary = _cache.get(version)
+    """The vocabulary in use (parsed once per saved version; each search asks its version only)."""
+    vocabulary = _cache.get(current_version())
     if vocabulary is None:
+        version, text = current_text()
         try:
             vocabulary = parse(text)
         except VocabularyError:  # saved lists were checked; the shipped one is tested

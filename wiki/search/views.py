@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import (
     Blueprint,
     jsonify,
@@ -123,8 +125,18 @@ def _facet_titles() -> dict[str, str]:
     }
 
 
+# The characters werkzeug's URL building leaves unquoted in a query string (its _urlencode).
+_QUERY_SAFE = "!$'()*,/:;?@"
+
+
 def _link_to(found: query.SearchResults):
-    """URL of these results with one thing changed: a facet toggled, another page or sort."""
+    """URL of these results with one thing changed: a facet toggled, another page or sort.
+
+    A results page holds ~80 of these links (each facet value, each hit's theme chips): the
+    path is built once by url_for and each link adds its query string, as url_for writes it
+    (tests/search/test_views.py compares them).
+    """
+    results_path = url_for("search.results")
 
     def link(
         toggle: tuple[str, str] | None = None,
@@ -160,6 +172,11 @@ def _link_to(found: query.SearchResults):
             )
         if page and page > 1:
             params["page"] = page
-        return url_for("search.results", **params)
+        items = [
+            (name, value)
+            for name, values in params.items()
+            for value in (values if isinstance(values, list) else [values])
+        ]
+        return f"{results_path}?{urlencode(items, safe=_QUERY_SAFE)}" if items else results_path
 
     return link

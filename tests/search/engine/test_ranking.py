@@ -188,7 +188,8 @@ def test_the_segment_cache_counts_a_list_read_twice_once(tmp_path):
     postings.clear()
     postings._remember(("segment", "field", b"term", "ids"), frozenset(range(10)))
     postings._remember(("segment", "field", b"term", "ids"), frozenset(range(10)))
-    assert postings._segments_size == 10 and len(postings._segments) == 1
+    assert postings._segments_size == postings._size(frozenset(range(10)))
+    assert len(postings._segments) == 1
     postings.clear()
 
 
@@ -201,3 +202,58 @@ def test_facet_bitmaps_hold_the_same_documents_as_the_lists(tmp_path):
                 numbers = {n for n in range(bits.bit_length()) if bits >> n & 1}
                 assert numbers == postings.doc_ids(s, name, term)
         assert postings.bitmap({0, 9, 64}) == 1 | 1 << 9 | 1 << 64 and postings.bitmap(()) == 0
+
+
+@pytest.mark.parametrize("bounded", [False, True], ids=["walk", "walk-then-bounds"])
+@pytest.mark.parametrize("q", [*RANKED, "jardin vélos habitants", '"manque de foncier" jardin'])
+def test_the_threshold_walk_gives_the_head_of_the_full_scoring(tmp_path, monkeypatch, q, bounded):
+    """Ranking by groups of (weight, length), best first, stopping early, changes nothing:
+    the same documents in the same order with the same scores (to the bit) as scoring every
+    document, whatever the limit, and within a subset of the matches (a facet selection);
+    also when the walk hands over to scoring candidates by their bound (Threshold.by_bound)."""
+    monkeypatch.setattr(scoring, "SCORE_ALL_BELOW", 0)  # the walk, even on 60 documents
+    if bounded:
+        monkeypatch.setattr(scoring, "WALK_BUDGET", -1000)  # bounds from the first group on
+    ix = _build(tmp_path)
+    with ix.searcher() as s:
+        parsed, _notices = search_query.parse(search_query.understand(q), s.schema)
+        assert parsed is not None
+        docs = engine.match(s, parsed)
+        for subset in (docs, {d for d in docs if d % 3}):
+            if not subset:
+                continue
+            every = scoring.Scoring(s, s.weighting, subset).scores(parsed)
+            full = sorted(((v, d) for d, v in every.items()), key=lambda x: (-x[0], x[1]))
+            for limit in (1, 2, 5, len(subset) + 3):
+                ranked = scoring.top(s, parsed, subset, limit)
+                assert ranked == full[:limit]
+                assert scoring.top(s, parsed, postings.bitmap(subset), limit) == ranked
+
+
+def test_plain_words_are_ranked_by_the_walk_as_whoosh_ranks_them(tmp_path, monkeypatch):
+    """The query the plain words of a search become (each word in title and text, boosted)."""
+    from wiki.search import semantics
+
+    monkeypatch.setattr(scoring, "SCORE_ALL_BELOW", 0)
+    ix = _build(tmp_path)
+    with ix.searcher() as s:
+        reading = semantics.read(s, ["jardin", "soutien", "vélos"], None, exact=True)
+        q = semantics.ranking_query(reading, None)
+        assert scoring.Threshold(s, s.weighting).compile(q, 1.0) is not None
+        docs = engine.match(s, q)
+        expected = _whoosh_ranking(s, q, docs)
+        ranked = scoring.top(s, q, docs, 7)
+        assert [d for _score, d in ranked] == [d for d, _s in expected[:7]]
+        for (score, _d), (_e, whoosh_score) in zip(ranked, expected, strict=False):
+            assert score == pytest.approx(whoosh_score, rel=1e-12)
+
+
+def test_a_facet_fields_bitmaps_read_per_segment_equal_each_values(tmp_path):
+    """Facet counts read each segment's own values once: the same bitmaps as asking each."""
+    ix = _build(tmp_path)
+    with ix.searcher() as s:
+        for name in ("themes", "status", "id"):
+            table = postings.field_bits(s, name)
+            assert set(table) == set(s.lexicon(name))
+            for term, bits in table.items():
+                assert bits == postings.facet_bits(s, name, term.decode())

@@ -7,8 +7,11 @@ private parts of Whoosh 2.7 (attributes and modules named here), so they live be
 fence: the rest of `wiki/` uses the functions below and Whoosh's public API only, which
 tests/search/test_fence.py checks.
 
-- match(s, q), having(s, field, keys): which documents (walk, matching, postings);
-- top(s, q, docs, limit), newest(s, docs, limit): the best of them (ranking, scoring);
+- match(s, q), having(s, field, keys): which documents (walk, matching, postings), and
+  match_bits, having_bits: the same as bitmaps (bit n set for document n), with members(bits)
+  the numbers of a bitmap;
+- top(s, q, docs, limit), newest(s, docs, limit): the best of them (ranking, scoring), docs
+  given as a set or a bitmap;
 - facet_counts(s, field, docs): how many hold each value of a field (facets);
 - reopen(searcher, path): a searcher on a changed index, reusing unchanged segments, and
   open_searcher(path), retrying when a segment was merged away meanwhile (readers);
@@ -20,7 +23,8 @@ tests/search/test_fence.py checks.
 
 from wiki.search.engine import whoosh_fixes  # noqa: F401 (applied on import)
 from wiki.search.engine.facets import facet_counts
-from wiki.search.engine.matching import having, match
+from wiki.search.engine.matching import having, having_bits, match, match_bits
+from wiki.search.engine.postings import members
 from wiki.search.engine.ranking import newest, top
 from wiki.search.engine.readers import open_searcher, reopen
 from wiki.search.engine.segments import (
@@ -36,8 +40,11 @@ from wiki.search.engine.tokens import merge_matched
 __all__ = [
     "facet_counts",
     "having",
+    "having_bits",
     "live_documents",
     "match",
+    "match_bits",
+    "members",
     "merge_bounded",
     "merge_matched",
     "merge_small_in_order",

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from wiki.search.engine.postings import bitmap, facet_bits, lexicon, searcher_cache
+from wiki.search.engine.postings import bitmap, field_bits
 
 
-def facet_counts(s, fieldname: str, docs: set[int]) -> list[tuple[str, int]]:
+def facet_counts(s, fieldname: str, docs: set[int] | int) -> list[tuple[str, int]]:
     """(value, count among `docs`) for each non-empty value of `fieldname`, in lexicon order.
 
-    Counted as bitmaps: one C operation a value (see wiki.search.engine.postings.facet_bits).
-    Values counted 0 are included: the caller may still show a selected one.
+    Counted as bitmaps: one C operation a value (see wiki.search.engine.postings.field_bits);
+    `docs` may be given as a bitmap already. Values counted 0 are included: the caller may
+    still show a selected one.
     """
-    matches = bitmap(docs)
+    matches = docs if isinstance(docs, int) else bitmap(docs)
+    table = field_bits(s, fieldname)
     return [
-        (key, (matches & facet_bits(s, fieldname, key)).bit_count())
-        for key in values(s, fieldname)
-        if key  # pages without a value (no scale given): not a choice to offer
+        (term.decode("utf-8") if isinstance(term, bytes) else term, (matches & bits).bit_count())
+        for term, bits in sorted(table.items())
+        if term  # pages without a value (no scale given): not a choice to offer
     ]
-
-
-def values(s, fieldname: str) -> list[str]:
-    """The values of a facet field, e.g. every theme used (read per segment, see postings)."""
-    cache = searcher_cache(s)
-    if ("lexicon", fieldname) not in cache:
-        cache[("lexicon", fieldname)] = [
-            term.decode("utf-8") if isinstance(term, bytes) else term
-            for term in lexicon(s, fieldname)
-        ]
-    return cache[("lexicon", fieldname)]

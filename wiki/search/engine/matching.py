@@ -12,15 +12,33 @@ from __future__ import annotations
 
 from whoosh import query
 
-from wiki.search.engine.postings import deleted, doc_ids, positions, searcher_cache
+from wiki.search.engine.postings import (
+    bitmap,
+    deleted,
+    doc_bits,
+    doc_ids,
+    live_bits,
+    members,
+    searcher_cache,
+    segment_positions,
+)
 from wiki.search.engine.walk import visit
 
 
 def match(s, q: query.Query | None) -> set[int]:
     """Numbers of the live documents matching `q` (every live document when `q` is None)."""
-    docs = Matching(s).docs(q if q is not None else query.Every())
-    gone = deleted(s)
-    return set(docs - gone) if gone and docs else set(docs)
+    return set(members(match_bits(s, q)))
+
+
+def match_bits(s, q: query.Query | None) -> int:
+    """The live documents matching `q` as a bitmap (bit n: document n; see postings.bitmap).
+
+    Each word's documents are a bitmap (kept per segment), so AND, OR and NOT, the count of
+    matches and the facet counts run in C over N/8 bytes whatever the number of matches.
+    """
+    if q is None:
+        return live_bits(s)
+    return BitMatching(s).docs(q) & live_bits(s)
 
 
 def having(s, fieldname: str, keys: list[str]) -> set[int]:
@@ -29,6 +47,14 @@ def having(s, fieldname: str, keys: list[str]) -> set[int]:
     for key in keys:
         docs |= doc_ids(s, fieldname, key)
     return docs
+
+
+def having_bits(s, fieldname: str, keys: list[str]) -> int:
+    """`having` as a bitmap."""
+    bits = 0
+    for key in keys:
+        bits |= doc_bits(s, fieldname, key)
+    return bits
 
 
 def all_docs(s) -> frozenset[int]:
@@ -112,11 +138,88 @@ def phrase_docs(s, fieldname: str, words: list[str]) -> set[int]:
             return set()
     if len(words) == 1:
         return candidates
-    found = {word: positions(s, fieldname, word) for word in set(words)}
-    first, rest = found[words[0]], list(enumerate(words))[1:]
+    return _in_order(s, fieldname, words, candidates)
+
+
+def _in_order(s, fieldname: str, words: list[str], candidates) -> set[int]:
+    """The `candidates` (holding every word) where the words are at consecutive positions."""
+    found = {word: segment_positions(s, fieldname, word) for word in set(words)}
+
+    def where(word: str, docnum: int) -> tuple[int, ...]:
+        for part in found[word]:
+            places = part.get(docnum)
+            if places is not None:
+                return places
+        return ()
+
+    first, rest = words[0], list(enumerate(words))[1:]
     result: set[int] = set()
     for docnum in candidates:
-        others = [(i, found[word][docnum]) for i, word in rest]
-        if any(all(p + i in where for i, where in others) for p in first[docnum]):
+        others = [(i, where(word, docnum)) for i, word in rest]
+        if any(all(p + i in places for i, places in others) for p in where(first, docnum)):
             result.add(docnum)
     return result
+
+
+class BitMatching:
+    """The documents of each part of a query as bitmaps, deleted ones included (see match_bits)."""
+
+    def __init__(self, s):
+        self.s = s
+
+    def docs(self, q: query.Query) -> int:
+        return visit(q, self)
+
+    def term(self, q: query.Term) -> int:
+        return doc_bits(self.s, q.fieldname, q.text)
+
+    def everything(self, q: query.Every) -> int:
+        return live_bits(self.s)
+
+    def any_of(self, q: query.Or) -> int:
+        return self.union(q.subqueries)
+
+    def all_of(self, q: query.And) -> int:
+        positive = [sub for sub in q.subqueries if type(sub) is not query.Not]
+        negative = [sub.query for sub in q.subqueries if type(sub) is query.Not]
+        result = live_bits(self.s)
+        for sub in positive:
+            result &= self.docs(sub)
+            if not result:
+                return 0
+        return result & ~self.union(negative) if negative else result
+
+    def but_not(self, q: query.AndNot) -> int:
+        result = self.docs(q.a)
+        return result & ~self.docs(q.b) if result else result
+
+    def inverse(self, q: query.Not) -> int:
+        return live_bits(self.s) & ~self.docs(q.query)
+
+    def and_maybe(self, q: query.AndMaybe) -> int:
+        return self.docs(q.a)
+
+    def require(self, q: query.Require) -> int:
+        return self.docs(q.a) & self.docs(q.b)
+
+    def nothing(self, q: query.Query) -> int:
+        return 0
+
+    def phrase(self, q: query.Phrase) -> int:
+        candidates = live_bits(self.s)
+        for word in set(q.words):
+            candidates &= doc_bits(self.s, q.fieldname, word)
+            if not candidates:
+                return 0
+        if len(q.words) == 1:
+            return candidates
+        return bitmap(_in_order(self.s, q.fieldname, q.words, members(candidates)))
+
+    def other(self, q: query.Query) -> int:
+        return bitmap(self.s.docs_for_query(q))
+
+    def union(self, queries) -> int:
+        result = 0
+        for sub in queries:
+            result |= self.docs(sub)
+        return result

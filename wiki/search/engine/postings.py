@@ -32,12 +32,19 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import length_to_byte
 
-SEGMENT_BUDGET = 500_000  # postings kept decoded, all segments together (~50 MB at most)
+# Decoded lists kept, all segments together, in (estimated) bytes: at 100k pages the load
+# mix's words take ~11 MB as Impacts and bitmaps (bench/search_profile.py); the old sets and
+# dicts of numbers (~60-120 bytes a posting) only serve queries with NOT, phrases and facets.
+SEGMENT_BUDGET = 64 * 2**20
 # Lists combined over segments, kept per searcher, i.e. per thread and until the next save.
 # A query word takes up to four entries (title and content, numbers and weights); at 50k pages
 # the benchmark's 20 queries need more than 64, and with 64 each query recombined its lists:
 # p50 73 ms instead of 44 ms. Each entry may hold a posting per page (~0.3 MB at 10k).
 SEARCHER_TERMS = 256
+# Bitmaps of terms combined over segments, kept per searcher (one per thread): ~N/8 bytes each
+# (22 kB for the 177k documents of the 100k bench's index), so at most ~3 MB a searcher; the
+# load mix uses ~60.
+SEARCHER_BITS = 128
 
 _searchers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _segments: OrderedDict = OrderedDict()  # (segment id, field, term, kind) -> (size, data)
@@ -59,6 +66,8 @@ def clear() -> None:
     with _lock:
         _segments.clear()
         _segments_size = 0
+        _deletions.clear()
+        _just_read.clear()
 
 
 def doc_ids(s, fieldname: str, text) -> frozenset[int]:
@@ -78,16 +87,25 @@ def facet_bits(s, fieldname: str, text) -> int:
         btext = s.schema[fieldname].to_bytes(text)
     except (KeyError, ValueError, TypeError):
         return 0
-    cache = searcher_cache(s).setdefault("bits", {})
+    cache = searcher_cache(s).setdefault("bits", OrderedDict())
     key = (fieldname, btext)
-    if key not in cache:
-        bits = 0
-        for sub, offset in s.leaf_searchers():
-            local = _segment_postings(sub.reader(), 0, fieldname, btext, "bits")
-            if local:
-                bits |= local << offset
-        cache[key] = bits
-    return cache[key]
+    bits = cache.get(key)
+    if bits is not None:
+        cache.move_to_end(key)
+        return bits
+    bits = 0
+    for sub, offset in s.leaf_searchers():
+        local = _segment_postings(sub.reader(), 0, fieldname, btext, "bits")
+        if local:
+            bits |= local << offset
+    cache[key] = bits
+    while len(cache) > SEARCHER_BITS:
+        cache.popitem(last=False)
+    return bits
+
+
+# The documents of a term as a bitmap, for matching as for facets.
+doc_bits = facet_bits
 
 
 def bitmap(docs) -> int:
@@ -100,9 +118,94 @@ def bitmap(docs) -> int:
     return int.from_bytes(data, "little")
 
 
+# The numbers of the set bits of each byte value.
+_BYTE_MEMBERS = [tuple(i for i in range(8) if value >> i & 1) for value in range(256)]
+
+
+def members(bits: int) -> list[int]:
+    """The document numbers of a bitmap, in increasing order."""
+    if not bits:
+        return []
+    data = bits.to_bytes((bits.bit_length() + 7) >> 3, "little")
+    table = _BYTE_MEMBERS
+    return [i << 3 | b for i, byte in enumerate(data) if byte for b in table[byte]]
+
+
+def deleted_bits(s) -> int:
+    """The searcher's deleted documents as a bitmap (see `deleted`)."""
+    cache = searcher_cache(s)
+    if "deleted_bits" not in cache:
+        bits = 0
+        for sub, offset in s.leaf_searchers():
+            reader = sub.reader()
+            if reader.has_deletions():
+                bits |= _segment_deleted_bits(reader) << offset
+        cache["deleted_bits"] = bits
+    return cache["deleted_bits"]
+
+
+# segment id -> (its deleted documents, as a frozenset and as a bitmap), the latest seen.
+_deletions: OrderedDict = OrderedDict()
+_DELETIONS_KEPT = 64
+
+
+def _segment_deleted_bits(reader) -> int:
+    """A segment's deleted documents as a bitmap, updated from the last one seen of it.
+
+    Each save marks one more document of an old segment deleted. A segment written by a
+    rebuild and then rewritten page by page may hold tens of thousands: turning them into a
+    bitmap each time (per thread, after every save) cost ~30 ms at 100k pages; only the
+    documents deleted since are added now (a set difference, in C).
+    """
+    segment = reader.segment()
+    now = reader.deleted_docs_set
+    if segment is None:
+        return bitmap(now)
+    key = (segment.segment_id(), reader.doc_count_all())
+    with _lock:
+        last = _deletions.get(key)
+    if last is not None and last[0] == now:
+        return last[1]
+    if last is not None and last[0] <= now:
+        bits = last[1] | bitmap(now - last[0])
+    else:
+        bits = bitmap(now)
+    with _lock:
+        _deletions[key] = (now, bits)
+        _deletions.move_to_end(key)
+        while len(_deletions) > _DELETIONS_KEPT:
+            _deletions.popitem(last=False)
+    return bits
+
+
+def live_bits(s) -> int:
+    """Every live document as a bitmap."""
+    cache = searcher_cache(s)
+    if "live_bits" not in cache:
+        cache["live_bits"] = ((1 << s.doc_count_all()) - 1) & ~deleted_bits(s)
+    return cache["live_bits"]
+
+
 def postings(s, fieldname: str, text) -> dict[int, float]:
     """{global docnum: weight} of a term: Whoosh's matcher.weight(), frequency x field boost."""
     return _combined(s, fieldname, text, "weights")
+
+
+def segment_positions(s, fieldname: str, text) -> list[dict[int, tuple[int, ...]]]:
+    """{global docnum: word positions} of a term, one dict per segment (the empty ones left
+    out), straight from the segment cache: a phrase looks up its candidates only, so the
+    lists are not combined into one per searcher (i.e. per thread, after every save)."""
+    if fieldname not in s.schema:
+        return []
+    try:
+        btext = s.schema[fieldname].to_bytes(text)
+    except (ValueError, TypeError):
+        return []
+    parts = [
+        _segment_postings(sub.reader(), offset, fieldname, btext, "positions")
+        for sub, offset in s.leaf_searchers()
+    ]
+    return [part for part in parts if part]
 
 
 def positions(s, fieldname: str, text) -> dict[int, tuple[int, ...]]:
@@ -163,14 +266,30 @@ def _segment_postings(reader, offset: int, fieldname: str, btext: bytes, kind: s
 
 def _decoded(reader, fieldname: str, btext: bytes, kind: str, offset: int):
     if kind == "bits":
-        return bitmap(_read(reader, fieldname, btext, "ids", offset))
+        if not reader.schema[fieldname].scorable:
+            return bitmap(_read(reader, fieldname, btext, "ids", offset))
+        # A word's documents are matched first, then ranked from its Impacts: decode its
+        # weights now and leave them for that (impacts.weights_read_for), not the list twice.
+        weights = _read(reader, fieldname, btext, "weights", offset)
+        segment = reader.segment()
+        if segment is not None and weights:
+            key = (segment.segment_id(), reader.doc_count_all(), offset, fieldname, btext)
+            with _lock:
+                _just_read[key] = weights
+                while len(_just_read) > _JUST_READ_KEPT:
+                    _just_read.popitem(last=False)
+        return bitmap(weights)
     return _read(reader, fieldname, btext, kind, offset)
+
+
+# Weights decoded for a word's bitmap, waiting to become its Impacts (a few; taken once).
+_just_read: OrderedDict = OrderedDict()
+_JUST_READ_KEPT = 32
 
 
 def _remember(key, data) -> None:
     global _segments_size
-    # A bitmap counts as the 8-byte words it holds, a list as its postings.
-    size = data.bit_length() // 64 + 1 if isinstance(data, int) else len(data)
+    size = _size(data)
     with _lock:
         previous = _segments.pop(key, None)  # two threads may have read the same list
         if previous is not None:
@@ -180,6 +299,16 @@ def _remember(key, data) -> None:
         while _segments_size > SEGMENT_BUDGET and len(_segments) > 1:
             _old, (size, _data) = _segments.popitem(last=False)
             _segments_size -= size
+
+
+def _size(data) -> int:
+    """Bytes that a decoded list holds, roughly (Python objects included)."""
+    if isinstance(data, int):
+        return data.bit_length() // 8 + 32
+    if hasattr(data, "nbytes"):  # Impacts (wiki.search.engine.impacts), FieldBits
+        return data.nbytes()
+    per_item = {frozenset: 60, tuple: 50, list: 40}.get(type(data), 120)  # dicts: ~120
+    return per_item * len(data) + 100
 
 
 def _read(reader, fieldname: str, btext: bytes, kind: str, offset: int = 0):
@@ -248,31 +377,54 @@ def deleted(s) -> frozenset[int]:
     return cache["deleted"]
 
 
-def lexicon(s, fieldname: str) -> list[bytes]:
-    """The sorted terms of a field over all segments, each segment's read once and kept.
+class FieldBits(dict):
+    """term -> bitmap of the documents holding it, for every term of a (facet) field."""
 
-    Whoosh merges the segments' term lists on every call, reading each term from disk.
-    (A term whose documents were all deleted may remain, with no live document: a facet
-    value counted 0 is not shown.)
+    def nbytes(self) -> int:
+        return sum(bits.bit_length() // 8 + 100 for bits in self.values()) + 100
+
+
+def field_bits(s, fieldname: str) -> FieldBits:
+    """Every term of a facet field with its documents as a bitmap (deleted ones included).
+
+    Each segment's are read once from its own term list (only the values it holds: a save's
+    one-page segment holds a few) and kept; per searcher they are shifted into place and
+    combined. Asking each value of every segment instead cost ~200 term look-ups a request
+    after each save. (A term whose documents were all deleted may remain, with no live
+    document: a facet value counted 0 is not shown.)
     """
-    terms: set[bytes] = set()
-    for sub, _offset in s.leaf_searchers():
-        reader = sub.reader()
-        segment = reader.segment()
-        key = (
-            segment.segment_id() if segment else None,
-            reader.doc_count_all(),
-            fieldname,
-            "lexicon",
-        )
-        with _lock:
-            found = _segments.get(key)
-        if found is None:
-            found = (0, tuple(reader.lexicon(fieldname)))
-            if segment is not None:
-                _remember(key, found[1])
-        terms.update(found[1])
-    return sorted(terms)
+    cache = searcher_cache(s)
+    key = ("field_bits", fieldname)
+    found = cache.get(key)
+    if found is None:
+        found = FieldBits()
+        for sub, offset in s.leaf_searchers():
+            for term, bits in _segment_field_bits(sub.reader(), fieldname).items():
+                found[term] = found.get(term, 0) | bits << offset
+        cache[key] = found
+    return found
+
+
+def _segment_field_bits(reader, fieldname: str) -> FieldBits:
+    segment = reader.segment()
+    key = (
+        segment.segment_id() if segment else None,
+        reader.doc_count_all(),
+        fieldname,
+        "field_bits",
+    )
+    with _lock:
+        cached = _segments.get(key)
+        if cached is not None:
+            _segments.move_to_end(key)
+            return cached[1]
+    found = FieldBits()
+    if fieldname in reader.schema:
+        for term in reader.lexicon(fieldname):  # kept when all its documents are deleted
+            found[term] = bitmap(_read(reader, fieldname, term, "ids"))
+    if segment is not None:
+        _remember(key, found)
+    return found
 
 
 def column(s, fieldname: str) -> list:
@@ -323,29 +475,20 @@ def length_bytes(s, fieldname: str) -> bytes | None:
     cache = searcher_cache(s)
     key = ("lengths", fieldname)
     if key not in cache:
-        parts = []
         try:
-            for sub, _offset in s.leaf_searchers():
-                reader = sub.reader()
-                count = reader.doc_count_all()
-                column = reader._perdoc._cached_reader(
-                    whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN
-                )
-                if column is None:  # Whoosh's scorer then takes a length of 1
-                    parts.append(bytes([length_to_byte(1)]) * count)
-                    continue
-                stored = min(column._count, count)
-                data = column._dbfile.get(column._basepos, stored) if stored else b""
-                parts.append(bytes(data) + bytes(count - stored))
+            parts = [_segment_lengths(sub.reader(), fieldname) for sub, _o in s.leaf_searchers()]
             cache[key] = b"".join(parts)
         except AttributeError:  # not the W3 codec
             cache[key] = None
     return cache[key]
 
 
-def field_length(s, docnum: int, fieldname: str) -> int:
-    """A document's field length as Whoosh's scorer sees it (global docnum), asked of Whoosh."""
-    for sub, offset in s.leaf_searchers():
-        if offset <= docnum < offset + sub.reader().doc_count_all():
-            return sub.doc_field_length(docnum - offset, fieldname, 1)
-    return 1
+def _segment_lengths(reader, fieldname: str) -> bytes:
+    """A segment's encoded lengths of `fieldname`, one byte a document (AttributeError: not W3)."""
+    count = reader.doc_count_all()
+    column = reader._perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+    if column is None:  # Whoosh's scorer then takes a length of 1
+        return bytes([length_to_byte(1)]) * count
+    stored = min(column._count, count)
+    data = column._dbfile.get(column._basepos, stored) if stored else b""
+    return bytes(data) + bytes(count - stored)

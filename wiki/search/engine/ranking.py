@@ -7,13 +7,13 @@ import heapq
 from whoosh import query
 
 from wiki.search.engine import scoring
-from wiki.search.engine.postings import column
+from wiki.search.engine.postings import column, members
 
 
 def top(
-    s, q: query.Query, docs: set[int], limit: int, filtered: bool = False
+    s, q: query.Query, docs: set[int] | int, limit: int, filtered: bool = False
 ) -> list[tuple[float, int]]:
-    """The best `limit` of `docs` (all matching `q`) as (score, docnum), best first.
+    """The best `limit` of `docs` (all matching `q`; a set or a bitmap) as (score, docnum).
 
     Scored from whole posting lists (wiki.search.engine.scoring); a query with parts that
     ranker does not score is ranked by Whoosh, restricted to `docs` when `filtered` (a facet
@@ -23,15 +23,20 @@ def top(
     ranked = scoring.top(s, words, docs, limit)
     if ranked is None:  # a query part the ranker does not score: Whoosh does it
         exact = filtered or words != q  # a phrase's words also match elsewhere
+        if exact and isinstance(docs, int):
+            docs = members(docs)
         ranked = s.search(words, limit=limit, filter=set(docs) if exact else None).top_n
     return ranked
 
 
-def newest(s, docs: set[int], limit: int) -> list[tuple[object, int]]:
-    """The `limit` most recently updated of `docs` as (updated, docnum), newest first.
+def newest(s, docs: set[int] | int, limit: int) -> list[tuple[object, int]]:
+    """The `limit` most recently updated of `docs` (a set or a bitmap) as (updated, docnum),
+    newest first.
 
     Taken from the "updated" column read whole: no pass over the query.
     """
+    if isinstance(docs, int):
+        docs = members(docs)
     updated = column(s, "updated")
     best = heapq.nlargest(limit, docs, key=lambda d: (updated[d], d))
     return [(updated[d], d) for d in best]
