@@ -11,13 +11,6 @@ from wiki.extensions import db
 from wiki.knowledge.experiences import sort_key
 from wiki.models import Link, Page, SlugRedirect
 
-
-def old_slugs(page: Page) -> list[str]:
-    return list(
-        db.session.scalars(select(SlugRedirect.slug).where(SlugRedirect.page_id == page.id))
-    )
-
-
 # "Pages whose id is among the links' sources", not a join: a join lets SQLite's planner
 # (without ANALYZE statistics) walk every public page and probe the links of each, 48 ms a
 # view at 100,000 pages; the subquery reads the few links to these slugs by their index.

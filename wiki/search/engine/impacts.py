@@ -12,9 +12,9 @@ from wiki.search.engine.postings import (
     _just_read,
     _lock,
     _read,
+    _recall,
     _remember,
     _segment_lengths,
-    _segments,
 )
 
 
@@ -74,13 +74,8 @@ def impacts(s, fieldname: str, text) -> list[Impacts] | None:
                 btext,
                 "impacts",
             )
-            with _lock:
-                cached = _segments.get(key)
-                if cached is not None:
-                    _segments.move_to_end(key)
-            if cached is not None:
-                part = cached[1]
-            else:
+            part = _recall(key)
+            if part is None:
                 lengths = _segment_lengths(reader, fieldname) if scorable else None
                 weights = weights_read_for(reader, fieldname, btext, offset)
                 part = _impacts(weights, lengths, offset)

@@ -254,11 +254,9 @@ def _segment_postings(reader, offset: int, fieldname: str, btext: bytes, kind: s
     # A segment keeps its offset until a segment before it is merged away (rarely: new
     # segments come last), so the list is kept already numbered.
     key = (segment.segment_id(), reader.doc_count_all(), offset, fieldname, btext, kind)
-    with _lock:
-        found = _segments.get(key)
-        if found is not None:
-            _segments.move_to_end(key)
-            return found[1]
+    found = _recall(key)
+    if found is not None:
+        return found
     data = _decoded(reader, fieldname, btext, kind, offset)
     _remember(key, data)
     return data
@@ -285,6 +283,16 @@ def _decoded(reader, fieldname: str, btext: bytes, kind: str, offset: int):
 # Weights decoded for a word's bitmap, waiting to become its Impacts (a few; taken once).
 _just_read: OrderedDict = OrderedDict()
 _JUST_READ_KEPT = 32
+
+
+def _recall(key):
+    """What _remember kept under `key` (now the most recently used), or None."""
+    with _lock:
+        found = _segments.get(key)
+        if found is None:
+            return None
+        _segments.move_to_end(key)
+        return found[1]
 
 
 def _remember(key, data) -> None:
@@ -413,11 +421,9 @@ def _segment_field_bits(reader, fieldname: str) -> FieldBits:
         fieldname,
         "field_bits",
     )
-    with _lock:
-        cached = _segments.get(key)
-        if cached is not None:
-            _segments.move_to_end(key)
-            return cached[1]
+    cached = _recall(key)
+    if cached is not None:
+        return cached
     found = FieldBits()
     if fieldname in reader.schema:
         for term in reader.lexicon(fieldname):  # kept when all its documents are deleted
@@ -446,10 +452,9 @@ def column(s, fieldname: str) -> list:
 def _segment_column(reader, fieldname: str) -> list:
     segment = reader.segment()
     key = (segment.segment_id() if segment else None, reader.doc_count_all(), fieldname, "column")
-    with _lock:
-        found = _segments.get(key)
+    found = _recall(key)
     if found is not None:
-        return found[1]
+        return found
     source = reader.column_reader(fieldname, translate=False)
     count = reader.doc_count_all()
     try:
