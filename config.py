@@ -32,7 +32,9 @@ class Config:
     LANGUAGES = ("fr", "en")
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "wiki" / "translations")
     SEARCH_INDEX_DIR = _env("SEARCH_INDEX_DIR")  # default: <data dir>/search
-    # "sync" indexes in the request after the commit; "thread" drains the queue in the background.
+    # "sync" indexes in the request after the commit; "thread" drains the queue in a background
+    # thread of each process; "process" wakes the host's indexer process (`essaim serve` sets it
+    # and starts that process: wiki/search/indexer.py).
     SEARCH_INDEXING = _env("SEARCH_INDEXING", "thread")
     # Seconds to build one page's search document; a page over it is skipped (and listed on
     # /admin/search) until its next edit, so that it never holds up the others.

@@ -147,15 +147,16 @@ def timed_command(env: dict, *args: str) -> tuple[float, float]:
     return elapsed, max(peak, before) / 1024
 
 
-def worker_memory(master: int) -> list[float]:
-    """Resident MB of each gunicorn worker (the children of the master process)."""
+def worker_memory(master: int) -> tuple[list[float], list[float]]:
+    """Resident MB of each gunicorn worker and of the search indexer (the master's children)."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    sizes = []
+    workers, indexers = [], []
     for pid in children:
+        is_indexer = b"wiki.search.indexer" in Path(f"/proc/{pid}/cmdline").read_bytes()
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
-                sizes.append(int(line.split()[1]) / 1024)
-    return sizes
+                (indexers if is_indexer else workers).append(int(line.split()[1]) / 1024)
+    return workers, indexers
 
 
 def measure(port: int, slugs: list[str], views: int, searches: int, saves: int, seed: int):
@@ -188,6 +189,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--keep", type=Path, help="keep the data dir here (reused if it exists)")
     parser.add_argument(
+        "--indexing",
+        choices=("process", "thread"),
+        default="process",
+        help="who indexes the saves: the host's indexer process (essaim serve's default) or a "
+        "thread of each web worker (before December 2026)",
+    )
+    parser.add_argument(
         "--no-reindex",
         action="store_true",
         help="reuse the kept data dir's index as it is (a 100k reindex takes ~30 min on 2 "
@@ -202,7 +210,7 @@ def main() -> None:
         "ESSAIM_SECRET_KEY": "scale",
         "ESSAIM_RATELIMIT_ENABLED": "0",
         "ESSAIM_SPAM_MIN_FILL_SECONDS": "0",  # the bench fills forms at once, as robots do
-        "ESSAIM_SEARCH_INDEXING": "thread",
+        "ESSAIM_SEARCH_INDEXING": args.indexing,
     }
     try:
         if not (data_dir / "essaim.db").exists():
@@ -233,7 +241,7 @@ def main() -> None:
             samples, failures = measure(
                 port, slugs, args.views, args.searches, args.saves, seed=args.pages
             )
-            memory = worker_memory(server.pid)
+            memory, indexer_memory = worker_memory(server.pid)
         finally:
             server.terminate()
             server.wait(timeout=60)
@@ -242,7 +250,10 @@ def main() -> None:
         if not args.keep:
             shutil.rmtree(data_dir, ignore_errors=True)
 
-    print(f"\n{args.pages} pages, essaim serve {args.workers} workers × {args.threads} threads")
+    print(
+        f"\n{args.pages} pages, essaim serve {args.workers} workers × {args.threads} threads, "
+        f"indexing: {args.indexing}"
+    )
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     print("| measure | n | p50 | p95 | max | target | failed |")
     print("|---|---:|---:|---:|---:|---|---:|")
@@ -261,6 +272,8 @@ def main() -> None:
         print(f"| reindex peak memory | 1 | | | {reindex_mb:.0f} MB | | |")
     shown = ", ".join(f"{mb:.0f} MB" for mb in memory)
     print(f"| worker resident memory | {len(memory)} | | | {shown} | < 200 MB | |")
+    if indexer_memory:
+        print(f"| indexer resident memory | 1 | | | {indexer_memory[0]:.0f} MB | | |")
 
 
 if __name__ == "__main__":

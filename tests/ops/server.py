@@ -86,14 +86,32 @@ class Server:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
 
+    def children(self) -> dict[int, str]:
+        """The gunicorn master's children (the master is the process we started: exec), with
+        their command lines."""
+        children = []
+        # Per thread: the indexer started again by the master's watcher thread is listed there.
+        for task in Path(f"/proc/{self.process.pid}/task").glob("*"):
+            try:
+                children += (task / "children").read_text().split()
+            except FileNotFoundError:
+                continue
+        found = {}
+        for child in children:
+            try:
+                found[int(child)] = Path(f"/proc/{child}/cmdline").read_bytes().decode()
+            except FileNotFoundError:
+                continue  # gone meanwhile
+        return found
+
     def workers(self) -> set[int]:
-        """The gunicorn master's children (the master is the process we started: exec)."""
-        pid = self.process.pid
-        try:
-            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        except FileNotFoundError:
-            return set()
-        return {int(child) for child in children}
+        """The gunicorn workers (the master's other child is the search indexer)."""
+        return {pid for pid, cmd in self.children().items() if "wiki.search.indexer" not in cmd}
+
+    def indexer(self) -> int | None:
+        """The search indexer the master started, if it runs."""
+        found = [pid for pid, cmd in self.children().items() if "wiki.search.indexer" in cmd]
+        return found[0] if found else None
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

@@ -52,6 +52,9 @@ def serve(bind: str | None, workers: int | None, threads: int | None) -> None:
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="essaim-metrics-")
         os.environ["ESSAIM_REMOVE_METRICS_DIR"] = "1"  # by the gunicorn master, on exit
+    # One indexing process per host (wiki/search/indexer.py), started by the gunicorn master:
+    # the workers' requests never wait behind indexing for their interpreter lock.
+    os.environ.setdefault("ESSAIM_SEARCH_INDEXING", "process")
     argv = gunicorn_argv(
         bind or Config.BIND,
         workers or Config.WORKERS,

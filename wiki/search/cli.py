@@ -107,3 +107,27 @@ def prune_changes(keep_days: float) -> None:
         f"{pruned.removed} {'change' if pruned.removed == 1 else 'changes'} deleted; "
         f"the change log now starts after change {pruned.upto}."
     )
+
+
+@group.command("indexer")
+@click.option("--nice", default=5, show_default=True, help="Scheduling priority to lower by.")
+@with_appcontext
+def indexer_command(nice: int) -> None:
+    """Keep this host's search index up to date until stopped (Ctrl-C, SIGTERM).
+
+    `essaim serve` starts one by itself. Run this one when the web application is served by
+    something else with ESSAIM_SEARCH_INDEXING=process: saves then wake it instead of
+    indexing in the web processes. One per index directory.
+    """
+    import signal
+    import threading
+
+    from flask import current_app
+
+    from wiki.search import indexer
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    click.echo("Search indexer running; Ctrl-C stops it.")
+    indexer.run(current_app._get_current_object(), stop, nice=nice)

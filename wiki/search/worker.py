@@ -1,8 +1,10 @@
-"""Keeping this process's search index up to date: after a commit, and in a background thread.
+"""Keeping this host's search index up to date: after a commit, and in the background.
 
 After each commit that changed pages, notify() indexes them at once ("sync", tests and
-commands) or wakes this process's background worker ("thread"), which drains the index queue
-(index.drain), follows the change log of the other hosts (index.follow) and tidies segments.
+commands), wakes this process's background worker ("thread", `essaim run`), or wakes the
+host's indexer process ("process", `essaim serve`: see indexer.py), whose worker is the same.
+The worker drains the index queue (index.drain), follows the change log of the other hosts
+(index.follow) and tidies segments.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterable
 from flask import current_app
 from whoosh import index as whoosh_index
 
-from wiki.search import changes
+from wiki.search import changes, indexer
 from wiki.search.engine import merge_small_segments
 from wiki.search.index import Target, drain, follow, target_for
 
@@ -25,7 +27,8 @@ POLL_SECONDS = 5.0  # the background worker looks at the queue and the change lo
 
 
 def notify(page_ids: Iterable[int]) -> None:
-    """Index the pages a commit just changed: now ("sync") or in the background ("thread").
+    """Index the pages a commit just changed: now ("sync"), in a background thread of this
+    process ("thread") or in the host's indexer process ("process").
 
     Never raises: the save has already succeeded and its pages stay queued if indexing fails.
     """
@@ -33,6 +36,9 @@ def notify(page_ids: Iterable[int]) -> None:
         app = current_app._get_current_object()
         mode = app.config.get("SEARCH_INDEXING", "thread")
         if mode == "off":
+            return
+        if mode == "process":
+            indexer.wake(app.config["SEARCH_INDEX_DIR"])
             return
         target = target_for(app)
         if mode == "sync":
@@ -57,6 +63,7 @@ class _Worker:
         self.target = target
         self.event = threading.Event()
         self.tidy = threading.Event()
+        self.stopping = False
         self.thread = threading.Thread(target=self._run, name="essaim-search-index", daemon=True)
         self.thread.start()
         self.tidier = threading.Thread(target=self._tidy, name="essaim-search-merge", daemon=True)
@@ -67,19 +74,29 @@ class _Worker:
     def wake(self) -> None:
         self.event.set()
 
+    def stop(self, timeout: float = 30.0) -> None:
+        """Let the batch being written finish (its queue rows are deleted with it), then end
+        the indexing thread; a merge under way is left to die with the process (its segments
+        are only swapped in when complete)."""
+        self.stopping = True
+        self.event.set()
+        self.thread.join(timeout)
+
     def _run(self) -> None:
         failures = 0
         self.event.set()  # drain whatever a previous run left in the queue
-        while True:
+        while not self.stopping:
             # Polling too: a row left by a process killed between its commit and its notify()
             # is indexed within seconds, with no manual step.
             self.event.wait(timeout=POLL_SECONDS if not failures else min(300.0, 2.0**failures))
             self.event.clear()
+            if self.stopping:
+                return
             try:
-                while drain(self.target, merge=False):
+                while drain(self.target, merge=False) and not self.stopping:
                     pass
-                while follow(self.target, merge=False):  # what other hosts changed
-                    pass
+                while follow(self.target, merge=False) and not self.stopping:
+                    pass  # what other hosts changed
                 self.tidy.set()  # once the queue is empty: no page waits for a merge
                 failures = 0
             except Exception:
