@@ -9,6 +9,7 @@ did. Prints throughput, p50/p95 per kind and errors. Not a test: a figure to com
 versions.
 
     .venv/bin/python bench/load.py --pages 1000 --duration 30 --clients 16
+    .venv/bin/python bench/load.py --pages 1000 --duration 60 --clients 32 --rate 200
 """
 
 from __future__ import annotations
@@ -192,13 +193,33 @@ def drive(
     seed: int,
     signed_in_readers: bool = False,
     zipf: bool = False,
+    rate: float | None = None,
 ):
     """Each visitor edits signed in; it reads and searches anonymously, as the public does,
-    unless `signed_in_readers` (then every request is signed in, as in the first runs)."""
+    unless `signed_in_readers` (then every request is signed in, as in the first runs).
+
+    Without `rate`, each visitor sends its next request as soon as the last one is answered
+    (closed loop: the throughput is the server's capacity, the latency clients / throughput).
+    With `rate`, requests are sent on a fixed schedule, `rate` a second in all, by whichever
+    visitor is free (open loop, as independent visitors arrive): each latency counts from the
+    request's scheduled time, so a server falling behind shows it in full (no "coordinated
+    omission"); `clients` bounds the requests in flight."""
     samples: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, list[str]] = defaultdict(list)
     lock = threading.Lock()
     deadline = time.monotonic() + duration
+    schedule = {"next": 0}
+    origin = time.perf_counter() + 0.05
+
+    def next_slot() -> float | None:
+        """The perf_counter time of the next scheduled request, or None past the deadline."""
+        with lock:
+            slot = schedule["next"]
+            schedule["next"] += 1
+        at = origin + slot / rate
+        if at - origin > duration:
+            return None
+        return at
 
     def visitor(n: int) -> None:
         rng = random.Random(seed + n)
@@ -208,9 +229,14 @@ def drive(
         if zipf:
             reader.zipf()
         kinds, weights = zip(*MIX, strict=True)
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline or rate:
             kind = rng.choices(kinds, weights)[0]
             started = time.perf_counter()
+            if rate:
+                started = next_slot()
+                if started is None:
+                    break
+                time.sleep(max(0.0, started - time.perf_counter()))
             try:
                 status = getattr(client if kind == "edit" else reader, kind)()
                 problem = None if status == 200 else f"HTTP {status}"
@@ -280,7 +306,9 @@ def report(samples, errors, elapsed, args) -> None:
     failed = sum(len(v) for v in errors.values())
     print(
         f"\nessaim serve: {args.workers} workers × {args.threads} threads, {args.pages} pages, "
-        f"{args.clients} clients, {elapsed:.1f} s, readers "
+        f"{args.clients} clients"
+        + (f" at {args.rate:g} requests/s offered (open loop)" if args.rate else "")
+        + f", {elapsed:.1f} s, readers "
         f"{'signed in' if args.signed_in_readers else 'anonymous'}, pages read {args.popularity}"
     )
     print(f"throughput: {total / elapsed:.1f} requests/s, {total} requests, {failed} errors\n")
@@ -307,6 +335,13 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=500)
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of load")
     parser.add_argument("--clients", type=int, default=16, help="simultaneous visitors")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        help="offer this many requests a second on a fixed schedule (open loop) instead of "
+        "sending each visitor's next request when the last is answered; latencies then count "
+        "from each request's scheduled time",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--seed", type=int, default=1)
@@ -349,7 +384,7 @@ def main() -> None:
             drive(port, slugs, args.clients, 3.0, args.seed + 1000, readers, zipf)
             cpu_before = server_cpu_seconds(server.pid)
             samples, errors, elapsed = drive(
-                port, slugs, args.clients, args.duration, args.seed, readers, zipf
+                port, slugs, args.clients, args.duration, args.seed, readers, zipf, args.rate
             )
             cpu = server_cpu_seconds(server.pid) - cpu_before
         finally:

@@ -33,7 +33,7 @@ def served(tmp_path_factory, migrated_db):
     data_dir = tmp_path_factory.mktemp("indexer")
     shutil.copy(migrated_db, data_dir / "essaim.db")
     server = Server(data_dir, ESSAIM_RATELIMIT_ENABLED="0")
-    server.essaim("users", "create", "camille", "--password", PASSWORD)
+    server.essaim("users", "create", "camille", "--password", PASSWORD, "--role", "administrator")
     server.start()
     wait_for(lambda: server.indexer() is not None, timeout=30)
     camille = Visitor(server)
@@ -71,6 +71,21 @@ def test_a_killed_indexer_is_started_again_and_indexes_what_was_saved_meanwhile(
     wait_for(lambda: server.indexer() not in (None, first), timeout=30)
     wait_for(lambda: found(server, "parcelles") == 1, timeout=30)
     assert server.get("/healthz")[0] == 200  # the server went on serving throughout
+
+
+def test_an_administrators_rebuild_runs_in_the_indexer_not_in_the_worker(served):
+    server, camille = served
+    _, html = camille.open("/admin/search")
+    token = camille._field(html, "csrf_token")
+    assert camille.open("/admin/search/rebuild", {"csrf_token": token})[0] == 302
+
+    def progress():
+        return json.loads(camille.open("/admin/search/progress.json")[1])
+
+    wait_for(lambda: progress()["state"] == "done", timeout=60)
+    assert progress()["done"] >= 2
+    assert "Rebuilding the search index, as an administrator asked" in server.log()
+    assert found(server, "grainotheque") == 1  # the rebuilt index answers
 
 
 def test_a_reload_starts_a_new_indexer_and_stopping_the_server_stops_it(served):

@@ -194,6 +194,39 @@ def test_rebuild_runs_in_the_background_and_shows_its_progress(admin, corpus, sa
     assert "Repair café de Lodève" in found_titles(admin, "Lodève")
 
 
+def test_under_essaim_serve_the_indexer_process_runs_the_rebuild_under_the_same_lock(
+    app, admin, corpus, index_dir, monkeypatch
+):
+    """SEARCH_INDEXING = "process": the request hands the rebuild and its locked file over to
+    the host's indexer (here in a thread; tests/ops runs the real process) and answers."""
+    from wiki.search import indexer
+
+    handed = []
+    real = indexer._rebuild
+    monkeypatch.setattr(indexer, "_rebuild", lambda *a: (handed.append(a), real(*a)))
+    app.config["SEARCH_INDEXING"] = "process"
+    stop = threading.Event()
+    running = threading.Thread(target=indexer.run, args=(app, stop), kwargs={"nice": 0})
+    running.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not Path(indexer.socket_path(index_dir)).exists():
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        assert post(admin, "/admin/search/rebuild").status_code == 302
+        # At no moment unlocked: never "interrupted", and a second rebuild is refused.
+        assert admin.get("/admin/search/progress.json").get_json()["state"] in ("running", "done")
+        progress = wait_for_rebuild(admin)
+        assert progress["state"] == "done" and progress["done"] == 3, progress
+        assert len(handed) == 1  # the indexer's, not a thread started by the request
+        assert post(admin, "/admin/search/rebuild").status_code == 302  # the lock was released
+        assert wait_for_rebuild(admin)["state"] == "done" and len(handed) == 2
+    finally:
+        stop.set()
+        running.join(10)
+    assert "Monnaie locale du Cantal" in found_titles(admin, "convertibilité")
+
+
 def test_while_a_rebuild_holds_the_lock_another_one_is_refused(admin, corpus, index_dir):
     index_dir.mkdir(parents=True, exist_ok=True)
     with open(index_dir / index_admin.LOCK_FILE, "a") as lock:

@@ -1,6 +1,7 @@
 """The search index seen by administrators: its state, a check, a rebuild run in the background.
 
-A rebuild started from the web runs in a thread of the serving process. Its progress is kept in
+A rebuild started from the web runs in the host's indexer process under `essaim serve`, else in a
+thread of the serving process. Its progress is kept in
 a small JSON file in the index directory, so that every worker process can show it, and an
 exclusive lock on a file beside it lets one rebuild run at a time, across processes
 (rebuilding.py):
@@ -26,7 +27,7 @@ from sqlalchemy import func, select
 
 from wiki.extensions import db
 from wiki.models import IndexQueue, Page, utcnow
-from wiki.search import changes, index, rebuilding
+from wiki.search import changes, index, indexer, rebuilding
 from wiki.search.engine import live_documents
 from wiki.search.index import Drift, Target
 from wiki.search.rebuilding import LOCK_FILE, PROGRESS_FILE, Progress  # noqa: F401 (admin.*)
@@ -141,10 +142,13 @@ def check(target: Target, fix: bool) -> CheckReport:
 
 
 def start_rebuild(target: Target) -> Progress:
-    """Start a rebuild in a background thread of this process; RebuildRunning if one runs.
+    """Start a rebuild in the background; RebuildRunning if one runs.
 
-    The lock is taken here, before the thread starts, so that two requests arriving together
-    cannot both start one; the thread releases it when the rebuild ends.
+    The lock is taken here, before the rebuild starts, so that two requests arriving together
+    cannot both start one; the rebuild releases it when it ends. Under `essaim serve`
+    (SEARCH_INDEXING = "process") the host's indexer process runs it, lock included
+    (indexer.hand_over_rebuild), at a lower priority than the requests; otherwise, or if no
+    indexer listens, a thread of this process does.
     """
     lock = rebuilding.try_lock(target.directory)
     if lock is None:
@@ -153,6 +157,10 @@ def start_rebuild(target: Target) -> Progress:
         total = db.session.scalar(select(func.count(Page.id))) or 0
         progress = Progress(state="running", total=total, started=utcnow())
         rebuilding.write_progress(target.directory, progress)
+        if current_app.config.get("SEARCH_INDEXING") == "process":
+            if indexer.hand_over_rebuild(target.directory, lock):
+                lock.close()  # the indexer's copy of the file keeps it locked
+                return progress
         thread = threading.Thread(
             target=_run,
             args=(current_app._get_current_object(), target, progress, lock),

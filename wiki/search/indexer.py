@@ -44,14 +44,36 @@ def socket_path(directory: str | os.PathLike) -> str:
     return os.path.join(tempfile.gettempdir(), f"essaim-indexer-{digest}.sock")
 
 
+WAKE = b"w"
+REBUILD = b"rebuild"
+
+
 def wake(directory: str | os.PathLike) -> bool:
     """Tell this host's indexer that pages were queued; False when none listens (the pages
     wait in the queue for it). Never blocks: a full socket buffer means it is awake already."""
+    return _send(directory, WAKE)
+
+
+def hand_over_rebuild(directory: str | os.PathLike, lock) -> bool:
+    """Have this host's indexer run the rebuild whose lock (rebuilding.try_lock) the caller
+    holds and whose progress it wrote. The locked file goes along with the message (SCM_RIGHTS):
+    the rebuild stays locked, with no moment where another could start or the page could read
+    "interrupted", until the indexer's rebuild ends. True: the caller closes its copy of the
+    file (without unlocking it); False: no indexer listens, the caller keeps the lock."""
+    return _send(directory, REBUILD, lock.fileno(), blocking=True)
+
+
+def _send(directory: str | os.PathLike, message: bytes, fd: int | None = None, blocking=False):
     path = os.environ.get("ESSAIM_INDEXER_SOCKET") or socket_path(directory)
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
-            sock.setblocking(False)
-            sock.sendto(b"w", path)
+            if fd is None:
+                sock.setblocking(False)
+                sock.sendto(message, path)
+            else:
+                sock.settimeout(5.0)
+                sock.connect(path)
+                socket.send_fds(sock, [message], [fd])
         return True
     except BlockingIOError:
         return True
@@ -97,13 +119,18 @@ def run(app, stop: threading.Event, nice: int = 5) -> None:
     try:
         while not stop.is_set():
             try:
-                sock.recv(64)
+                message, fds, _flags, _address = socket.recv_fds(sock, 64, 1)
             except TimeoutError:
                 if os.getppid() != parent:  # the server died without stopping us
                     log.warning("The server that started this indexer is gone; stopping.")
                     break
                 continue
-            worker.wake()
+            if message == REBUILD and fds:
+                _rebuild(app, target, fds[0])
+            else:
+                for fd in fds:
+                    os.close(fd)
+                worker.wake()
     finally:
         worker.stop()
         sock.close()
@@ -112,6 +139,24 @@ def run(app, stop: threading.Event, nice: int = 5) -> None:
                 os.unlink(path)
             except FileNotFoundError:
                 pass
+
+
+def _rebuild(app, target, fd: int) -> None:
+    """The rebuild an administrator asked for (admin.start_rebuild), in a thread of this
+    process, under the lock that came with the message."""
+    from wiki.search import admin, rebuilding
+
+    lock = os.fdopen(fd, "a")
+    progress = rebuilding._read(target.directory)
+    if not progress.running:  # written by the web process before it handed the lock over
+        progress = rebuilding.Progress(state="running", started=None)
+    log.info("Rebuilding the search index, as an administrator asked (%s pages)", progress.total)
+    threading.Thread(
+        target=admin._run,
+        args=(app, target, progress, lock),
+        name=admin.THREAD_NAME,
+        daemon=True,
+    ).start()
 
 
 def main() -> None:
