@@ -37,7 +37,7 @@ from wiki.search.engine import (
 from wiki.search.engine import segments as engine_segments
 from wiki.search.engine.segments import WRITER_OPTIONS
 from wiki.search.queue import enqueue
-from wiki.search.store import IndexStore
+from wiki.search.store import IndexStore, searcher
 
 log = logging.getLogger(__name__)
 
@@ -240,11 +240,12 @@ def catch_up(target: Target, after: int, pruned: int) -> int:
 
 def indexed_revisions(target, page_ids: list[int]) -> dict[int, int]:
     """The revision each of these pages has in this host's index (absent: not indexed)."""
-    ix = whoosh_index.open_dir(str(target.store.current_path()))
     held = {}
-    with ix.searcher() as searcher:
+    # This thread's searcher, reopened on what changed (store.searcher): opening every segment
+    # anew cost 22 ms at each change followed, two thirds of what indexing a save costs.
+    with searcher(target.directory) as current:
         for page_id in page_ids:
-            fields = searcher.document(id=str(page_id))
+            fields = current.document(id=str(page_id))
             if fields is not None:
                 held[page_id] = int(fields.get("revision") or 0)
     return held
