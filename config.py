@@ -54,6 +54,9 @@ class Config:
     # Anonymous readers' page views are kept rendered this long (wiki.pages.page_cache): what
     # other pages change (backlinks, blue links) shows within it; the page's own edits at once.
     PAGE_CACHE_SECONDS = float(_env("PAGE_CACHE_SECONDS", "10"))
+    # Kept as files shared by the host's workers, at most PAGE_CACHE_FILES of them.
+    PAGE_CACHE_DIR = _env("PAGE_CACHE_DIR")  # default: <data dir>/cache/pages
+    PAGE_CACHE_FILES = int(_env("PAGE_CACHE_FILES", "2048"))
     SAVE_TIME_BUDGET = float(_env("SAVE_TIME_BUDGET", "15"))
     RATELIMIT_ENABLED = _env("RATELIMIT_ENABLED", "1") == "1"
     # Reverse proxies in front of Essaim (nginx: 1). Their X-Forwarded-For/-Proto/-Host headers

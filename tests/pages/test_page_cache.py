@@ -10,7 +10,6 @@ import pytest
 
 from tests.conftest import log_in, make_app
 from wiki.extensions import db
-from wiki.pages import page_cache
 
 TOKEN = re.compile(
     r'name="csrf_token" value="([^"]+)"|name="csrf_token" type="hidden" value="([^"]+)"'
@@ -22,12 +21,10 @@ def app(tmp_path, migrated_db):
     import shutil
 
     shutil.copy(migrated_db, tmp_path / "essaim.db")
-    app = make_app(tmp_path, PAGE_CACHE_SECONDS=0.5)
-    page_cache.clear()
+    app = make_app(tmp_path, PAGE_CACHE_SECONDS=0.5)  # kept in tmp_path/cache/pages
     with app.app_context():
         yield app
         db.session.remove()
-    page_cache.clear()
 
 
 def tokens(html: str) -> set[str]:
@@ -125,3 +122,36 @@ def test_anonymous_readers_share_one_rendering_within_the_delay(app, make_page, 
     time.sleep(0.6)  # past PAGE_CACHE_SECONDS
     app.test_client().get("/wiki/jardin-des-tilleuls")
     assert len(renders) == 3
+
+
+def test_a_page_rendered_by_one_worker_process_is_kept_for_the_others(
+    app, make_page, monkeypatch, tmp_path
+):
+    """Two application objects on one data dir stand for two gunicorn workers of a host."""
+    from wiki.pages import display
+
+    renders = []
+    real_show = display.show
+    monkeypatch.setattr(display, "show", lambda text: renders.append(1) or real_show(text))
+    make_page(title="Four à pain de Lodève", text="# Four\n\nDu pain cuit ensemble.")
+    assert app.test_client().get("/wiki/four-a-pain-de-lodeve").status_code == 200
+    other = make_app(tmp_path, PAGE_CACHE_SECONDS=0.5)
+    html = other.test_client().get("/wiki/four-a-pain-de-lodeve").get_data(as_text=True)
+    assert "Du pain cuit ensemble." in html and len(renders) == 1
+    assert len(tokens(html)) == 1 and "essaim-csrf" not in html
+    assert any((tmp_path / "cache" / "pages").iterdir())  # derived files, in the data dir
+
+
+def test_a_cache_folder_that_cannot_be_made_costs_a_rendering_not_an_error(
+    tmp_path, make_page, caplog
+):
+    (tmp_path / "un-fichier").write_text("")  # a file where the folder should go
+    app = make_app(tmp_path, PAGE_CACHE_SECONDS=0.5, PAGE_CACHE_DIR=tmp_path / "un-fichier" / "x")
+    with app.app_context():
+        make_page(title="Épicerie solidaire", text="# Épicerie\n\nDes produits locaux.")
+        for _reader in range(2):
+            response = app.test_client().get("/wiki/epicerie-solidaire")
+            assert response.status_code == 200
+            assert "Des produits locaux." in response.get_data(as_text=True)
+        db.session.remove()
+    assert "No page cache" in caplog.text
