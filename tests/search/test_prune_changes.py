@@ -216,3 +216,51 @@ def test_a_host_up_to_date_goes_on_following_without_a_rebuild(wiki, camille, tm
     assert rebuilding.read_progress(b.config["SEARCH_INDEX_DIR"]).state == "idle"
     assert found(b.test_client(), "épicerie") == ["Épicerie solidaire"]
     assert changes.Cursor(b.config["SEARCH_INDEX_DIR"]).read() == 3
+
+
+def test_prunes_racing_a_following_host_never_lose_a_page(wiki, camille, tmp_path):
+    """Prunes committed at any moment of host B's following (before, between or after its
+    reads of the changes and of the watermark, during its writes): B ends with every page at
+    its newest revision, whether it followed the changes or rebuilt its index."""
+    import threading
+
+    b = other_host(wiki, tmp_path)
+    stop, failures, prunes = threading.Event(), [], []
+
+    def pruner() -> None:
+        with wiki.app_context():
+            while not stop.is_set():
+                try:
+                    age_changes(40)  # every change old enough to go, but the newest
+                    prunes.append(changes.prune(db.session, keep_days=30).removed)
+                except Exception as error:  # noqa: BLE001 (reported below, not lost in a thread)
+                    failures.append(error)
+                    db.session.rollback()
+            db.session.remove()
+
+    thread = threading.Thread(target=pruner)
+    thread.start()
+    pages = []
+    try:
+        for n in range(12):
+            title = f"Atelier vélo {n}"
+            pages.append(save_page(slug=None, title=title, text=f"# {title}", author=camille).page)
+            if n % 3:
+                save_page(
+                    slug=pages[n - 1].slug,
+                    title=None,
+                    text=f"# Atelier vélo {n - 1}\n\nréparation solidaire, séance {n}",
+                    author=camille,
+                )
+            follow_all(b)
+    finally:
+        stop.set()
+        thread.join(30)
+    assert not failures, failures
+    assert sum(prunes) > 0  # the prunes did remove changes meanwhile
+    follow_all(b)
+
+    newest = {page.id: db.session.get(Page, page.id).current_id for page in pages}
+    held = index.indexed_revisions(target(b), list(newest))
+    assert held == newest
+    assert len(found(b.test_client(), "atelier")) == 12
