@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -13,6 +14,21 @@ import urllib.request
 from pathlib import Path
 
 ESSAIM = Path(sys.executable).with_name("essaim")
+
+
+def wait_for(condition, timeout: float) -> float:
+    """Seconds until condition() held; fails after `timeout`."""
+    started = time.monotonic()
+    while not condition():
+        assert time.monotonic() - started < timeout, f"not within {timeout} s"
+        time.sleep(0.1)
+    return time.monotonic() - started
+
+
+def found(server: Server, words: str) -> int:
+    """How many pages a search on `server` finds (-1 if it did not answer 200)."""
+    status, body = server.get(f"/api/v1/search?q={words}&per_page=100")
+    return json.loads(body)["total"] if status == 200 else -1
 
 
 def free_port() -> int:

@@ -3,26 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
 
-from tests.ops.server import Server, Visitor
+from tests.ops.server import Server, Visitor, found, wait_for
 from tests.postgres import fresh_database, needs_postgres
 
 PASSWORD = "un mot de passe solide"
-
-
-def wait_for(condition, timeout: float) -> float:
-    """Seconds until condition() held; fails after `timeout`."""
-    started = time.monotonic()
-    while not condition():
-        assert time.monotonic() - started < timeout, f"not within {timeout} s"
-        time.sleep(0.1)
-    return time.monotonic() - started
-
-
-def found(server: Server, words: str) -> int:
-    status, body = server.get(f"/api/v1/search?q={words}&per_page=100")
-    return json.loads(body)["total"] if status == 200 else -1
 
 
 @needs_postgres

@@ -10,22 +10,9 @@ import time
 
 import pytest
 
-from tests.ops.server import Server, Visitor
+from tests.ops.server import Server, Visitor, found, wait_for
 
 PASSWORD = "un mot de passe solide"
-
-
-def wait_for(condition, timeout: float) -> float:
-    started = time.monotonic()
-    while not condition():
-        assert time.monotonic() - started < timeout, f"not within {timeout} s"
-        time.sleep(0.1)
-    return time.monotonic() - started
-
-
-def found(server: Server, words: str) -> int:
-    status, body = server.get(f"/api/v1/search?q={words}&per_page=100")
-    return json.loads(body)["total"] if status == 200 else -1
 
 
 @pytest.fixture(scope="module")
