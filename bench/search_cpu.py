@@ -1,0 +1,126 @@
+"""CPU time of one anonymous /search request, in-process, on a kept data dir (robust to load).
+
+    .venv/bin/python bench/search_cpu.py DATA_DIR [--rounds 5] [--html DIR] [--calls]
+    PYTHONPATH=/path/to/old/checkout .venv/bin/python bench/search_cpu.py DATA_DIR  # before
+
+Each query of bench/load.py's mix ("load") and every judged query of bench/relevance/*.toml
+("relevance") goes through Flask's test client as an anonymous reader, after one warm-up pass
+(the first search of a worker decodes posting lists: bench/search_profile.py measures that).
+Times are `time.process_time()` of the whole request: CPU of this process, which the machine's
+other work does not inflate much (wall time does). Printed: p50, p95 and mean CPU ms a search,
+SQL statements a search, and an anonymous page view's CPU (kept pages on, as served) for scale.
+--html DIR writes each result page (CSRF tokens removed) to compare two versions' HTML;
+--calls prints Python function calls a search (deterministic, but slows the run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import re
+import statistics
+import sys
+import time
+import tomllib
+import urllib.parse
+from pathlib import Path
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--html", type=Path)
+    parser.add_argument("--calls", action="store_true")
+    args = parser.parse_args()
+    root = Path(__file__).resolve().parent.parent
+    os.environ.update(
+        {
+            "ESSAIM_DATA_DIR": str(args.data_dir),
+            "ESSAIM_SECRET_KEY": "cpu",
+            "ESSAIM_RATELIMIT_ENABLED": "0",
+            "ESSAIM_SEARCH_INDEXING": "off",
+        }
+    )
+    sys.path.insert(0, os.environ.get("PYTHONPATH") or str(root))
+    from sqlalchemy import event
+
+    from bench.load import QUERIES
+    from wiki import create_app
+    from wiki.extensions import db
+
+    judged = []
+    for path in sorted((root / "bench" / "relevance").glob("*.toml")):
+        judged += [item["q"] for item in tomllib.loads(path.read_text())["query"]]
+    sets = {"load": list(QUERIES), "relevance": judged}
+    app = create_app()
+    client = app.test_client()
+    statements = [0]
+    with app.app_context():
+        event.listen(
+            db.engine,
+            "before_cursor_execute",
+            lambda *a: statements.__setitem__(0, statements[0] + 1),
+        )
+    slugs = (args.data_dir / "slugs.txt").read_text().split()
+
+    def url(q: str) -> str:
+        return "/search?q=" + urllib.parse.quote(q)
+
+    for q in sets["load"] + sets["relevance"]:  # warm-up: lists decoded, templates compiled
+        assert client.get(url(q)).status_code == 200
+    if args.html:
+        args.html.mkdir(parents=True, exist_ok=True)
+        for n, q in enumerate(sets["load"] + sets["relevance"]):
+            for suffix in ("", "&page=2", "&sort=date", "&themes=energie&setting=rural"):
+                html = client.get(url(q) + suffix).get_data(as_text=True)
+                html = re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token"', html)
+                html = re.sub(r'(name="csrf_token" type="hidden" value=")[^"]*"', r"\1", html)
+                (args.html / f"{n:03d}{suffix.replace('&', '_')}.html").write_text(html)
+
+    print(f"{'set':<10} {'n':>4} {'p50':>6} {'p95':>6} {'mean':>6}  SQL  (CPU ms a search)")
+    for name, queries in sets.items():
+        cpu = []
+        statements[0] = 0
+        for _ in range(args.rounds):
+            for q in queries:
+                started = time.process_time()
+                client.get(url(q))
+                cpu.append((time.process_time() - started) * 1000)
+        sql = statements[0] / len(cpu)
+        print(
+            f"{name:<10} {len(queries):>4} {percentile(cpu, 50):6.2f} {percentile(cpu, 95):6.2f} "
+            f"{statistics.fmean(cpu):6.2f} {sql:4.1f}"
+        )
+    views = []
+    for slug in slugs[:200]:
+        client.get(f"/wiki/{slug}")
+    for _ in range(args.rounds):
+        for slug in slugs[:200]:
+            started = time.process_time()
+            client.get(f"/wiki/{slug}")
+            views.append((time.process_time() - started) * 1000)
+    print(
+        f"{'page view':<10} {200:>4} {percentile(views, 50):6.2f} {percentile(views, 95):6.2f} "
+        f"{statistics.fmean(views):6.2f}"
+    )
+    if args.calls:
+        counts = []
+        for q in sets["load"]:
+            profile = cProfile.Profile()
+            profile.enable()
+            client.get(url(q))
+            profile.disable()
+            counts.append(pstats.Stats(profile).total_calls)
+        print(f"Python calls a search (load mix): {min(counts)}–{max(counts)}")
+
+
+if __name__ == "__main__":
+    main()
