@@ -17,7 +17,6 @@ tests/search/test_fence.py checks.
   open_searcher(path), retrying when a segment was merged away meanwhile (readers);
 - segment_count, live_documents, merge_bounded, merge_small_in_order, merge_small_segments,
   open_writer (a writer that waits for another process's): segments and merging (segments);
-- merge_matched: highlighting's token step (tokens);
 - whoosh_fixes: a speed fix of Whoosh's own code, applied on import.
 """
 
@@ -35,7 +34,6 @@ from wiki.search.engine.segments import (
     open_writer,
     segment_count,
 )
-from wiki.search.engine.tokens import merge_matched
 
 __all__ = [
     "facet_counts",
@@ -46,7 +44,6 @@ __all__ = [
     "match_bits",
     "members",
     "merge_bounded",
-    "merge_matched",
     "merge_small_in_order",
     "merge_small_segments",
     "open_writer",
