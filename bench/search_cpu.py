@@ -10,7 +10,9 @@ Times are `time.process_time()` of the whole request: CPU of this process, which
 other work does not inflate much (wall time does). Printed: p50, p95 and mean CPU ms a search,
 SQL statements a search, and an anonymous page view's CPU (kept pages on, as served) for scale.
 --html DIR writes each result page (CSRF tokens removed) to compare two versions' HTML;
---calls prints Python function calls a search (deterministic, but slows the run).
+--calls prints Python function calls a search (deterministic, but slows the run). Where the
+code keeps hits between searches (query.forget_hits), each set is measured twice: asked again,
+and as new searches (kept hits forgotten before each request).
 """
 
 from __future__ import annotations
@@ -85,20 +87,28 @@ def main() -> None:
                 html = re.sub(r'(name="csrf_token" type="hidden" value=")[^"]*"', r"\1", html)
                 (args.html / f"{n:03d}{suffix.replace('&', '_')}.html").write_text(html)
 
-    print(f"{'set':<10} {'n':>4} {'p50':>6} {'p95':>6} {'mean':>6}  SQL  (CPU ms a search)")
+    from wiki.search import query
+
+    # "again": the same searches asked again; "new": as searches whose hits were not shown
+    # recently (the kept hits forgotten before each request, where the code keeps them).
+    forget = getattr(query, "forget_hits", None)
+    print(f"{'set':<16} {'n':>4} {'p50':>6} {'p95':>6} {'mean':>6}  SQL  (CPU ms a search)")
     for name, queries in sets.items():
-        cpu = []
-        statements[0] = 0
-        for _ in range(args.rounds):
-            for q in queries:
-                started = time.process_time()
-                client.get(url(q))
-                cpu.append((time.process_time() - started) * 1000)
-        sql = statements[0] / len(cpu)
-        print(
-            f"{name:<10} {len(queries):>4} {percentile(cpu, 50):6.2f} {percentile(cpu, 95):6.2f} "
-            f"{statistics.fmean(cpu):6.2f} {sql:4.1f}"
-        )
+        for kind in ("again", "new") if forget else ("again",):
+            cpu = []
+            statements[0] = 0
+            for _ in range(args.rounds):
+                for q in queries:
+                    if kind == "new":
+                        forget()
+                    started = time.process_time()
+                    client.get(url(q))
+                    cpu.append((time.process_time() - started) * 1000)
+            sql = statements[0] / len(cpu)
+            print(
+                f"{name + ' ' + kind:<16} {len(queries):>4} {percentile(cpu, 50):6.2f} "
+                f"{percentile(cpu, 95):6.2f} {statistics.fmean(cpu):6.2f} {sql:4.1f}"
+            )
     views = []
     for slug in slugs[:200]:
         client.get(f"/wiki/{slug}")
@@ -108,7 +118,7 @@ def main() -> None:
             client.get(f"/wiki/{slug}")
             views.append((time.process_time() - started) * 1000)
     print(
-        f"{'page view':<10} {200:>4} {percentile(views, 50):6.2f} {percentile(views, 95):6.2f} "
+        f"{'page view':<16} {200:>4} {percentile(views, 50):6.2f} {percentile(views, 95):6.2f} "
         f"{statistics.fmean(views):6.2f}"
     )
     if args.calls:

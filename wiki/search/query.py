@@ -8,6 +8,7 @@ internals in wiki.search.engine.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from whoosh import query
 
 from wiki.content.cog import get_department, get_region
 from wiki.content.metadata import DEFAULT_THEMES, SCALES, SETTINGS, STATUSES
+from wiki.lru import LRU
 from wiki.search import engine, semantics
 from wiki.search.analysis import STOP_WORDS, facet_key, fold_accents
 from wiki.search.language import (  # noqa: F401 (parse and understand: part of the façade)
@@ -385,11 +387,41 @@ def _page_of_hits(
     else:
         top_n = engine.top(s, parsed, docs, start + per_page, filtered)[start:]
     terms = query_words(parsed) if parsed else {}
-    hits = [_hit(s.stored_fields(docnum), terms) for _score, docnum in top_n]
+    hits = _hits(s, [docnum for _score, docnum in top_n], terms, keep=per_page <= PER_PAGE)
     if coordination is not None:
         for hit, (_score, docnum) in zip(hits, top_n, strict=True):
             hit.missing = semantics.words_missing_from(docnum, plan.reading)
     return hits
+
+
+# What a hit shows (where the words were found, its snippet, its stored fields) depends only on
+# its stored document and the query's words, and a segment's documents never change (a saved page
+# is a new document): kept by (segment, document, words), a search asked again, by another
+# reader or after a save, builds only the hits it did not show before. Exports (100 a page) are
+# not kept: they would push out the hits readers ask for.
+_HITS = LRU(4096, max_weight=32 * 2**20)
+
+
+def _hits(s, docnums: list[int], terms: dict[str, set[str]], keep: bool) -> list[Hit]:
+    words = tuple(sorted((name, tuple(sorted(texts))) for name, texts in terms.items()))
+    hits = []
+    for docnum, document in zip(docnums, engine.document_keys(s, docnums), strict=True):
+        key = (document, words) if keep and document is not None else None
+        hit = _HITS.get(key) if key is not None else None
+        if hit is None:
+            hit = _hit(s.stored_fields(docnum), terms)
+            if key is not None:
+                size = len(hit.snippet) + len(hit.snippet_text) + len(hit.title) + 1024
+                _HITS.put(key, hit, weight=size)
+        hit = copy.copy(hit)
+        hit.missing = []  # each request's own (wiki.search.semantics.words_missing_from)
+        hits.append(hit)
+    return hits
+
+
+def forget_hits() -> None:
+    """Forget the kept hits (benchmarks measuring a search never asked before)."""
+    _HITS.clear()
 
 
 def _hit(stored: dict, terms: dict[str, set[str]]) -> Hit:
