@@ -12,7 +12,10 @@ SQL statements a search, and an anonymous page view's CPU (kept pages on, as ser
 --html DIR writes each result page (CSRF tokens removed) to compare two versions' HTML;
 --calls prints Python function calls a search (deterministic, but slows the run). Where the
 code keeps hits between searches (query.forget_hits), each set is measured twice: asked again,
-and as new searches (kept hits forgotten before each request).
+and as new searches (kept hits forgotten before each request). --saves adds "saved": the first
+search after a save (one page rewritten in the index before each request, as the indexer does;
+under bench/load.py's mix most searches of a thread follow a save): writes to DATA_DIR's index,
+use a copy.
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--html", type=Path)
     parser.add_argument("--calls", action="store_true")
+    parser.add_argument("--only", choices=("load", "relevance"), help="one set of queries")
+    parser.add_argument(
+        "--saves", action="store_true", help='also "saved": one page rewritten before each search'
+    )
     args = parser.parse_args()
     root = Path(__file__).resolve().parent.parent
     os.environ.update(
@@ -62,6 +69,8 @@ def main() -> None:
     for path in sorted((root / "bench" / "relevance").glob("*.toml")):
         judged += [item["q"] for item in tomllib.loads(path.read_text())["query"]]
     sets = {"load": list(QUERIES), "relevance": judged}
+    if args.only:
+        sets = {args.only: sets[args.only]}
     app = create_app()
     client = app.test_client()
     statements = [0]
@@ -71,16 +80,27 @@ def main() -> None:
             "before_cursor_execute",
             lambda *a: statements.__setitem__(0, statements[0] + 1),
         )
-    slugs = (args.data_dir / "slugs.txt").read_text().split()
+    slugs_file = args.data_dir / "slugs.txt"  # bench/load.py's; else the first pages
+    if slugs_file.exists():
+        slugs = slugs_file.read_text().split()
+    else:
+        from sqlalchemy import select
+
+        from wiki.models import Page
+
+        with app.app_context():
+            slugs = list(db.session.scalars(select(Page.slug).order_by(Page.id).limit(200)))
 
     def url(q: str) -> str:
         return "/search?q=" + urllib.parse.quote(q)
 
-    for q in sets["load"] + sets["relevance"]:  # warm-up: lists decoded, templates compiled
+    for q in [
+        q for queries in sets.values() for q in queries
+    ]:  # warm-up: lists decoded, templates compiled
         assert client.get(url(q)).status_code == 200
     if args.html:
         args.html.mkdir(parents=True, exist_ok=True)
-        for n, q in enumerate(sets["load"] + sets["relevance"]):
+        for n, q in enumerate(q for queries in sets.values() for q in queries):
             for suffix in ("", "&page=2", "&sort=date", "&themes=energie&setting=rural"):
                 html = client.get(url(q) + suffix).get_data(as_text=True)
                 html = re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token"', html)
@@ -92,15 +112,28 @@ def main() -> None:
     # "again": the same searches asked again; "new": as searches whose hits were not shown
     # recently (the kept hits forgotten before each request, where the code keeps them).
     forget = getattr(query, "forget_hits", None)
+    from wiki.search import index as search_index
+
+    def save(page_id: int) -> None:  # as the indexer does: a new small segment
+        with app.app_context():
+            search_index.write_pages(search_index.target_for(app), db.session, [page_id], False)
+
+    kinds = ("again", "new") if forget else ("again",)
+    kinds += ("saved",) if args.saves else ()
+    saved = 0
     print(f"{'set':<16} {'n':>4} {'p50':>6} {'p95':>6} {'mean':>6}  SQL  (CPU ms a search)")
     for name, queries in sets.items():
-        for kind in ("again", "new") if forget else ("again",):
+        for kind in kinds:
             cpu = []
             statements[0] = 0
             for _ in range(args.rounds):
                 for q in queries:
                     if kind == "new":
                         forget()
+                    elif kind == "saved":
+                        counted, saved = statements[0], saved + 1
+                        save(saved)
+                        statements[0] = counted  # the save's own statements left out
                     started = time.process_time()
                     client.get(url(q))
                     cpu.append((time.process_time() - started) * 1000)
@@ -123,7 +156,7 @@ def main() -> None:
     )
     if args.calls:
         counts = []
-        for q in sets["load"]:
+        for q in next(iter(sets.values())):
             profile = cProfile.Profile()
             profile.enable()
             client.get(url(q))

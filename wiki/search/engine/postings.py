@@ -426,8 +426,9 @@ def _segment_field_bits(reader, fieldname: str) -> FieldBits:
         return cached
     found = FieldBits()
     if fieldname in reader.schema:
+        one_page = reader.doc_count_all() == 1  # a save's segment: each term is its page's
         for term in reader.lexicon(fieldname):  # kept when all its documents are deleted
-            found[term] = bitmap(_read(reader, fieldname, term, "ids"))
+            found[term] = 1 if one_page else bitmap(_read(reader, fieldname, term, "ids"))
     if segment is not None:
         _remember(key, found)
     return found
