@@ -320,9 +320,7 @@ def _size(data) -> int:
 
 
 def _read(reader, fieldname: str, btext: bytes, kind: str, offset: int = 0):
-    try:
-        if (fieldname, btext) not in reader:
-            return frozenset() if kind == "ids" else {}
+    try:  # (a missing term raises TermNotFound: asking `in reader` first looked it up twice)
         matcher = reader.postings(fieldname, btext)
     except (TermNotFound, ValueError, TypeError):
         return frozenset() if kind == "ids" else {}
