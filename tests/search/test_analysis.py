@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from wiki.search.analysis import french_analyzer, is_stop_word, light_stem
+from whoosh.highlight import Highlighter, set_matched_filter
+
+from wiki.search.analysis import french_analyzer, is_stop_word, light_stem, marked_tokens, stem
 
 PAIRS_FILE = Path(__file__).with_name("french_pairs.txt")
 
@@ -69,3 +71,25 @@ def test_apostrophes_hyphens_and_ligatures():
     assert indexed("l’énergie d'été") == indexed("energie")
     assert indexed("Saint-Étienne") == ["saint", "etien"]
     assert indexed("cœur") == indexed("coeur") == indexed("cœurs") != []
+
+
+def test_snippet_tokens_are_the_analyzers_marked_as_whoosh_marks_them():
+    # The snippets' one-step tokens (marked_tokens) against the chain Whoosh's highlighter runs:
+    # the analyzer keeping stop words, set_matched_filter, merging of overlapping matches.
+    text = (
+        "Les élèves de l’école Jean-Moulin ont planté 12 arbres ; l'école a ouvert son cœur\u00a0"
+        "aux habitants. Écoles, ÉCOLE et ecoles : trois formes, une école. Et de 2024 à 2025…\n"
+        "- Levier : la mairie prête un terrain.\n- Frein : l’eau manque l’été."
+    )
+    words = frozenset({stem("école"), stem("cœur"), stem("eau"), "de", "2024"})
+
+    def fields(tokens):
+        return [
+            (t.text, t.startchar, t.endchar, t.pos, t.stopped, t.matched, t.boost) for t in tokens
+        ]
+
+    reference = french_analyzer()(text, positions=True, chars=True, mode="index", removestops=False)
+    reference = Highlighter._merge_matched_tokens(set_matched_filter(reference, words))
+    expected = fields(reference)
+    assert fields(marked_tokens(text, words)) == expected
+    assert sum(matched for *_rest, matched, _boost in expected) == 11

@@ -116,6 +116,26 @@ def test_sort_by_date_puts_the_latest_change_first(corpus, save):
     assert titles(query.search("habitants", sort="date"))[0] == "Jardin partagé des Tilleuls"
 
 
+def test_a_saved_page_shows_its_new_excerpt_at_the_next_search(save):
+    # The hits shown are kept between searches (by stored document and words): an edit must
+    # never leave the old excerpt on screen, nor the hits of one search leak into another's.
+    text = "# Verger\n\nUn verger de pommiers plantés par l’école.\n"
+    save("Verger des Coteaux", text)
+    first = query.search("verger")
+    assert "pommiers" in first.hits[0].snippet_text
+    first.hits[0].missing.append("poiriers")  # a reader's page of results is its own
+    assert query.search("verger").hits[0].missing == []
+    save(
+        "Verger des Coteaux",
+        "# Verger\n\nLe verger compte désormais trente poiriers.\n",
+        slug="verger-des-coteaux",
+    )
+    again = query.search("verger")
+    assert titles(again) == ["Verger des Coteaux"]
+    assert "trente poiriers" in again.hits[0].snippet_text
+    assert "pommiers" not in again.hits[0].snippet and "<mark" in again.hits[0].snippet
+
+
 def test_pagination_splits_results_and_clamps_the_page_number(save):
     for n in range(5):
         save(f"Atelier compost numéro {n}", f"# Atelier {n}\n\nUn atelier de compost.\n")

@@ -8,21 +8,22 @@ internals in wiki.search.engine.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 from whoosh import query
 
 from wiki.content.cog import get_department, get_region
 from wiki.content.metadata import DEFAULT_THEMES, SCALES, SETTINGS, STATUSES
 from wiki.search import engine, semantics
 from wiki.search.analysis import STOP_WORDS, facet_key, fold_accents
+from wiki.search.hits import Hit, hits_of
+from wiki.search.hits import forget as forget_hits  # noqa: F401 (benchmarks)
 from wiki.search.language import (  # noqa: F401 (parse and understand: part of the façade)
     Understood,
     clean,
@@ -41,13 +42,6 @@ SUGGESTIONS = 8
 
 FACET_VOCABULARIES = {"scale": SCALES, "setting": SETTINGS, "status": STATUSES}
 
-SECTION_LABELS = {
-    "levers": _l("Lever"),
-    "obstacles": _l("Obstacle"),
-    "replicate": _l("How to replicate"),
-    "body": _l("Text"),
-    "title": _l("Title"),
-}
 SORTS = ("relevance", "date")
 
 
@@ -57,29 +51,6 @@ class FacetValue:
     label: str
     count: int
     selected: bool
-
-
-@dataclass
-class Hit:
-    page_id: int
-    slug: str
-    title: str
-    territory: str
-    insee: str
-    themes: list[str]
-    scale: str
-    setting: str
-    status: str
-    author: str
-    updated: datetime | None
-    snippet: Markup = field(default_factory=Markup)
-    snippet_text: str = ""
-    matched_in: str = ""  # levers | obstacles | replicate | body | title | ""
-    missing: list[str] = field(default_factory=list)  # words of the search it does not hold
-
-    @property
-    def matched_label(self) -> str:
-        return str(SECTION_LABELS.get(self.matched_in, ""))
 
 
 @dataclass
@@ -324,15 +295,22 @@ def tag_labels() -> dict[str, str]:
 
     if not has_app_context():
         return {}
-    from sqlalchemy import select
-
     from wiki.extensions import db
-    from wiki.models import PageTag
 
     labels: dict[str, str] = {}
-    for tag in db.session.scalars(select(PageTag.tag).distinct().order_by(PageTag.tag)):
+    for tag in db.session.scalars(_tags()):
         labels.setdefault(facet_key(tag), tag)
     return labels
+
+
+@functools.cache
+def _tags():
+    """The statement of tag_labels(), built once (every search asks it)."""
+    from sqlalchemy import select
+
+    from wiki.models import PageTag
+
+    return select(PageTag.tag).distinct().order_by(PageTag.tag)
 
 
 def facet_label(name: str, key: str) -> str:
@@ -385,7 +363,8 @@ def _page_of_hits(
     else:
         top_n = engine.top(s, parsed, docs, start + per_page, filtered)[start:]
     terms = query_words(parsed) if parsed else {}
-    hits = [_hit(s.stored_fields(docnum), terms) for _score, docnum in top_n]
+    docnums = [docnum for _score, docnum in top_n]
+    hits = hits_of(s, docnums, terms, _hit, keep=per_page <= PER_PAGE)
     if coordination is not None:
         for hit, (_score, docnum) in zip(hits, top_n, strict=True):
             hit.missing = semantics.words_missing_from(docnum, plan.reading)

@@ -7,8 +7,7 @@ import bisect
 from markupsafe import Markup
 from whoosh import highlight, query
 
-from wiki.search.analysis import french_analyzer, stems
-from wiki.search.engine import merge_matched
+from wiki.search.analysis import marked_tokens, stems
 from wiki.search.schema import SECTION_FIELDS
 
 # Snippets and "matched in" look at the first 20,000 characters of a field: a 1 MB page among
@@ -118,9 +117,6 @@ class LineFragmenter(highlight.Fragmenter):
 _FRAGMENTERS["section"] = LineFragmenter()
 
 
-_ANALYZER = french_analyzer()
-
-
 def _highlight(text: str, words: set[str], name: str, formatter) -> str:
     """Fragments of a stored text around the query's words, as Whoosh's highlight_hit makes.
 
@@ -133,9 +129,9 @@ def _highlight(text: str, words: set[str], name: str, formatter) -> str:
     fragmenter = _FRAGMENTERS["body" if name == "body" else "section"]
     highlighter = highlight.Highlighter(fragmenter=fragmenter, formatter=formatter)
     try:
-        tokens = _ANALYZER(text, positions=True, chars=True, mode="index", removestops=False)
-        tokens = highlight.set_matched_filter(tokens, frozenset(words))
-        tokens = merge_matched(tokens)
+        # The analyzer's tokens marked as set_matched_filter() does. Whoosh's highlighter then
+        # merges overlapping matched tokens: words (\w+) never overlap, there is nothing to merge.
+        tokens = marked_tokens(text, frozenset(words))
         fragments = fragmenter.fragment_tokens(text, tokens)
         fragments = highlight.top_fragments(
             fragments, 2, highlighter.scorer, highlighter.order, minscore=1

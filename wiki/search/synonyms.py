@@ -12,6 +12,7 @@ do not count), so "Restaurations scolaires" matches the rule written "restaurati
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -261,17 +262,22 @@ def current_version() -> object:
     from flask import has_app_context
 
     if has_app_context():
-        from sqlalchemy import select
-
         from wiki.extensions import db
-        from wiki.models import SearchSynonyms
 
-        found = db.session.scalar(
-            select(SearchSynonyms.id).order_by(SearchSynonyms.id.desc()).limit(1)
-        )
+        found = db.session.scalar(_newest_id())
         if found is not None:
             return found
     return "shipped"
+
+
+@functools.cache
+def _newest_id():
+    """The statement of current_version(), built once (every search asks it)."""
+    from sqlalchemy import select
+
+    from wiki.models import SearchSynonyms
+
+    return select(SearchSynonyms.id).order_by(SearchSynonyms.id.desc()).limit(1)
 
 
 def current() -> Vocabulary:

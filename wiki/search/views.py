@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import functools
+from urllib.parse import quote_plus
 
 from flask import (
     Blueprint,
@@ -64,7 +65,14 @@ def results():
         return redirect(url_for("search.export_csv", **args))
     found = query.search(**arguments)
     return render_template(
-        "search/results.html", results=found, facet_titles=_facet_titles(), link=_link_to(found)
+        "search/results.html",
+        results=found,
+        facet_titles=_facet_titles(),
+        link=_link_to(found),
+        # Said dozens of times a page (each facet value, each hit's theme chips and status),
+        # from a few distinct values: each translated once a page, not at every mention.
+        value_label=functools.cache(value_label),
+        theme_label=functools.cache(theme_label),
     )
 
 
@@ -132,12 +140,23 @@ _QUERY_SAFE = "!$'()*,/:;?@"
 def _link_to(found: query.SearchResults):
     """URL of these results with one thing changed: a facet toggled, another page or sort.
 
-    A results page holds ~80 of these links (each facet value, each hit's theme chips): the
-    path is built once by url_for and each link adds its query string, as url_for writes it
+    A results page holds ~80 of these links (each facet value, each hit's theme chips, often
+    the same theme): the path is built once by url_for, each (name, value) pair of the query
+    string is quoted once, and each distinct link is built once, as url_for writes it
     (tests/search/test_views.py compares them).
     """
     results_path = url_for("search.results")
+    quoted: dict[tuple[str, object], str] = {}
 
+    def pair(name: str, value) -> str:
+        text = quoted.get((name, value))
+        if text is None:  # as urlencode() writes it
+            text = quoted[name, value] = (
+                f"{quote_plus(name, safe=_QUERY_SAFE)}={quote_plus(str(value), safe=_QUERY_SAFE)}"
+            )
+        return text
+
+    @functools.cache
     def link(
         toggle: tuple[str, str] | None = None,
         page: int | None = None,
@@ -148,11 +167,12 @@ def _link_to(found: query.SearchResults):
         xlsx_export: bool = False,
         tool: str | None = None,
     ) -> str | None:
-        filters = {name: list(keys) for name, keys in found.filters.items()}
+        filters = found.filters
         if toggle:
             name, key = toggle
-            keys = filters.setdefault(name, [])
+            keys = list(filters.get(name, ()))
             keys.remove(key) if key in keys else keys.append(key)
+            filters = {**filters, name: keys}
         params: dict = {"q": found.query} if found.query else {}
         params.update({name: keys for name, keys in filters.items() if keys})
         if (sort or found.sort) != "relevance":
@@ -173,10 +193,10 @@ def _link_to(found: query.SearchResults):
         if page and page > 1:
             params["page"] = page
         items = [
-            (name, value)
+            pair(name, value)
             for name, values in params.items()
             for value in (values if isinstance(values, list) else [values])
         ]
-        return f"{results_path}?{urlencode(items, safe=_QUERY_SAFE)}" if items else results_path
+        return f"{results_path}?{'&'.join(items)}" if items else results_path
 
     return link

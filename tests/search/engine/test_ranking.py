@@ -257,3 +257,26 @@ def test_a_facet_fields_bitmaps_read_per_segment_equal_each_values(tmp_path):
             assert set(table) == set(s.lexicon(name))
             for term, bits in table.items():
                 assert bits == postings.facet_bits(s, name, term.decode())
+
+
+def test_facet_bitmaps_of_the_one_page_segments_saves_write_equal_each_values(tmp_path):
+    """A save writes its page alone in a new segment: its facet terms are read without lookups."""
+    ix = _build(tmp_path)
+    documents = {document["id"]: document for document in _documents()}
+    for page_id, status in (("8", "termine"), ("9", "en-cours"), ("8", "abandonne")):
+        writer = ix.writer()  # one page saved, as the indexer does: a one-page segment
+        writer.update_document(**{**documents[page_id], "status": status})
+        writer.commit(merge=False)
+    postings.clear()
+    with ix.searcher() as s:
+        sizes = [reader.doc_count_all() for reader, _offset in s.reader().leaf_readers()]
+        assert sizes.count(1) == 3
+        live = postings.live_bits(s)  # (both lists may hold deleted documents: not counted)
+        for name in ("themes", "status", "id"):
+            table = postings.field_bits(s, name)
+            assert set(table) == set(s.lexicon(name))
+            for term, bits in table.items():
+                assert bits & live == postings.facet_bits(s, name, term.decode()) & live
+        assert (table[b"8"] & live).bit_count() == 1  # its first save's document is deleted
+        status = postings.field_bits(s, "status")
+        assert (status[b"abandonne"] & table[b"8"] & live).bit_count() == 1

@@ -14,10 +14,11 @@ tests/search/test_fence.py checks.
   given as a set or a bitmap;
 - facet_counts(s, field, docs): how many hold each value of a field (facets);
 - reopen(searcher, path): a searcher on a changed index, reusing unchanged segments, and
-  open_searcher(path), retrying when a segment was merged away meanwhile (readers);
+  open_searcher(path), retrying when a segment was merged away meanwhile, and
+  document_keys(s, docnums): which stored document each is, a key that never names another
+  (readers);
 - segment_count, live_documents, merge_bounded, merge_small_in_order, merge_small_segments,
   open_writer (a writer that waits for another process's): segments and merging (segments);
-- merge_matched: highlighting's token step (tokens);
 - whoosh_fixes: a speed fix of Whoosh's own code, applied on import.
 """
 
@@ -26,7 +27,7 @@ from wiki.search.engine.facets import facet_counts
 from wiki.search.engine.matching import having, having_bits, match, match_bits
 from wiki.search.engine.postings import members
 from wiki.search.engine.ranking import newest, top
-from wiki.search.engine.readers import open_searcher, reopen
+from wiki.search.engine.readers import document_keys, open_searcher, reopen
 from wiki.search.engine.segments import (
     live_documents,
     merge_bounded,
@@ -35,9 +36,9 @@ from wiki.search.engine.segments import (
     open_writer,
     segment_count,
 )
-from wiki.search.engine.tokens import merge_matched
 
 __all__ = [
+    "document_keys",
     "facet_counts",
     "having",
     "having_bits",
@@ -46,7 +47,6 @@ __all__ = [
     "match_bits",
     "members",
     "merge_bounded",
-    "merge_matched",
     "merge_small_in_order",
     "merge_small_segments",
     "open_writer",

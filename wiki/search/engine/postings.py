@@ -320,9 +320,7 @@ def _size(data) -> int:
 
 
 def _read(reader, fieldname: str, btext: bytes, kind: str, offset: int = 0):
-    try:
-        if (fieldname, btext) not in reader:
-            return frozenset() if kind == "ids" else {}
+    try:  # (a missing term raises TermNotFound: asking `in reader` first looked it up twice)
         matcher = reader.postings(fieldname, btext)
     except (TermNotFound, ValueError, TypeError):
         return frozenset() if kind == "ids" else {}
@@ -426,8 +424,9 @@ def _segment_field_bits(reader, fieldname: str) -> FieldBits:
         return cached
     found = FieldBits()
     if fieldname in reader.schema:
+        one_page = reader.doc_count_all() == 1  # a save's segment: each term is its page's
         for term in reader.lexicon(fieldname):  # kept when all its documents are deleted
-            found[term] = bitmap(_read(reader, fieldname, term, "ids"))
+            found[term] = 1 if one_page else bitmap(_read(reader, fieldname, term, "ids"))
     if segment is not None:
         _remember(key, found)
     return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -82,3 +83,23 @@ def _index_and_toc(path: Path):
     ix = whoosh_index.FileIndex.__new__(whoosh_index.FileIndex)
     ix.storage, ix._schema, ix.indexname = storage, None, whoosh_index._DEF_INDEX_NAME
     return ix, toc
+
+
+def document_keys(s: Searcher, docnums: list[int]) -> list[tuple[str, int] | None]:
+    """Which stored document each of `docnums` is: its segment's id and its number there.
+
+    A segment's documents never change (a save writes the page into a new segment and marks
+    the old document deleted; a merge writes a new segment), so what is derived from a stored
+    document can be kept under this key for as long as the document is found. None when the
+    reader is not made of segments.
+    """
+    leaves = s.reader().leaf_readers()
+    offsets = [offset for _reader, offset in leaves]
+    keys: list[tuple[str, int] | None] = []
+    for docnum in docnums:
+        reader, offset = leaves[bisect.bisect_right(offsets, docnum) - 1]
+        if isinstance(reader, SegmentReader):
+            keys.append((reader.segment().segment_id(), docnum - offset))
+        else:
+            keys.append(None)
+    return keys
