@@ -11,6 +11,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from wiki.errors import render_error
+from wiki.fragments import kept_fragment
 from wiki.labels import forget_theme_labels, role_label, theme_label, value_label
 from wiki.models import utcnow
 
@@ -29,6 +30,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["value_label"] = value_label
     app.jinja_env.globals["sees_hidden"] = sees_hidden
     app.jinja_env.globals["now_utc"] = utcnow
+    app.jinja_env.globals["kept_fragment"] = kept_fragment
     from wiki.antispam import form_stamp
 
     app.jinja_env.globals["form_stamp"] = form_stamp
