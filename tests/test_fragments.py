@@ -55,7 +55,7 @@ def test_the_log_in_link_brings_each_visitor_back_to_the_page_they_read(app, mak
     assert 'name="next" value="/wiki/ressourcerie-de-brioude"' in second
 
 
-def test_switching_language_switches_the_whole_chrome(app, make_page):
+def test_switching_language_switches_the_chrome_and_the_page(app, make_page):
     make_page()
     french, english = app.test_client(), app.test_client()
     assert "Modifications récentes" in page_html(french)
@@ -67,10 +67,15 @@ def test_switching_language_switches_the_whole_chrome(app, make_page):
     assert "Recent changes" in in_english and "Skip to content" in in_english
     assert "Modifications récentes" not in in_english
     assert 'lang="fr">Français</button>' in in_english
+    # The page's own texts too (translations kept per language: wiki.web._request_gettext).
+    assert ">History</a>" in in_english and "Pages that link here" in in_english
+    assert "Historique" not in in_english
     # The French reader, after the English one, still reads French.
     again = page_html(french)
     assert "Modifications récentes" in again and "Recent changes" not in again
     assert 'lang="en">English</button>' in again
+    assert ">Historique</a>" in again and "Pages qui pointent ici" in again
+    assert ">History</a>" not in again
 
 
 def test_the_search_box_holds_a_readers_query_only_on_their_results(app, make_page):

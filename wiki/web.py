@@ -56,6 +56,10 @@ def init_app(app: Flask) -> None:
     app.after_request(security_headers)
 
 
+# Texts of the templates are a few hundred; the bound is for a template translating data.
+_MARKED_TEXTS = 4096
+
+
 def _request_gettext() -> dict:
     """`_()`, `gettext()` and `ngettext()` of the templates, bound to this request's catalogue.
 
@@ -64,12 +68,24 @@ def _request_gettext() -> dict:
     data). Bound once per render they do what Jinja's newstyle gettext does: mark the text
     safe when autoescaping, then fill the %(name)s placeholders, always. Macros imported
     without context keep Flask-Babel's global callables, with the same results.
+
+    A text without variables gives the same safe string at every call: it is kept with the
+    catalogue (Flask-Babel keeps one per language), the template's forty calls of a page view
+    become forty dictionary reads.
     """
     translations = get_translations()
     translate, translate_plural = translations.ugettext, translations.ungettext
+    marked = translations.__dict__.setdefault("essaim_marked_texts", {})
 
     @pass_context
     def gettext(context, string, **variables):
+        if not variables and context.eval_ctx.autoescape:
+            text = marked.get(string)
+            if text is None:
+                text = Markup(translate(string)) % {}  # noqa: S704 (as below)
+                if len(marked) < _MARKED_TEXTS:
+                    marked[string] = text
+            return text
         text = translate(string)
         if context.eval_ctx.autoescape:
             text = Markup(text)  # noqa: S704 (the catalogue is ours; variables are escaped by %)
