@@ -34,6 +34,17 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+def read_rows(statement, params: dict | None = None):
+    """The rows of a statement that reads columns, not entities, run on the session's
+    connection: the same transaction, pending changes flushed first as the session would,
+    without the ORM's per-statement work (half the CPU of a small query). For the page
+    view's several small reads (theme labels, authors, counts, backlinks)."""
+    session = db.session
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params or {})
+
+
 def configured_limit(key: str, **options):
     """A per-address rate limit read from the configuration, e.g. SEARCH_RATE_LIMIT."""
     return limiter.limit(lambda: current_app.config[key], **options)

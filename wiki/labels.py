@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from wiki.extensions import db
+from wiki.extensions import read_rows
 from wiki.models import Theme
 
 
@@ -26,7 +26,7 @@ def _theme_labels() -> dict[str, tuple[str, str]]:
     shows dozens of chips, and a page view needs the order too (theme_slugs_of_request)."""
     labels = g.get("essaim_theme_labels")
     if labels is None:
-        rows = db.session.execute(_THEMES)
+        rows = read_rows(_THEMES)
         labels = {slug: (fr, en) for slug, fr, en in rows}
         g.essaim_theme_labels = labels
     return labels

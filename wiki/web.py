@@ -11,6 +11,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from wiki.errors import render_error
+from wiki.fragments import kept_fragment
 from wiki.labels import forget_theme_labels, role_label, theme_label, value_label
 from wiki.models import utcnow
 
@@ -29,6 +30,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["value_label"] = value_label
     app.jinja_env.globals["sees_hidden"] = sees_hidden
     app.jinja_env.globals["now_utc"] = utcnow
+    app.jinja_env.globals["kept_fragment"] = kept_fragment
     from wiki.antispam import form_stamp
 
     app.jinja_env.globals["form_stamp"] = form_stamp
@@ -54,6 +56,10 @@ def init_app(app: Flask) -> None:
     app.after_request(security_headers)
 
 
+# Texts of the templates are a few hundred; the bound is for a template translating data.
+_MARKED_TEXTS = 4096
+
+
 def _request_gettext() -> dict:
     """`_()`, `gettext()` and `ngettext()` of the templates, bound to this request's catalogue.
 
@@ -62,12 +68,24 @@ def _request_gettext() -> dict:
     data). Bound once per render they do what Jinja's newstyle gettext does: mark the text
     safe when autoescaping, then fill the %(name)s placeholders, always. Macros imported
     without context keep Flask-Babel's global callables, with the same results.
+
+    A text without variables gives the same safe string at every call: it is kept with the
+    catalogue (Flask-Babel keeps one per language), the template's forty calls of a page view
+    become forty dictionary reads.
     """
     translations = get_translations()
     translate, translate_plural = translations.ugettext, translations.ungettext
+    marked = translations.__dict__.setdefault("essaim_marked_texts", {})
 
     @pass_context
     def gettext(context, string, **variables):
+        if not variables and context.eval_ctx.autoescape:
+            text = marked.get(string)
+            if text is None:
+                text = Markup(translate(string)) % {}  # noqa: S704 (as below)
+                if len(marked) < _MARKED_TEXTS:
+                    marked[string] = text
+            return text
         text = translate(string)
         if context.eval_ctx.autoescape:
             text = Markup(text)  # noqa: S704 (the catalogue is ours; variables are escaped by %)

@@ -97,3 +97,43 @@ def test_admins_are_warned_loudly_when_production_has_no_public_address(app, cli
     assert "ESSAIM_PUBLIC_URL" not in admin.get("/admin/search").get_data(as_text=True)
     app.config.update(ENV_NAME="development", PUBLIC_URL=None)
     assert "ESSAIM_PUBLIC_URL" not in admin.get("/admin/search").get_data(as_text=True)
+
+
+def test_each_reader_gets_the_links_of_the_address_they_came_to(tmp_path, migrated_db, make_user):
+    """URLs are remembered once built (wiki.public.Essaim.url_for): by host, scheme and the
+    prefix a proxy mounts the wiki under, never one reader's address in another's page."""
+    import shutil
+
+    from wiki.extensions import db
+    from wiki.pages.service import save_page
+
+    shutil.copy(migrated_db, tmp_path / "essaim.db")
+    app = make_app(tmp_path, SERVER_NAME=None)
+    with app.app_context():
+        page = save_page(slug=None, title="Four à pain", text="# Four", author=make_user()).page
+        client = app.test_client()
+        path = f"/wiki/{page.slug}"
+
+        def read(base_url, prefix=""):
+            overrides = {"SCRIPT_NAME": prefix} if prefix else {}
+            response = client.get(path, base_url=base_url, environ_overrides=overrides)
+            assert response.status_code == 200
+            return response.get_data(as_text=True)
+
+        for _ in range(2):  # the second round reads the URLs the first one built
+            local = read("http://festival.local")
+            public = read("http://essaim.example.org")
+            secure = read("https://essaim.example.org")
+            proxied = read("http://essaim.example.org", prefix="/e")
+            assert f'href="http://festival.local/p/{page.id}"' in local
+            assert "essaim.example.org" not in local
+            assert f'href="http://essaim.example.org/p/{page.id}"' in public
+            assert "festival.local" not in public
+            assert f'href="https://essaim.example.org/p/{page.id}"' in secure
+            assert f'href="http://essaim.example.org/e/p/{page.id}"' in proxied
+            assert f'href="/e/wiki/{page.slug}/history"' in proxied
+            assert f'href="/wiki/{page.slug}/history"' in public
+            assert 'href="/e/static/css/essaim.css"' in proxied
+            assert 'href="/static/css/essaim.css"' in public
+        db.session.remove()
+        db.engine.dispose()

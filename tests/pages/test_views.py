@@ -223,6 +223,18 @@ def test_wiki_links_render_red_for_missing_pages(client, make_page):
     assert re.search(r'href="/wiki/jardin"', html)
 
 
+def test_a_red_link_turns_blue_at_once_when_its_page_is_created(client, make_page):
+    # The text's links are remembered from the first view (wiki.pages.display._references);
+    # which of them exist is read at every view.
+    make_page(title="Jardin", text="---\nstatut: en cours\n---\n# Jardin\n\nVoir [[Cantine bio]].")
+    before = client.get("/wiki/jardin").get_data(as_text=True)
+    assert 'href="/wiki/cantine-bio/edit' in before
+    make_page(title="Cantine bio", text="# Cantine\n\nDes repas.")
+    after = client.get("/wiki/jardin").get_data(as_text=True)
+    assert 'href="/wiki/cantine-bio"' in after and 'href="/wiki/cantine-bio/edit' not in after
+    assert ">Jardin</h1>" in after
+
+
 def test_hostile_html_in_a_page_never_reaches_the_browser(client, make_page):
     make_page(
         title="Piège",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, or_, select, union
 
-from wiki.extensions import db
+from wiki.extensions import db, read_rows
 from wiki.knowledge.experiences import sort_key
 from wiki.models import Link, Page, SlugRedirect
 
@@ -31,9 +31,19 @@ _LINKING_HERE = select(Page).where(
 )
 
 
+_LINKING_HERE_NAMES = _LINKING_HERE.with_only_columns(Page.slug, Page.title)
+
+
 def backlinks(page: Page) -> list[Page]:
     """Pages linking here, by the current slug or an old one: a rename keeps them."""
     sources = db.session.scalars(_LINKING_HERE, {"page": page.id, "slug": page.slug})
+    return sorted(sources, key=lambda source: sort_key(source.title))
+
+
+def backlink_names(page: Page) -> list:
+    """The same pages' slugs and titles (rows with .slug and .title), for the page view: read
+    as columns, without the ORM's work for each page."""
+    sources = read_rows(_LINKING_HERE_NAMES, {"page": page.id, "slug": page.slug})
     return sorted(sources, key=lambda source: sort_key(source.title))
 
 

@@ -45,9 +45,9 @@ bp.add_app_template_filter(cog.get_epci, "epci")
 
 
 @bp.app_template_global()
-def backlinks_of(page: Page) -> list[Page]:
-    """For templates/knowledge/_backlinks.html, included by the page view."""
-    return links.backlinks(page)
+def backlinks_of(page: Page) -> list:
+    """For templates/knowledge/_backlinks.html, included by the page view: slugs and titles."""
+    return links.backlink_names(page)
 
 
 # --- Themes and territories ---------------------------------------------------------------

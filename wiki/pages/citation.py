@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select
 
 from wiki.content.text import fold
-from wiki.extensions import db
+from wiki.extensions import read_rows
 from wiki.models import Revision, User
 
 MAX_AUTHORS = 20  # beyond, "et al.": a citation is not a history
@@ -58,7 +58,7 @@ _AUTHORS = (  # built once: every page view cites its revision
 
 def authors_up_to(revision: Revision) -> tuple[list[str], bool]:
     """Names of who wrote the page up to `revision`, first contribution first (hidden ones out)."""
-    rows = db.session.execute(_AUTHORS, {"page": revision.page_id, "number": revision.number})
+    rows = read_rows(_AUTHORS, {"page": revision.page_id, "number": revision.number})
     names = [name for (name,) in rows]
     return names[:MAX_AUTHORS], len(names) > MAX_AUTHORS
 

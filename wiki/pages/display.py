@@ -48,7 +48,10 @@ def existing_slugs(slugs: set[str]) -> set[str]:
     return found
 
 
-_LINK_SLUGS = LRU(512)
+# What each text refers to, by its digest: the slugs of its wiki links and the files it shows
+# (a few hundred bytes a text). With them a page view finds its rendering without reading the
+# front matter or scanning the body again. Sized for a wiki's read pages, well past _SHOWN.
+_REFERENCES = LRU(8192)
 # Texts are weighed by their length: about 64 MB of source text per process at most, whatever
 # the pages' sizes, and up to 2,048 pages, so that a wiki's most read pages stay rendered.
 _CACHE_CHARACTERS = 64 * 1024 * 1024
@@ -58,16 +61,23 @@ _SHOWN = LRU(2048, max_weight=_CACHE_CHARACTERS)
 RETRY_OVER_BUDGET_AFTER = 300.0
 
 
-def _link_slugs(digest: bytes, body: str) -> frozenset[str]:
-    slugs = _LINK_SLUGS.get(digest)
-    if slugs is None:
-        try:
-            titles = extract_wiki_links(body)
-        except BudgetExceeded:
-            return frozenset(filter(None, (slug_for(t) for t in scan_wiki_links(body))))
-        slugs = frozenset(filter(None, (slug_for(t) for t in titles)))
-        _LINK_SLUGS.put(digest, slugs)
-    return slugs
+def _references(digest: bytes, text: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(slugs of the text's wiki links, names of the files it shows), kept by digest; a text
+    whose links took longer than the budget to find is scanned again at its next view."""
+    kept = _REFERENCES.get(digest)
+    if kept is not None:
+        return kept
+    _raw, body, _error = _split(text)
+    _heading, rest = _leading_heading(body)
+    files = tuple(file_service.references(rest))
+    try:
+        titles = extract_wiki_links(rest)
+    except BudgetExceeded:
+        slugs = frozenset(filter(None, (slug_for(t) for t in scan_wiki_links(rest))))
+        return slugs, files
+    kept = (frozenset(filter(None, (slug_for(t) for t in titles))), files)
+    _REFERENCES.put(digest, kept)
+    return kept
 
 
 def link_resolver(found: frozenset[str]):
@@ -92,17 +102,18 @@ def _show(text: str) -> Shown:
     from wiki.pages.derived import theme_slugs
 
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).digest()
-    raw, body, front_matter_error = _split(text)
-    heading, rest = _leading_heading(body)
-    found = frozenset(existing_slugs(set(_link_slugs(digest, rest))))
+    link_slugs, file_names = _references(digest, text)
+    found = frozenset(existing_slugs(set(link_slugs)))
     themes = tuple(theme_slugs())
-    files = file_display.resolve(file_service.references(rest))
+    files = file_display.resolve(file_names)
     key = (digest, found, themes, tuple(files.values()))
     shown = _SHOWN.get(key)
     if shown is not None and shown.over_budget:
         if time.monotonic() - shown.made_at > RETRY_OVER_BUDGET_AFTER:
             shown = None
     if shown is None:
+        raw, body, front_matter_error = _split(text)
+        heading, rest = _leading_heading(body)
         metadata, _errors = parse_metadata(raw, themes)
         resolve_file = lambda name: files.get(name) or missing_file(name)  # noqa: E731
         rendered = render_markdown(rest, link_resolver(found), resolve_file)

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, func, select
 
 from wiki.auth.service import find_user
 from wiki.content.slugs import slug_for
-from wiki.extensions import db
+from wiki.extensions import db, read_rows
 from wiki.models import Page, User, utcnow
 from wiki.moderation import audit
 from wiki.render import render_markdown
@@ -142,7 +142,7 @@ def find(page: Page, message_id: int) -> DiscussionMessage | None:
 
 
 def count(page: Page) -> int:
-    return db.session.scalar(_COUNT, {"page": page.id}) or 0
+    return read_rows(_COUNT, {"page": page.id}).scalar() or 0
 
 
 _COUNT = select(func.count(DiscussionMessage.id)).where(  # built once: every page view

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from wiki.content.cog import get_commune, get_department, get_epci, get_region
 from wiki.content.slugs import slug_for
 from wiki.content.text import fold
-from wiki.extensions import db
+from wiki.extensions import db, read_rows
 from wiki.models import Page, PageTheme, User, utcnow
 from wiki.social.models import FOLLOW_KINDS, Follow, NotificationSettings
 
@@ -84,7 +84,7 @@ def is_following(user: User, kind: str, target: str | int) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     kind, target = _clean(kind, target)
-    found = db.session.scalar(_FOLLOWING, {"user": user.id, "kind": kind, "target": target})
+    found = read_rows(_FOLLOWING, {"user": user.id, "kind": kind, "target": target}).scalar()
     return found is not None
 
 

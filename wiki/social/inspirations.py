@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, delete, or_, select
 
 from wiki.content.cog import get_commune
 from wiki.content.slugs import slug_for
-from wiki.extensions import db
+from wiki.extensions import db, read_rows
 from wiki.models import Page, SlugRedirect
 from wiki.social.models import Inspiration
 
@@ -65,9 +65,9 @@ class Inspirations:
     loop: list[Page]  # pages that lead back here through "inspiré par" (empty: none)
 
 
-# Built once: every page view runs it.
+# Built once: every page view runs it (columns, not entities: read without the ORM's work).
 _BOTH_WAYS = (
-    select(Inspiration)
+    select(Inspiration.page_id, Inspiration.source_slug, Inspiration.source_title)
     .where(
         or_(
             Inspiration.page_id == bindparam("page"),
@@ -84,7 +84,7 @@ _BOTH_WAYS = (
 def of(page: Page) -> Inspirations:
     """Both directions for one page. One statement when the page has none (most pages): the
     page view stays within its budget of statements."""
-    rows = db.session.scalars(_BOTH_WAYS, {"page": page.id, "slug": page.slug}).all()
+    rows = read_rows(_BOTH_WAYS, {"page": page.id, "slug": page.slug}).all()
     if not rows:
         return Inspirations([], [], [])
     named = [

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, func, insert, select, update
 
-from wiki.extensions import db
+from wiki.extensions import db, read_rows
 from wiki.models import Page, Revision, User, utcnow
 from wiki.social import follows
 from wiki.social.models import DiscussionMessage, Notification, NotificationSettings
@@ -129,7 +129,7 @@ def forget_mail(*, message_id: int) -> None:
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(_UNREAD, {"user": user.id}) or 0
+    return read_rows(_UNREAD, {"user": user.id}).scalar() or 0
 
 
 _UNREAD = select(func.count(Notification.id)).where(  # built once: every page of a signed-in person
