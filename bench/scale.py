@@ -152,7 +152,7 @@ def worker_memory(master: int) -> tuple[list[float], list[float]]:
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     workers, indexers = [], []
     for pid in children:
-        is_indexer = b"wiki.search.indexer" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        is_indexer = b"\0search\0indexer" in Path(f"/proc/{pid}/cmdline").read_bytes()
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 (indexers if is_indexer else workers).append(int(line.split()[1]) / 1024)

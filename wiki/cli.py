@@ -22,3 +22,7 @@ def _add_serve() -> None:
 
 
 _add_serve()
+
+
+if __name__ == "__main__":  # `python -m wiki.cli …`: how the gunicorn master starts the indexer
+    main()

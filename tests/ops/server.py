@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 ESSAIM = Path(sys.executable).with_name("essaim")
+INDEXER = "\0search\0indexer"  # in the command line of the indexer the master starts
 
 
 def wait_for(condition, timeout: float) -> float:
@@ -122,11 +123,11 @@ class Server:
 
     def workers(self) -> set[int]:
         """The gunicorn workers (the master's other child is the search indexer)."""
-        return {pid for pid, cmd in self.children().items() if "wiki.search.indexer" not in cmd}
+        return {pid for pid, cmd in self.children().items() if INDEXER not in cmd}
 
     def indexer(self) -> int | None:
         """The search indexer the master started, if it runs."""
-        found = [pid for pid, cmd in self.children().items() if "wiki.search.indexer" in cmd]
+        found = [pid for pid, cmd in self.children().items() if INDEXER in cmd]
         return found[0] if found else None
 
     def log(self) -> str:

@@ -199,7 +199,7 @@ def test_under_essaim_serve_the_indexer_process_runs_the_rebuild_under_the_same_
 ):
     """SEARCH_INDEXING = "process": the request hands the rebuild and its locked file over to
     the host's indexer (here in a thread; tests/ops runs the real process) and answers."""
-    from wiki.search import indexer
+    from wiki.search import indexer, wakeup
 
     handed = []
     real = indexer._rebuild
@@ -210,7 +210,7 @@ def test_under_essaim_serve_the_indexer_process_runs_the_rebuild_under_the_same_
     running.start()
     try:
         deadline = time.monotonic() + 10
-        while not Path(indexer.socket_path(index_dir)).exists():
+        while not Path(wakeup.socket_path(index_dir)).exists():
             assert time.monotonic() < deadline
             time.sleep(0.02)
         assert post(admin, "/admin/search/rebuild").status_code == 302

@@ -9,7 +9,7 @@ import time
 
 from wiki.models import IndexQueue
 from wiki.pages import service
-from wiki.search import indexer, query, worker
+from wiki.search import indexer, query, wakeup, worker
 
 
 def titles(q):
@@ -49,12 +49,12 @@ def test_a_save_waits_in_the_queue_until_an_indexer_runs_then_is_found(
         stop.set()
         running.join(10)
     assert not running.is_alive()
-    assert not os.path.exists(indexer.socket_path(app.config["SEARCH_INDEX_DIR"]))
+    assert not os.path.exists(wakeup.socket_path(app.config["SEARCH_INDEX_DIR"]))
 
 
 def test_a_socket_path_too_long_for_unix_sockets_moves_to_the_temporary_directory(tmp_path):
     deep = tmp_path / ("dossier-de-donnees-tres-long-" * 5) / "search"
-    path = indexer.socket_path(deep)
+    path = wakeup.socket_path(deep)
     assert len(path.encode()) <= 100 and path.endswith(".sock")
-    assert path == indexer.socket_path(deep)  # the same for the indexer and the web workers
-    assert path != indexer.socket_path(tmp_path / "autre")
+    assert path == wakeup.socket_path(deep)  # the same for the indexer and the web workers
+    assert path != wakeup.socket_path(tmp_path / "autre")

@@ -50,7 +50,8 @@ else:
 
 
 class Indexer:
-    """The host's search indexer (wiki/search/indexer.py), a child of the master beside the
+    """The host's search indexer (`essaim search indexer`, wiki/search/indexer.py), a child of
+    the master beside the
     workers, started again when it dies (with a growing delay if it keeps failing) and on a
     reload (HUP), so that it runs the new code too. Only with ESSAIM_SEARCH_INDEXING=process,
     which `essaim serve` sets unless told otherwise.
@@ -84,7 +85,7 @@ class Indexer:
     def _spawn(self, server):
         fd = self.socket.fileno()
         self.process = subprocess.Popen(  # noqa: S603  (our interpreter, fixed arguments)
-            [sys.executable, "-m", "wiki.search.indexer"],
+            [sys.executable, "-m", "wiki.cli", "search", "indexer"],
             pass_fds=[fd],
             env={**os.environ, "ESSAIM_INDEXER_FD": str(fd)},
         )

@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 
 from wiki.extensions import db
 from wiki.models import IndexQueue, Page, utcnow
-from wiki.search import changes, index, indexer, rebuilding
+from wiki.search import changes, index, rebuilding, wakeup
 from wiki.search.engine import live_documents
 from wiki.search.index import Drift, Target
 from wiki.search.rebuilding import LOCK_FILE, PROGRESS_FILE, Progress  # noqa: F401 (admin.*)
@@ -147,7 +147,7 @@ def start_rebuild(target: Target) -> Progress:
     The lock is taken here, before the rebuild starts, so that two requests arriving together
     cannot both start one; the rebuild releases it when it ends. Under `essaim serve`
     (SEARCH_INDEXING = "process") the host's indexer process runs it, lock included
-    (indexer.hand_over_rebuild), at a lower priority than the requests; otherwise, or if no
+    (wakeup.hand_over_rebuild), at a lower priority than the requests; otherwise, or if no
     indexer listens, a thread of this process does.
     """
     lock = rebuilding.try_lock(target.directory)
@@ -158,7 +158,7 @@ def start_rebuild(target: Target) -> Progress:
         progress = Progress(state="running", total=total, started=utcnow())
         rebuilding.write_progress(target.directory, progress)
         if current_app.config.get("SEARCH_INDEXING") == "process":
-            if indexer.hand_over_rebuild(target.directory, lock):
+            if wakeup.hand_over_rebuild(target.directory, lock):
                 lock.close()  # the indexer's copy of the file keeps it locked
                 return progress
         thread = threading.Thread(

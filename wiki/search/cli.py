@@ -115,10 +115,12 @@ def prune_changes(keep_days: float) -> None:
 def indexer_command(nice: int) -> None:
     """Keep this host's search index up to date until stopped (Ctrl-C, SIGTERM).
 
-    `essaim serve` starts one by itself. Run this one when the web application is served by
-    something else with ESSAIM_SEARCH_INDEXING=process: saves then wake it instead of
-    indexing in the web processes. One per index directory.
+    `essaim serve` starts one by itself (as `python -m wiki.cli search indexer`). Run this
+    one when the web application is served by something else with
+    ESSAIM_SEARCH_INDEXING=process: saves then wake it instead of indexing in the web
+    processes. One per index directory.
     """
+    import logging
     import signal
     import threading
 
@@ -126,8 +128,12 @@ def indexer_command(nice: int) -> None:
 
     from wiki.search import indexer
 
+    if not logging.getLogger().handlers:  # JSON logs are set up with the app (ops/logs.py)
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    click.echo("Search indexer running; Ctrl-C stops it.")
+    logging.getLogger(__name__).info("Search indexer starting; Ctrl-C or SIGTERM stops it.")
     indexer.run(current_app._get_current_object(), stop, nice=nice)

@@ -1,7 +1,7 @@
 """One indexing process per host: `essaim serve` starts it beside the web workers.
 
 With SEARCH_INDEXING = "process" (what `essaim serve` sets), the web workers index nothing
-themselves: after a commit they send a datagram to this host's indexer (wake()), which drains
+themselves: after a commit they send a datagram to this host's indexer (wakeup.py), which drains
 the index queue, follows the change log and tidies the segments (worker._Worker), as the
 "thread" mode does inside each web worker. A web worker's threads share one interpreter lock,
 so a merge or a burst of saves indexed beside the requests slowed the page views and searches
@@ -13,88 +13,31 @@ PostgreSQL, LISTENs; its queue is the database's. Under `essaim serve` the gunic
 the socket (ESSAIM_INDEXER_SOCKET, handed to the indexer as ESSAIM_INDEXER_FD): datagrams sent
 while the indexer starts or restarts wait in it. A save made while no indexer runs at all stays
 queued and is indexed when one starts: nothing is lost, search only lags (/readyz says how much).
+
+It runs as `essaim search indexer` (cli.py): the gunicorn master starts `python -m wiki.cli
+search indexer`, which exits 0 when stopped and 1 or 2 on errors, never 3 or 4 (the codes on
+which the master would stop the whole server, as it reaps this child like a worker).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
-import signal
 import socket
-import tempfile
 import threading
 from pathlib import Path
 
+from wiki.search import admin, rebuilding
+from wiki.search.index import target_for
+from wiki.search.wakeup import REBUILD, socket_path
+from wiki.search.worker import _Worker
+
 log = logging.getLogger(__name__)
-
-SOCKET_NAME = "indexer.sock"
-_MAX_SOCKET_PATH = 100  # sockaddr_un holds 104 (BSD) to 108 (Linux) bytes
-_warned: set[str] = set()
-
-
-def socket_path(directory: str | os.PathLike) -> str:
-    """Where this index directory's indexer listens: in the directory, or, when that path is
-    too long for a Unix socket, in the temporary directory under a name made from it."""
-    directory = Path(directory).resolve()
-    path = str(directory / SOCKET_NAME)
-    if len(os.fsencode(path)) <= _MAX_SOCKET_PATH:
-        return path
-    digest = hashlib.blake2b(os.fsencode(str(directory)), digest_size=12).hexdigest()
-    return os.path.join(tempfile.gettempdir(), f"essaim-indexer-{digest}.sock")
-
-
-WAKE = b"w"
-REBUILD = b"rebuild"
-
-
-def wake(directory: str | os.PathLike) -> bool:
-    """Tell this host's indexer that pages were queued; False when none listens (the pages
-    wait in the queue for it). Never blocks: a full socket buffer means it is awake already."""
-    return _send(directory, WAKE)
-
-
-def hand_over_rebuild(directory: str | os.PathLike, lock) -> bool:
-    """Have this host's indexer run the rebuild whose lock (rebuilding.try_lock) the caller
-    holds and whose progress it wrote. The locked file goes along with the message (SCM_RIGHTS):
-    the rebuild stays locked, with no moment where another could start or the page could read
-    "interrupted", until the indexer's rebuild ends. True: the caller closes its copy of the
-    file (without unlocking it); False: no indexer listens, the caller keeps the lock."""
-    return _send(directory, REBUILD, lock.fileno(), blocking=True)
-
-
-def _send(directory: str | os.PathLike, message: bytes, fd: int | None = None, blocking=False):
-    path = os.environ.get("ESSAIM_INDEXER_SOCKET") or socket_path(directory)
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
-            if fd is None:
-                sock.setblocking(False)
-                sock.sendto(message, path)
-            else:
-                sock.settimeout(5.0)
-                sock.connect(path)
-                socket.send_fds(sock, [message], [fd])
-        return True
-    except BlockingIOError:
-        return True
-    except OSError as error:
-        if path not in _warned:  # once per process, not at every save
-            _warned.add(path)
-            log.warning(
-                "No search indexer listens at %s (%s): saved pages wait in the index queue "
-                "until it runs (`essaim serve` starts one; or `essaim search indexer`).",
-                path,
-                error,
-            )
-        return False
 
 
 def run(app, stop: threading.Event, nice: int = 5) -> None:
     """Index this host's pages until `stop` is set: woken by datagrams, PostgreSQL notices
     and polling. Returns once the current batch is written."""
-    from wiki.search.index import target_for
-    from wiki.search.worker import _Worker
-
     if nice:
         try:
             os.nice(nice)  # requests first; indexing takes what the workers leave
@@ -144,8 +87,6 @@ def run(app, stop: threading.Event, nice: int = 5) -> None:
 def _rebuild(app, target, fd: int) -> None:
     """The rebuild an administrator asked for (admin.start_rebuild), in a thread of this
     process, under the lock that came with the message."""
-    from wiki.search import admin, rebuilding
-
     lock = os.fdopen(fd, "a")
     progress = rebuilding._read(target.directory)
     if not progress.running:  # written by the web process before it handed the lock over
@@ -157,45 +98,3 @@ def _rebuild(app, target, fd: int) -> None:
         name=admin.THREAD_NAME,
         daemon=True,
     ).start()
-
-
-def main() -> None:
-    """`python -m wiki.search.indexer`: what the gunicorn master of `essaim serve` starts.
-
-    Exits 0 when stopped (SIGTERM, SIGINT) and 1 on any failure, never 3 or 4: gunicorn's
-    master reaps this child like a worker and stops the whole server on those two codes.
-    """
-    stop = threading.Event()
-
-    def stopping(_signum, _frame) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, stopping)
-    signal.signal(signal.SIGINT, stopping)
-    try:
-        if os.environ.get("ESSAIM_LOG_FORMAT") == "json":  # as the workers log, from the start
-            from logging.config import dictConfig
-
-            from wiki.ops.logs import json_logging_config
-
-            dictConfig(json_logging_config())
-            for handler in logging.getLogger().handlers:
-                handler.essaim_json = True
-        else:
-            logging.basicConfig(
-                level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-            )
-        from wiki import create_app
-
-        app = create_app()
-        run(app, stop)
-    except BaseException:  # noqa: BLE001 (any failure: the master starts us again)
-        log.exception("The search indexer stopped on an error; the server starts it again.")
-        logging.shutdown()
-        os._exit(1)
-    logging.shutdown()
-    os._exit(0)
-
-
-if __name__ == "__main__":
-    main()

@@ -2,9 +2,9 @@
 
 After each commit that changed pages, notify() indexes them at once ("sync", tests and
 commands), wakes this process's background worker ("thread", `essaim run`), or wakes the
-host's indexer process ("process", `essaim serve`: see indexer.py), whose worker is the same.
-The worker drains the index queue (index.drain), follows the change log of the other hosts
-(index.follow) and tidies segments.
+host's indexer process ("process", `essaim serve`: indexer.py, woken through wakeup.py),
+whose worker is the same. The worker drains the index queue (index.drain), follows the
+change log of the other hosts (index.follow) and tidies segments.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from flask import current_app
 from whoosh import index as whoosh_index
 
-from wiki.search import changes, indexer
+from wiki.search import changes, wakeup
 from wiki.search.engine import merge_small_segments
 from wiki.search.index import Target, drain, follow, target_for
 
@@ -38,7 +38,7 @@ def notify(page_ids: Iterable[int]) -> None:
         if mode == "off":
             return
         if mode == "process":
-            indexer.wake(app.config["SEARCH_INDEX_DIR"])
+            wakeup.wake(app.config["SEARCH_INDEX_DIR"])
             return
         target = target_for(app)
         if mode == "sync":
