@@ -208,18 +208,21 @@ def drive(
     errors: dict[str, list[str]] = defaultdict(list)
     lock = threading.Lock()
     deadline = time.monotonic() + duration
-    schedule = {"next": 0}
-    origin = time.perf_counter() + 0.05
+    schedule = {"next": 0, "origin": 0.0}
+    # The schedule starts once every visitor has signed in: 32 sign-ins (password hashing) at
+    # the start would otherwise put seconds of backlog on the first scheduled requests.
+    ready = threading.Barrier(
+        clients, action=lambda: schedule.update(origin=time.perf_counter() + 0.05)
+    )
 
     def next_slot() -> float | None:
         """The perf_counter time of the next scheduled request, or None past the deadline."""
         with lock:
             slot = schedule["next"]
             schedule["next"] += 1
-        at = origin + slot / rate
-        if at - origin > duration:
+        if slot / rate > duration:
             return None
-        return at
+        return schedule["origin"] + slot / rate
 
     def visitor(n: int) -> None:
         rng = random.Random(seed + n)
@@ -228,6 +231,8 @@ def drive(
         reader = client if signed_in_readers else Client(port, slugs, rng)
         if zipf:
             reader.zipf()
+        if rate:
+            ready.wait()
         kinds, weights = zip(*MIX, strict=True)
         while time.monotonic() < deadline or rate:
             kind = rng.choices(kinds, weights)[0]
