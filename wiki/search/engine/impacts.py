@@ -15,6 +15,7 @@ from wiki.search.engine.postings import (
     _recall,
     _remember,
     _segment_lengths,
+    term_bytes,
 )
 
 
@@ -54,11 +55,8 @@ def impacts(s, fieldname: str, text) -> list[Impacts] | None:
 
     Each segment's are kept across searchers (they never change), like its posting lists.
     """
-    if fieldname not in s.schema:
-        return []
-    try:
-        btext = s.schema[fieldname].to_bytes(text)
-    except (ValueError, TypeError):
+    btext = term_bytes(s, fieldname, text)
+    if btext is None:
         return []
     scorable = s.schema[fieldname].scorable
     found = []

@@ -83,9 +83,8 @@ def facet_bits(s, fieldname: str, text) -> int:
     shifting each segment's bitmap to its offset (segments' bitmaps are kept, see above).
     Deleted documents are included, like the other lists.
     """
-    try:
-        btext = s.schema[fieldname].to_bytes(text)
-    except (KeyError, ValueError, TypeError):
+    btext = term_bytes(s, fieldname, text)
+    if btext is None:
         return 0
     cache = searcher_cache(s).setdefault("bits", OrderedDict())
     key = (fieldname, btext)
@@ -195,11 +194,8 @@ def segment_positions(s, fieldname: str, text) -> list[dict[int, tuple[int, ...]
     """{global docnum: word positions} of a term, one dict per segment (the empty ones left
     out), straight from the segment cache: a phrase looks up its candidates only, so the
     lists are not combined into one per searcher (i.e. per thread, after every save)."""
-    if fieldname not in s.schema:
-        return []
-    try:
-        btext = s.schema[fieldname].to_bytes(text)
-    except (ValueError, TypeError):
+    btext = term_bytes(s, fieldname, text)
+    if btext is None:
         return []
     parts = [
         _segment_postings(sub.reader(), offset, fieldname, btext, "positions")
@@ -213,14 +209,21 @@ def positions(s, fieldname: str, text) -> dict[int, tuple[int, ...]]:
     return _combined(s, fieldname, text, "positions")
 
 
-def _combined(s, fieldname: str, text, kind: str):
-    empty = frozenset() if kind == "ids" else {}
+def term_bytes(s, fieldname: str, text) -> bytes | None:
+    """The term as the field's index holds it; None when the field is not in the schema or
+    cannot hold the value ("abc" for a number): such a term matches nothing."""
     if fieldname not in s.schema:
-        return empty
+        return None
     try:
-        btext = s.schema[fieldname].to_bytes(text)
-    except (ValueError, TypeError):  # a value the field cannot hold ("abc" for a number)
-        return empty
+        return s.schema[fieldname].to_bytes(text)
+    except (ValueError, TypeError):
+        return None
+
+
+def _combined(s, fieldname: str, text, kind: str):
+    btext = term_bytes(s, fieldname, text)
+    if btext is None:
+        return frozenset() if kind == "ids" else {}
     cache = searcher_cache(s).setdefault("postings", OrderedDict())
     key = (fieldname, btext, kind)
     found = cache.get(key)
