@@ -210,8 +210,7 @@ def positions(s, fieldname: str, text) -> dict[int, tuple[int, ...]]:
 
 
 def term_bytes(s, fieldname: str, text) -> bytes | None:
-    """The term as the field's index holds it; None when the field is not in the schema or
-    cannot hold the value ("abc" for a number): such a term matches nothing."""
+    """The term as the field's index holds it; None if no field can hold it: it matches nothing."""
     if fieldname not in s.schema:
         return None
     try:
