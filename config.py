@@ -39,6 +39,9 @@ class Config:
     # Seconds to build one page's search document; a page over it is skipped (and listed on
     # /admin/search) until its next edit, so that it never holds up the others.
     SEARCH_PAGE_BUDGET = float(_env("SEARCH_PAGE_BUDGET", "10"))
+    # Least seconds between two writes of the background indexer: saves closer than that are
+    # written in one commit (a commit costs about as much for one page as for ten).
+    SEARCH_BATCH_SECONDS = float(_env("SEARCH_BATCH_SECONDS", "0.5"))
     MAX_PAGE_BYTES = int(_env("MAX_PAGE_BYTES", str(1024 * 1024)))
     MAX_CONTENT_LENGTH = int(_env("MAX_REQUEST_BYTES", str(8 * 1024 * 1024)))
     # Counters in the database by default, shared by every worker and host (wiki/ratelimits.py);

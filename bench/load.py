@@ -285,19 +285,25 @@ def start_server(data_dir: Path, env: dict, workers: int, threads: int):
     return server, port, log
 
 
-def server_cpu_seconds(master: int) -> float:
-    """CPU seconds used so far by gunicorn's master and its workers (from /proc): what the
-    requests cost the server, whatever else the machine runs meanwhile."""
+def server_cpu_seconds(master: int) -> tuple[float, float]:
+    """CPU seconds used so far by gunicorn's master and its workers, and by the search indexer
+    (from /proc): what the requests cost the server, whatever else the machine runs meanwhile."""
     tick = os.sysconf("SC_CLK_TCK")
-    pids = [str(master)] + Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    total = 0.0
+    pids = [str(master)]
+    for task in Path(f"/proc/{master}/task").iterdir():  # the indexer may be a thread's child
+        pids += (task / "children").read_text().split()
+    total = indexer = 0.0
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
         except OSError:  # a worker replaced meanwhile
             continue
-        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-    return total
+        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        total += seconds
+        if b"\0search\0indexer" in command:
+            indexer += seconds
+    return total, indexer
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -387,11 +393,12 @@ def main() -> None:
             readers = args.signed_in_readers
             zipf = args.popularity == "zipf"
             drive(port, slugs, args.clients, 3.0, args.seed + 1000, readers, zipf)
-            cpu_before = server_cpu_seconds(server.pid)
+            cpu_before, indexer_before = server_cpu_seconds(server.pid)
             samples, errors, elapsed = drive(
                 port, slugs, args.clients, args.duration, args.seed, readers, zipf, args.rate
             )
-            cpu = server_cpu_seconds(server.pid) - cpu_before
+            cpu, indexer = server_cpu_seconds(server.pid)
+            cpu, indexer = cpu - cpu_before, indexer - indexer_before
         finally:
             server.terminate()
             server.wait(timeout=60)
@@ -402,6 +409,11 @@ def main() -> None:
             f"\nserver CPU: {1000 * cpu / max(requests, 1):.1f} ms a request on average "
             f"(gunicorn's processes, user + system; {cpu:.1f} s in all): with C cores the "
             "server alone could answer about C × 1000 / that many requests a second"
+        )
+        edits = len(samples.get("edit", []))
+        print(
+            f"of which the search indexer: {indexer:.1f} s, "
+            f"{1000 * indexer / max(edits, 1):.0f} ms an edit ({edits} edits)"
         )
         if errors:  # what the server said about them, before the data dir goes
             lines = (data_dir / "serve.log").read_text(errors="replace").splitlines()

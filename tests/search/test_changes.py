@@ -8,7 +8,7 @@ from sqlalchemy import select
 from whoosh import index as whoosh_index
 
 from wiki.extensions import db
-from wiki.models import Change, utcnow
+from wiki.models import Change, IndexQueue, utcnow
 from wiki.moderation.service import delete_page, restore_page, set_revision_hidden
 from wiki.pages.service import save_page
 from wiki.search import changes, index
@@ -113,3 +113,34 @@ def test_another_host_drops_a_deleted_page_and_takes_it_back_when_restored(app, 
     while index.follow(b):
         pass
     assert set(indexed(b)) == {"Pilules pas chères", "Verger partagé"}
+
+
+def test_a_page_written_by_following_leaves_the_queue_unless_saved_again_meanwhile(
+    app, user, monkeypatch
+):
+    # Saves the indexer had not drained yet: following the log writes them, and their queue
+    # rows go with it (a drain would write them a second time). A save made while the page was
+    # being written keeps its row: the next drain writes that newer revision.
+    app.config["SEARCH_INDEXING"] = "off"
+    kept = save_page(slug=None, title="Atelier vélo", text="# Atelier vélo", author=user)
+    gone = save_page(slug=None, title="Compost partagé", text="# Compost", author=user)
+    assert {row.page_id for row in db.session.scalars(select(IndexQueue))} == {
+        kept.page_id,
+        gone.page_id,
+    }
+    target = index.target_for(app)
+    real, newer = index.write_pages, []
+
+    def write_then_a_save(*args, **kwargs):
+        skipped = real(*args, **kwargs)
+        text = "# Atelier vélo\n\nneuf"
+        newer.append(save_page(slug=kept.page.slug, title=None, text=text, author=user))
+        return skipped
+
+    monkeypatch.setattr(index, "write_pages", write_then_a_save)
+    index.follow(target)
+    monkeypatch.setattr(index, "write_pages", real)
+
+    assert [row.page_id for row in db.session.scalars(select(IndexQueue))] == [kept.page_id]
+    assert index.drain(target) == 1
+    assert indexed(target)["Atelier vélo"] == newer[0].id

@@ -9,7 +9,7 @@ import time
 
 from wiki.models import IndexQueue
 from wiki.pages import service
-from wiki.search import indexer, query, wakeup, worker
+from wiki.search import index, indexer, query, wakeup, worker
 
 
 def titles(q):
@@ -58,3 +58,41 @@ def test_a_socket_path_too_long_for_unix_sockets_moves_to_the_temporary_director
     assert len(path.encode()) <= 100 and path.endswith(".sock")
     assert path == wakeup.socket_path(deep)  # the same for the indexer and the web workers
     assert path != wakeup.socket_path(tmp_path / "autre")
+
+
+def test_saves_close_together_are_written_in_one_commit_the_first_at_once(
+    app, user, db, monkeypatch
+):
+    monkeypatch.setattr(worker, "POLL_SECONDS", 60.0)
+    app.config["SEARCH_INDEXING"] = "off"  # saves only queue; the worker below indexes them
+    writes = []
+    real = index.write_pages
+
+    def counted(target, session, page_ids, merge=True):
+        writes.append(sorted(page_ids))
+        return real(target, session, page_ids, merge=merge)
+
+    monkeypatch.setattr(index, "write_pages", counted)
+    target = index.target_for(app)
+    target.batch_seconds = 3.0
+    background = worker._Worker(target)
+    try:
+        with app.test_request_context():
+            first = service.save_page(
+                slug=None, title="Grainothèque", text="Semences.", author=user
+            )
+            background.wake()
+            wait_for(lambda: background.last_write > 0)  # a quiet moment: written at once
+            assert writes == [[first.page_id]]
+            later = []
+            for title in ("Repair café de Lens", "Atelier vélo de Douai"):
+                later.append(service.save_page(slug=None, title=title, text="Vélos.", author=user))
+                background.wake()  # as each save does; it waits for the rest of the 3 s
+                time.sleep(0.2)
+            later = [revision.page_id for revision in later]
+            wait_for(lambda: db.session.query(IndexQueue).count() == 0)
+            db.session.expire_all()
+            assert writes == [[first.page_id], sorted(later)]
+            assert titles("velo") == ["Atelier vélo de Douai", "Repair café de Lens"]
+    finally:
+        background.stop()

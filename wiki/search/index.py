@@ -54,6 +54,7 @@ class Target:
     directory: str
     lock_timeout: float = 60.0
     page_budget: float | None = None  # seconds to build one page's document; beyond: skipped
+    batch_seconds: float = 0.0  # the background worker's least time between two writes
 
     @property
     def store(self) -> IndexStore:
@@ -71,6 +72,7 @@ def target_for(app=None) -> Target:
         directory=app.config["SEARCH_INDEX_DIR"],
         lock_timeout=float(app.config.get("SEARCH_LOCK_TIMEOUT", 60.0)),
         page_budget=float(app.config.get("SEARCH_PAGE_BUDGET", 10.0)),
+        batch_seconds=float(app.config.get("SEARCH_BATCH_SECONDS", 0.0)),
     )
 
 
@@ -104,19 +106,29 @@ def drain(target: Target, page_ids: list[int] | None = None, merge: bool = True)
             session.commit()
             raise
         for page_id, queued_at in snapshot.items():
-            # A save after our read moved queued_at: that row stays for the next drain.
-            this_row = (IndexQueue.page_id == page_id, IndexQueue.queued_at == queued_at)
             if page_id in skipped:
                 attempts, why = skipped[page_id]
                 session.execute(
                     update(IndexQueue)
-                    .where(*this_row)
+                    .where(IndexQueue.page_id == page_id, IndexQueue.queued_at == queued_at)
                     .values(attempts=attempts(IndexQueue.attempts), last_error=why)
                 )
-            else:
-                session.execute(delete(IndexQueue).where(*this_row))
+        _dequeue(session, snapshot, skipped)
         session.commit()
         return len(snapshot)
+
+
+def _dequeue(session: Session, snapshot: dict, skipped) -> None:
+    """Delete the queue rows of the pages written (a row's page_id → queued_at, as read before
+    the write). A save after that read moved its row's queued_at: that row stays for the next
+    drain, which writes the newer revision."""
+    for page_id, queued_at in snapshot.items():
+        if page_id not in skipped:
+            session.execute(
+                delete(IndexQueue).where(
+                    IndexQueue.page_id == page_id, IndexQueue.queued_at == queued_at
+                )
+            )
 
 
 def drain_all(target: Target, progress: Callable[[int], None] | None = None) -> int:
@@ -206,8 +218,20 @@ def follow(target: Target, merge: bool = True) -> int:
         stale += [page_id for page_id, rev in newest.items() if rev == 0 and page_id in held]
         # Moderation (delete, restore, hide) changes what readers see at the same revision.
         stale += sorted({row.page_id for row in rows if row.kind != "save"} - set(stale))
+        # A page saved on this host is often queued still (saved while the queue was being
+        # drained): written here, its row goes too, or the next drain would write it again.
+        queued = dict(
+            session.execute(
+                select(IndexQueue.page_id, IndexQueue.queued_at).where(
+                    IndexQueue.page_id.in_(stale)
+                )
+            ).all()
+        )
         for start in range(0, len(stale), BATCH):
-            write_pages(target, session, stale[start : start + BATCH], merge=merge)
+            batch = stale[start : start + BATCH]
+            skipped = write_pages(target, session, batch, merge=merge)
+            _dequeue(session, {p: queued[p] for p in batch if p in queued}, skipped)
+            session.commit()
     mark = changes.consecutive(after, rows)
     cursor.advance(mark)
     return mark - after

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterable
 
 from flask import current_app
@@ -63,7 +64,9 @@ class _Worker:
         self.target = target
         self.event = threading.Event()
         self.tidy = threading.Event()
+        self.halt = threading.Event()
         self.stopping = False
+        self.last_write = -float("inf")
         self.thread = threading.Thread(target=self._run, name="essaim-search-index", daemon=True)
         self.thread.start()
         self.tidier = threading.Thread(target=self._tidy, name="essaim-search-merge", daemon=True)
@@ -79,6 +82,7 @@ class _Worker:
         the indexing thread; a merge under way is left to die with the process (its segments
         are only swapped in when complete)."""
         self.stopping = True
+        self.halt.set()
         self.event.set()
         self.thread.join(timeout)
 
@@ -89,14 +93,21 @@ class _Worker:
             # Polling too: a row left by a process killed between its commit and its notify()
             # is indexed within seconds, with no manual step.
             self.event.wait(timeout=POLL_SECONDS if not failures else min(300.0, 2.0**failures))
+            # Saves that follow one another closely are written together: a commit costs
+            # about as much for one page as for ten (the new segment, then merging the last
+            # ones). The first save after a quiet moment is written at once.
+            self.halt.wait(self.last_write + self.target.batch_seconds - time.monotonic())
             self.event.clear()
             if self.stopping:
                 return
             try:
-                while drain(self.target, merge=False) and not self.stopping:
-                    pass
-                while follow(self.target, merge=False) and not self.stopping:
-                    pass  # what other hosts changed
+                wrote = 0
+                while (done := drain(self.target, merge=False)) and not self.stopping:
+                    wrote += done
+                while (done := follow(self.target, merge=False)) and not self.stopping:
+                    wrote += done  # what other hosts changed
+                if wrote:
+                    self.last_write = time.monotonic()
                 self.tidy.set()  # once the queue is empty: no page waits for a merge
                 failures = 0
             except Exception:
