@@ -37,6 +37,7 @@ from bench.search import generate  # noqa: E402
 
 ESSAIM = Path(sys.executable).with_name("essaim")
 MIX = (("view", 0.90), ("search", 0.08), ("edit", 0.02))
+CONFLICT = 409  # an edit answered with the merge page (conflict.html): not an error
 # The rate limits a visitor of the mix meets (config.py): login, search, editor, save.
 LIMITED = ("LOGIN", "SEARCH", "SUGGEST", "EDIT", "EDIT_ACCOUNT", "EDITOR_SYNC", "PREVIEW")
 
@@ -168,7 +169,7 @@ class Client:
         full = html_module.unescape(source)
         full += f"\n- Note de passage {self.rng.randint(0, 10**6)}.\n"
         started = time.perf_counter()
-        status, _ = self.request(
+        status, text = self.request(
             "POST",
             f"/wiki/{slug}/edit",
             {
@@ -182,6 +183,8 @@ class Client:
             },
         )
         self.last_save = time.perf_counter() - started  # the save alone, without the editor
+        if status == 409 and "&lt;&lt;&lt;&lt;&lt;&lt;&lt;" in text:
+            return CONFLICT
         return 200 if status == 302 else status
 
 
@@ -206,6 +209,7 @@ def drive(
     omission"); `clients` bounds the requests in flight."""
     samples: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, list[str]] = defaultdict(list)
+    conflicts: list[float] = []
     lock = threading.Lock()
     deadline = time.monotonic() + duration
     schedule = {"next": 0, "origin": 0.0}
@@ -244,12 +248,14 @@ def drive(
                 time.sleep(max(0.0, started - time.perf_counter()))
             try:
                 status = getattr(client if kind == "edit" else reader, kind)()
-                problem = None if status == 200 else f"HTTP {status}"
+                problem = None if status in (200, CONFLICT) else f"HTTP {status}"
             except Exception as error:  # counted, not raised: a load test reports errors
                 problem = repr(error)[:200]
             elapsed = time.perf_counter() - started
             with lock:
                 samples[kind].append(elapsed)
+                if status == CONFLICT:
+                    conflicts.append(elapsed)
                 if problem:
                     errors[kind].append(problem)
 
@@ -259,6 +265,7 @@ def drive(
         thread.start()
     for thread in threads:
         thread.join()
+    samples["conflicts"] = conflicts
     return samples, errors, time.monotonic() - started
 
 
@@ -313,6 +320,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def report(samples, errors, elapsed, args) -> None:
+    conflicts = samples.pop("conflicts", [])
     total = sum(len(v) for v in samples.values())
     failed = sum(len(v) for v in errors.values())
     print(
@@ -339,6 +347,11 @@ def report(samples, errors, elapsed, args) -> None:
     )
     for kind, problems in errors.items():
         print(f"  {kind}: first errors: {sorted(set(problems))[:3]}")
+    if conflicts:
+        print(
+            f"  edit conflicts: {len(conflicts)} (two visitors saved the same page at once; "
+            "the second was shown the merge with both texts, as a person would be: not errors)"
+        )
 
 
 def main() -> None:

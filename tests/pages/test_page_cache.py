@@ -155,3 +155,16 @@ def test_a_cache_folder_that_cannot_be_made_costs_a_rendering_not_an_error(
             assert "Des produits locaux." in response.get_data(as_text=True)
         db.session.remove()
     assert "No page cache" in caplog.text
+
+
+def test_a_kept_page_is_answered_with_one_light_statement(app, make_page):
+    """The page row's key fields only: neither the text nor the page's other reads."""
+    from tests.test_statement_counts import counted
+
+    make_page(title="Grainothèque de Douai", text="# Grainothèque\n\n" + "Semences. " * 2000)
+    reader = app.test_client()
+    assert reader.get("/wiki/grainotheque-de-douai").status_code == 200
+    with counted() as statements:
+        html = reader.get("/wiki/grainotheque-de-douai").get_data(as_text=True)
+    assert "Semences." in html
+    assert len(statements) == 1 and ".text" not in statements[0]

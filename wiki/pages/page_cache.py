@@ -8,8 +8,9 @@ other pages (backlinks, links turning blue, inspirations) and on the discussion'
 Only what is the same for every anonymous reader is kept: a signed-in person, a visitor with a
 booklet basket or a message to show, and any query string get a fresh rendering. The one
 per-visitor value of the page, the CSRF token of its small forms, is put back at every answer.
-A page removed by a moderator is refused before the cache is asked (the page row is read at
-every view).
+A page removed by a moderator is refused before the cache is asked: every view reads the page
+row's key fields (one light query, without the text: kept()) and renders, redirects or refuses
+through the view's usual path when nothing fresh is kept.
 
 The kept pages are files (cachelib's FileSystemCache, in PAGE_CACHE_DIR, by default
 <data dir>/cache/pages, at most PAGE_CACHE_FILES of them), shared by every worker process of
@@ -32,8 +33,10 @@ from flask import current_app, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy import bindparam, select
 
-from wiki.models import Page
+from wiki.extensions import read_rows
+from wiki.models import Page, Revision
 
 # Stands for the reader's CSRF token in a kept page. The token is a long random string (no
 # page contains it by chance); the placeholder holds NUL characters, which the renderer
@@ -71,35 +74,53 @@ def _usable() -> bool:
     )
 
 
-def _key(page: Page) -> str:
-    revision = page.current
-    return repr(
-        (
-            page.id,
-            page.slug,
-            page.current_id,
-            page.updated_at,
-            revision.hidden if revision is not None else None,
-            str(get_locale()),
-            request.host_url,
-        )
-    )
+def _key(page_id, slug, current_id, updated_at, hidden) -> str:
+    language, host = str(get_locale()), request.host_url
+    return repr((page_id, slug, current_id, updated_at, hidden, language, host))
+
+
+# What the key needs, without loading the page and its text (kept()): a page kept in the cache
+# is answered with this one light query.
+_KEY_BY_SLUG = (
+    select(Page.id, Page.slug, Page.current_id, Page.updated_at, Revision.hidden, Page.public)
+    .outerjoin(Revision, Revision.id == Page.current_id)
+    .where(Page.slug == bindparam("slug"))
+)
+
+
+def kept(slug: str) -> str | None:
+    """The page at `slug` as kept for this reader; None: it must be rendered (or refused,
+    redirected, said missing) as usual, by the view, which then calls view()."""
+    if not _usable():
+        return None
+    row = read_rows(_KEY_BY_SLUG, {"slug": slug}).first()
+    store = _store()
+    if row is None or not row.public or store is None:
+        return None
+    return _fresh(store, _key(*row[:5]))
+
+
+def _fresh(store: FileSystemCache, key: str) -> str | None:
+    kept = store.get(key)  # None when absent, expired or unreadable: rendered again
+    if kept is not None and 0 <= time.time() - kept[0] < current_app.config["PAGE_CACHE_SECONDS"]:
+        return kept[1].replace(_PLACEHOLDER, generate_csrf())
+    return None
 
 
 def view(page: Page, render) -> str:
     """The page's HTML for this reader: kept, or `render()` now (and kept when it may be)."""
-    if not _usable():
-        return render()
-    token = generate_csrf()
-    key = _key(page)
-    seconds = current_app.config["PAGE_CACHE_SECONDS"]
-    store = _store()
+    store = _store() if _usable() else None
     if store is None:
         return render()
-    kept = store.get(key)  # None when absent, expired or unreadable: rendered again
-    if kept is not None and 0 <= time.time() - kept[0] < seconds:
-        return kept[1].replace(_PLACEHOLDER, token)
+    revision = page.current
+    hidden = revision.hidden if revision is not None else None
+    key = _key(page.id, page.slug, page.current_id, page.updated_at, hidden)
+    html = _fresh(store, key)
+    if html is not None:
+        return html
     html = render()
-    # cachelib counts whole seconds; the age above is what bounds what readers see.
-    store.set(key, (time.time(), html.replace(token, _PLACEHOLDER)), timeout=math.ceil(seconds) + 1)
+    seconds = current_app.config["PAGE_CACHE_SECONDS"]
+    # cachelib counts whole seconds; the age in _fresh() is what bounds what readers see.
+    kept = html.replace(generate_csrf(), _PLACEHOLDER)
+    store.set(key, (time.time(), kept), timeout=math.ceil(seconds) + 1)
     return html

@@ -84,6 +84,9 @@ def recent():
 
 @bp.get("/wiki/<slug>")
 def view(slug):
+    kept = page_cache.kept(slug)  # an anonymous reader's page rendered a moment ago
+    if kept is not None:
+        return kept
     resolved = service.find_page(slug)
     if resolved is None:
         pending = review.mine(current_user, slug=slug)
