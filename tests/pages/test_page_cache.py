@@ -168,3 +168,20 @@ def test_a_kept_page_is_answered_with_one_light_statement(app, make_page):
         html = reader.get("/wiki/grainotheque-de-douai").get_data(as_text=True)
     assert "Semences." in html
     assert len(statements) == 1 and ".text" not in statements[0]
+
+
+def test_the_kept_pages_folder_stays_bounded_past_pages_go_first(app, make_page, monkeypatch):
+    from wiki.pages import page_cache
+
+    monkeypatch.setattr(page_cache, "SWEEP_EVERY", 1)  # sweep at every rendering
+    app.config["PAGE_CACHE_FILES"] = 3
+    folder = app.config["DATA_DIR"] / "cache" / "pages"
+    for n in range(5):
+        make_page(title=f"Verger partagé {n}", text=f"# Verger {n}\n\nDes pommes.")
+        assert app.test_client().get(f"/wiki/verger-partage-{n}").status_code == 200
+    assert len(list(folder.iterdir())) == 3  # at most PAGE_CACHE_FILES: the oldest went
+    time.sleep(0.6 + 1)  # past PAGE_CACHE_SECONDS (0.5) and the second cachelib counts in
+    make_page(title="Verger partagé 5", text="# Verger 5\n\nDes poires.")
+    assert app.test_client().get("/wiki/verger-partage-5").status_code == 200
+    assert len(list(folder.iterdir())) == 1  # the past ones are gone, the new one is kept
+    assert "Des poires." in app.test_client().get("/wiki/verger-partage-5").get_data(as_text=True)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+import random
 import time
 
 from cachelib import FileSystemCache
@@ -42,6 +43,7 @@ from wiki.models import Page, Revision
 # page contains it by chance); the placeholder holds NUL characters, which the renderer
 # removes from every text, so no page can contain it either.
 _PLACEHOLDER = "\x00essaim-csrf\x00"
+SWEEP_EVERY = 200  # renderings, on average, between two sweeps of the folder
 log = logging.getLogger(__name__)
 
 
@@ -49,18 +51,22 @@ def _store() -> FileSystemCache | None:
     """This application's kept pages; None if their folder cannot be made (said once)."""
     app = current_app._get_current_object()
     if "essaim_page_cache" not in app.extensions:
-        directory = app.config.get("PAGE_CACHE_DIR") or os.path.join(
-            app.config["DATA_DIR"], "cache", "pages"
-        )
+        directory = _directory()
         try:
-            store = FileSystemCache(
-                str(directory), threshold=int(app.config.get("PAGE_CACHE_FILES", 2048))
-            )
+            # threshold=0: cachelib keeps no count file. Its count (read twice and rewritten
+            # at each new page kept, by every process) made a rendering's set() cost 0.73 ms
+            # instead of 0.13 ms; _sweep() bounds the folder instead.
+            store = FileSystemCache(directory, threshold=0)
         except OSError as error:
             log.warning("No page cache: %s cannot be made (%s).", directory, error)
             store = None
         app.extensions["essaim_page_cache"] = store
     return app.extensions["essaim_page_cache"]
+
+
+def _directory() -> str:
+    config = current_app.config
+    return str(config.get("PAGE_CACHE_DIR") or os.path.join(config["DATA_DIR"], "cache", "pages"))
 
 
 def _usable() -> bool:
@@ -123,4 +129,30 @@ def view(page: Page, render) -> str:
     # cachelib counts whole seconds; the age in _fresh() is what bounds what readers see.
     kept = html.replace(generate_csrf(), _PLACEHOLDER)
     store.set(key, (time.time(), kept), timeout=math.ceil(seconds) + 1)
+    if random.random() < 1 / SWEEP_EVERY:
+        _sweep(_directory(), seconds, int(current_app.config.get("PAGE_CACHE_FILES", 2048)))
     return html
+
+
+def _sweep(directory: str, seconds: float, most: int) -> int:
+    """Delete the kept pages past their delay, then the oldest beyond `most` files; return how
+    many were deleted. Run by one rendering in SWEEP_EVERY (about 2 ms for 2,000 files), by
+    whichever process: a file another one deleted first is simply gone."""
+    now, files = time.time(), []
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            try:
+                files.append((entry.stat().st_mtime, entry.path))
+            except FileNotFoundError:
+                continue
+    files.sort()
+    old = [path for mtime, path in files if now - mtime > seconds + 1]
+    doomed = old + [path for _mtime, path in files[len(old) : max(len(files) - most, len(old))]]
+    deleted = 0
+    for path in doomed:
+        try:
+            os.remove(path)
+            deleted += 1
+        except FileNotFoundError:
+            pass
+    return deleted
