@@ -210,6 +210,7 @@ def drive(
     samples: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, list[str]] = defaultdict(list)
     conflicts: list[float] = []
+    timeline: list[tuple[float, float]] = []  # (start, latency) of every request
     lock = threading.Lock()
     deadline = time.monotonic() + duration
     schedule = {"next": 0, "origin": 0.0}
@@ -254,6 +255,7 @@ def drive(
             elapsed = time.perf_counter() - started
             with lock:
                 samples[kind].append(elapsed)
+                timeline.append((started, elapsed))
                 if status == CONFLICT:
                     conflicts.append(elapsed)
                 if problem:
@@ -266,6 +268,7 @@ def drive(
     for thread in threads:
         thread.join()
     samples["conflicts"] = conflicts
+    samples["timeline"] = timeline
     return samples, errors, time.monotonic() - started
 
 
@@ -321,6 +324,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def report(samples, errors, elapsed, args) -> None:
     conflicts = samples.pop("conflicts", [])
+    timeline = sorted(samples.pop("timeline", []))
     total = sum(len(v) for v in samples.values())
     failed = sum(len(v) for v in errors.values())
     print(
@@ -347,6 +351,20 @@ def report(samples, errors, elapsed, args) -> None:
     )
     for kind, problems in errors.items():
         print(f"  {kind}: first errors: {sorted(set(problems))[:3]}")
+    if timeline:
+        # Tails from a stall show as one bad window; from saturation, as many.
+        print("\nby 10 s window of start time: requests, p50 / p95 ms")
+        origin, windows = timeline[0][0], defaultdict(list)
+        for start, latency in timeline:
+            windows[int((start - origin) // 10)].append(latency)
+        print(
+            "  "
+            + " | ".join(
+                f"{10 * w}s: {len(v)}, {1000 * percentile(v, 50):.0f} / "
+                f"{1000 * percentile(v, 95):.0f}"
+                for w, v in sorted(windows.items())
+            )
+        )
     if conflicts:
         print(
             f"  edit conflicts: {len(conflicts)} (two visitors saved the same page at once; "
