@@ -114,16 +114,14 @@ def _fresh(store: FileSystemCache, key: str) -> str | None:
 
 
 def view(page: Page, render) -> str:
-    """The page's HTML for this reader: kept, or `render()` now (and kept when it may be)."""
+    """`render()` the page now, and keep it when it may be. The view asked kept() first: the
+    kept copy, if any, was stale or absent (not read a second time here)."""
     store = _store() if _usable() else None
     if store is None:
         return render()
     revision = page.current
     hidden = revision.hidden if revision is not None else None
     key = _key(page.id, page.slug, page.current_id, page.updated_at, hidden)
-    html = _fresh(store, key)
-    if html is not None:
-        return html
     html = render()
     seconds = current_app.config["PAGE_CACHE_SECONDS"]
     # cachelib counts whole seconds; the age in _fresh() is what bounds what readers see.

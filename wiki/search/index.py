@@ -220,7 +220,7 @@ def follow(target: Target, merge: bool = True) -> int:
         stale += sorted({row.page_id for row in rows if row.kind != "save"} - set(stale))
         # A page saved on this host is often queued still (saved while the queue was being
         # drained): written here, its row goes too, or the next drain would write it again.
-        queued = dict(
+        queued = stale and dict(
             session.execute(
                 select(IndexQueue.page_id, IndexQueue.queued_at).where(
                     IndexQueue.page_id.in_(stale)
