@@ -158,9 +158,12 @@ def give(page: Page, raw: str, user=None) -> ShortAlias:
 
 
 def _looks_like_a_code(shape: str) -> bool:
-    """Short codes are 6 characters: only an alias of that look can be read as one."""
+    """Whether an alias of this skeleton reads as a page's short code. A code's skeleton can be
+    shorter than the code ("rn" reads "m", "vv" reads "w"), at most by half."""
     codes = db.session.scalars(
-        select(Page.short_code).where(func.length(Page.short_code) == len(shape))
+        select(Page.short_code).where(
+            func.length(Page.short_code).between(len(shape), 2 * len(shape))
+        )
     )
     return any(skeleton(code) == shape for code in codes)
 
