@@ -444,6 +444,7 @@ def test_route_answers_each_role_as_its_rule_says(tmp_path, migrated_db, endpoin
                 assert response.status_code == ok_status, f"{where}, expected {ok_status}"
             else:
                 assert not _denied(response, role), f"{where}, expected to be let through"
+            response.close()  # a streamed answer (CSV) ends in its own request context
         db.session.remove()
         db.engine.dispose()
 
