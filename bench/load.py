@@ -319,6 +319,15 @@ def server_cpu_seconds(master: int) -> tuple[float, float, float]:
     return total, indexer, system
 
 
+def page_cache_counts(port: int) -> dict[str, float]:
+    """Anonymous views answered from the page cache ("kept") and rendered, from /metrics."""
+    probe = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    probe.request("GET", "/metrics")
+    text = probe.getresponse().read().decode()
+    found = re.findall(r'essaim_page_cache_views_total\{result="(\w+)"\} ([0-9.e+]+)', text)
+    return {result: float(value) for result, value in found}
+
+
 def percentile(values: list[float], p: float) -> float:
     if len(values) < 2:
         return values[0] if values else float("nan")
@@ -427,11 +436,11 @@ def main() -> None:
             readers = args.signed_in_readers
             zipf = args.popularity == "zipf"
             drive(port, slugs, args.clients, 3.0, args.seed + 1000, readers, zipf)
-            before = server_cpu_seconds(server.pid)
+            before, cached_before = server_cpu_seconds(server.pid), page_cache_counts(port)
             samples, errors, elapsed = drive(
                 port, slugs, args.clients, args.duration, args.seed, readers, zipf, args.rate
             )
-            after = server_cpu_seconds(server.pid)
+            after, cached = server_cpu_seconds(server.pid), page_cache_counts(port)
             cpu, indexer, system = (a - b for a, b in zip(after, before, strict=True))
         finally:
             server.terminate()
@@ -445,6 +454,12 @@ def main() -> None:
             "server alone could answer about C × 1000 / that many requests a second"
         )
         print(f"in the kernel: {1000 * system / max(requests, 1):.1f} ms a request")
+        kept, rendered = (cached.get(k, 0) - cached_before.get(k, 0) for k in ("kept", "rendered"))
+        print(
+            f"page cache: {kept:.0f} views kept, {rendered:.0f} rendered "
+            f"({100 * kept / max(kept + rendered, 1):.0f} % kept; the share grows with the "
+            "rate at which each page is read again)"
+        )
         edits = len(samples.get("edit", []))
         print(
             f"of which the search indexer: {indexer:.1f} s, "

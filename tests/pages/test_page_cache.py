@@ -185,3 +185,21 @@ def test_the_kept_pages_folder_stays_bounded_past_pages_go_first(app, make_page,
     assert app.test_client().get("/wiki/verger-partage-5").status_code == 200
     assert len(list(folder.iterdir())) == 1  # the past ones are gone, the new one is kept
     assert "Des poires." in app.test_client().get("/wiki/verger-partage-5").get_data(as_text=True)
+
+
+def test_the_metrics_count_kept_and_rendered_views(app, make_page):
+    make_page(title="Jardin des Tilleuls", text="# Jardin\n\nUn jardin.")
+    reader = app.test_client()
+
+    def counted() -> dict[str, float]:
+        text = reader.get("/metrics").get_data(as_text=True)
+        found = re.findall(r'essaim_page_cache_views_total\{result="(\w+)"\} ([0-9.]+)', text)
+        return {result: float(value) for result, value in found}
+
+    before = counted()
+    for _ in range(3):
+        assert reader.get("/wiki/jardin-des-tilleuls").status_code == 200
+    reader.get("/wiki/jardin-des-tilleuls?version=imprimable")  # a query string: not kept
+    after = counted()
+    assert after["rendered"] - before.get("rendered", 0) == 1
+    assert after["kept"] - before.get("kept", 0) == 2

@@ -35,6 +35,13 @@ REQUESTS = Counter(
 SERVER_ERRORS = Counter(
     "essaim_server_errors", "Requests answered with a 5xx status, by endpoint.", ["endpoint"]
 )
+# How often anonymous readers' pages come from the page cache (wiki.pages.page_cache): its
+# share falls with the traffic (a page must be read again within ESSAIM_PAGE_CACHE_SECONDS).
+PAGE_CACHE = Counter(
+    "essaim_page_cache_views",
+    "Anonymous page views answered from a kept copy (kept) or rendered and kept (rendered).",
+    ["result"],
+)
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 

@@ -38,6 +38,7 @@ from sqlalchemy import bindparam, select
 
 from wiki.extensions import read_rows
 from wiki.models import Page, Revision
+from wiki.ops.metrics import PAGE_CACHE
 
 # Stands for the reader's CSRF token in a kept page. The token is a long random string (no
 # page contains it by chance); the placeholder holds NUL characters, which the renderer
@@ -103,7 +104,10 @@ def kept(slug: str) -> str | None:
     store = _store()
     if row is None or not row.public or store is None:
         return None
-    return _fresh(store, _key(*row[:5]))
+    html = _fresh(store, _key(*row[:5]))
+    if html is not None:
+        PAGE_CACHE.labels("kept").inc()
+    return html
 
 
 def _fresh(store: FileSystemCache, key: str) -> str | None:
@@ -127,6 +131,7 @@ def view(page: Page, render) -> str:
     # cachelib counts whole seconds; the age in _fresh() is what bounds what readers see.
     kept = html.replace(generate_csrf(), _PLACEHOLDER)
     store.set(key, (time.time(), kept), timeout=math.ceil(seconds) + 1)
+    PAGE_CACHE.labels("rendered").inc()
     if random.random() < 1 / SWEEP_EVERY:
         _sweep(_directory(), seconds, int(current_app.config.get("PAGE_CACHE_FILES", 2048)))
     return html
