@@ -48,13 +48,31 @@ def test_booklet_of_a_theme_has_cover_contents_one_page_each_and_index(client, m
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     assert response.mimetype == "application/pdf"
     assert "attachment" in response.headers["Content-Disposition"]
-    # cover + contents + 4 experiences (the long one on one page too) + index
-    assert pdf_pages(response.data) == 1 + 1 + 4 + 1
+    # cover + contents + 4 experiences (the long one on one page too) + index + back cover:
+    # 8 pages, two A4 sheets folded, no page for notes
+    assert pdf_pages(response.data) == 1 + 1 + 4 + 1 + 1
     text = pdf_text(response.data)
     assert "Fête des possibles" in text and "14 juin 2026" in text
     assert "Centrale solaire" not in text  # another theme
     assert "Index" in text and "Saint-Julien" in text
     assert long_page.title in text
+
+
+@pytest.mark.parametrize(("experiences", "notes"), [(1, 3), (3, 1), (4, 0)])
+def test_a_booklet_folds_into_a4_sheets_and_ends_on_the_way_back_to_the_wiki(
+    client, make_page, experiences, notes
+):
+    from pypdf import PdfReader
+
+    for n in range(experiences):
+        experience(make_page, f"Expérience {n}")
+    data = build(client, "theme=alimentation", festival="Fête").data
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
+    assert len(pages) % 4 == 0  # printed two-sided on A4 sheets folded in two
+    assert len(pages) == 1 + 1 + experiences + 1 + notes + 1
+    assert [p.split()[0] for p in pages[-1 - notes : -1]] == ["Notes"] * notes
+    back = " ".join(pages[-1].split())
+    assert "essaim.example.org" in back and "autres territoires" in back
 
 
 def test_a_hand_picked_basket_persists_across_pages_and_makes_the_booklet(client, make_page):
@@ -76,7 +94,7 @@ def test_a_hand_picked_basket_persists_across_pages_and_makes_the_booklet(client
     listing = client.get("/booklet?basket=1").get_data(as_text=True)
     assert "Expérience 0" in listing and "Expérience 1" in listing and "Expérience 2" not in listing
     response = build(client, "basket=1", festival="Village des alternatives")
-    assert pdf_pages(response.data) == 2 + 3
+    assert pdf_pages(response.data) == 8  # 2 sheets + 4 other pages, and 2 for notes
 
 
 def test_a_vanished_page_in_a_saved_basket_is_left_out_and_said(client, make_page):
@@ -87,7 +105,7 @@ def test_a_vanished_page_in_a_saved_basket_is_left_out_and_said(client, make_pag
     html = client.get("/booklet?basket=1").get_data(as_text=True)
     assert "2 pages de votre panier n’existent plus" in html
     response = build(client, "basket=1")
-    assert response.mimetype == "application/pdf" and pdf_pages(response.data) == 4
+    assert response.mimetype == "application/pdf" and pdf_pages(response.data) == 8
 
 
 def test_a_hidden_page_is_left_out_of_a_selection(client, make_page, db):
@@ -157,13 +175,13 @@ def test_a_large_booklet_is_made_in_the_background_with_progress(app, client, ma
     while True:
         state = client.get(job_url + ".json").get_json()
         assert state["status"] in ("queued", "running", "done"), state
-        assert 0 <= state["done"] <= state["total"] == 6
+        assert 0 <= state["done"] <= state["total"] == 7
         if state["status"] == "done":
             break
         assert time.monotonic() < deadline, state
         time.sleep(0.3)
     pdf = client.get(state["download"])
-    assert pdf.mimetype == "application/pdf" and pdf_pages(pdf.data) == 6
+    assert pdf.mimetype == "application/pdf" and pdf_pages(pdf.data) == 8
     assert client.get("/booklet/jobs/" + "0" * 32).status_code == 404
     assert client.get("/booklet/jobs/../../etc").status_code == 404
 

@@ -80,7 +80,7 @@ def test_booklet_sheets_keep_their_footer_at_the_bottom_and_number_in_the_margin
     client, short_page
 ):
     data = build(client, "theme=alimentation", festival="Fête").data
-    assert pdf_pages(data) == 4  # cover, contents, the sheet, index
+    assert pdf_pages(data) == 8  # cover, contents, the sheet, index, 3 for notes, back cover
     sheet = 2
     assert y_of(data, f"essaim.example.org/s/{short_page.short_code}", sheet) > 0.85
     found, height = lines_with_height(data, sheet)

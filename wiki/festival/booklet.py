@@ -3,8 +3,10 @@
 The pages come from wiki.festival.contents (a selection, a territory, a tag or the visitor's
 basket; what cannot be printed is set aside and said there). The PDF has a cover (festival name
 and date), a table of contents, one page per experience with its QR code, and an index by theme
-and by territory. Each part is laid out on its own, then the pages are put together: progress can
-be followed page by page, and the page numbers of the contents and index are known exactly.
+and by territory, pages for notes up to a multiple of 4 pages (folded A4 sheets), and a back
+cover with the wiki's address and its QR code. Each part is laid out on its own, then the pages
+are put together: progress can be followed page by page, and the page numbers of the contents
+and index are known exactly.
 """
 
 from __future__ import annotations
@@ -13,13 +15,16 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import render_template
+from flask import render_template, url_for
 
-from wiki.festival import sheets
+from wiki.festival import qr, sheets
 from wiki.festival.pdf import document, fit_on_one_page
 from wiki.models import Page
 
 PAGE_CSS = "@page { size: A5; margin: 9mm 10mm 11mm }"  # the page number in the bottom margin
+# A booklet is printed on A4 sheets folded in two, 4 pages a sheet: pages for notes before the
+# back cover make the count a multiple of 4 (print it with "booklet" in the print dialog).
+FOLD = 4
 BASKET_LIMIT = 1000  # ids kept in a visitor's basket
 
 
@@ -38,7 +43,7 @@ def build(
     """The booklet as PDF bytes; `progress(done, total)` is called after each part laid out."""
     from wiki.labels import theme_label
 
-    total = len(pages) + 3
+    total = part_count(len(pages))
     cover = _render("festival/booklet_cover.html", info=info, count=len(pages), app=app)
     progress(1, total)
     # Numbers: cover 1, contents from 2, then one page per experience, then the index.
@@ -75,14 +80,28 @@ def build(
         app=app,
     )
     parts = [cover, toc, *body, index]
+    so_far = sum(len(part.pages) for part in parts) + 1  # and the back cover
+    site = url_for("pages.home", _external=True)
+    back = _render(
+        "festival/booklet_back.html",
+        info=info,
+        notes=-so_far % FOLD,
+        qr_svg=qr.inline_svg(site),
+        site=site.removeprefix("https://").removeprefix("http://"),
+        app=app,
+    )
+    parts.append(back)
+    progress(total - 1, total)
     all_pages = [p for part in parts for p in part.pages]
     pdf = cover.copy(all_pages).write_pdf()
     progress(total, total)
     return pdf
 
 
-def page_count(pages: list[Page]) -> int:
-    return len(pages) + 3  # at least: cover, contents, index
+def part_count(experiences: int) -> int:
+    """How many parts a booklet is laid out in, for its progress: cover, contents, one sheet
+    per experience, index, back cover."""
+    return experiences + 4
 
 
 def _sheet_html(page: Page, budget: float, info: BookletInfo, number: int) -> str:

@@ -74,6 +74,8 @@ def _clean_old(root: Path) -> None:
 
 def start(page_ids: list[int], festival: str, date: str, name: str) -> str:
     """Build a booklet in a thread; returns the job id to follow it with."""
+    from wiki.festival import booklet
+
     app = current_app._get_current_object()
     root = _root(app)
     root.mkdir(parents=True, exist_ok=True)
@@ -81,7 +83,14 @@ def start(page_ids: list[int], festival: str, date: str, name: str) -> str:
     job_id = secrets.token_hex(16)
     path = root / job_id
     path.mkdir()
-    _write(path, status="queued", done=0, total=len(page_ids) + 3, error=None, name=name)
+    _write(
+        path,
+        status="queued",
+        done=0,
+        total=booklet.part_count(len(page_ids)),
+        error=None,
+        name=name,
+    )
     locale = str(get_locale() or app.config.get("BABEL_DEFAULT_LOCALE", "fr"))
     thread = threading.Thread(
         target=_run,
