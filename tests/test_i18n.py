@@ -302,3 +302,23 @@ def test_metadata_values_are_shown_in_the_reader_s_language(app, make_page):
     client.post("/language", data={"csrf_token": token, "lang": "en", "next": "/wiki/cantine"})
     html = client.get("/wiki/cantine").get_data(as_text=True)
     assert ">ongoing<" in html and "peri-urban" in html
+
+
+def test_the_editor_offers_metadata_values_in_the_editor_s_language(app, make_page, user):
+    """The values stay the French words of the text; the options say them in each language."""
+    from tests.conftest import log_in
+
+    make_page(
+        title="Cantine",
+        text="---\ntype: experience\nstatus: en cours\nscale: commune\n---\n# Cantine\n",
+    )
+    client = app.test_client()
+    log_in(client)
+    french = client.get("/wiki/cantine/edit").get_data(as_text=True)
+    assert '<option selected value="en cours">en cours</option>' in french
+    token = csrf_token(client, "/")
+    client.post("/language", data={"csrf_token": token, "lang": "en", "next": "/"})
+    english = client.get("/wiki/cantine/edit").get_data(as_text=True)
+    assert '<option selected value="en cours">ongoing</option>' in english
+    assert '<option selected value="commune">municipality</option>' in english
+    assert '<option value="périurbain">peri-urban</option>' in english

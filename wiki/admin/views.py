@@ -12,6 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from wiki import antispam
@@ -39,7 +40,7 @@ class BlockForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(r, r) for r in service.ROLES])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, r) for r in service.ROLES])
     reason = StringField(_l("Why? (optional)"), validators=[Length(max=500)])
 
 
@@ -80,7 +81,7 @@ def _render_user(target: User, status=200, block_form=None, role_form=None, erro
         .limit(100)
     ).all()
     role_form = role_form or RoleForm(role=target.role)
-    role_form.role.choices = [(r, _role_label(r)) for r in service.ROLES]
+    role_form.role.choices = [SelectChoice(r, _role_label(r)) for r in service.ROLES]
     return render_template(
         "admin/user.html",
         target=target,
@@ -119,7 +120,7 @@ def change_role(user_id):
         abort(403, _("Only administrators can change roles."))
     target = _load_user(user_id)
     form = RoleForm()
-    form.role.choices = [(r, r) for r in service.ROLES]
+    form.role.choices = [SelectChoice(r, r) for r in service.ROLES]
     if not form.validate_on_submit():
         return _render_user(target, 400, role_form=form)
     refused = _act(

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 from wiki.files.service import DEFAULT_LICENCE, LICENCES
@@ -25,7 +26,7 @@ class UploadForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.licence.choices = [(key, label) for key, label in LICENCES.items()]
+        self.licence.choices = [SelectChoice(key, label) for key, label in LICENCES.items()]
 
 
 class HideForm(FlaskForm):

@@ -6,11 +6,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from wiki.content.metadata import PAGE_TYPES, SCALES, SETTINGS, STATUSES
-from wiki.labels import theme_label
+from wiki.labels import theme_label, value_label
 from wiki.pages import editor
 from wiki.pages.service import theme_slugs_in_order
 
@@ -58,17 +59,20 @@ class EditForm(FlaskForm):
             "page": _("Page"),
             "template": _("Template of new pages"),
         }
-        self.type.choices = [(k, kinds.get(k, k)) for k in PAGE_TYPES]
+        self.type.choices = [SelectChoice(k, kinds.get(k, k)) for k in PAGE_TYPES]
         for name, values in (("scale", SCALES), ("setting", SETTINGS), ("status", STATUSES)):
-            getattr(self, name).choices = [("", "—")] + [(v, v) for v in values]
+            # The values are French words kept in the text; each language shows its label.
+            getattr(self, name).choices = [SelectChoice("", "—")] + [
+                SelectChoice(v, value_label(v)) for v in values
+            ]
         slugs = theme_slugs_in_order()
-        self.themes.choices = [(slug, theme_label(slug)) for slug in slugs]
+        self.themes.choices = [SelectChoice(slug, theme_label(slug)) for slug in slugs]
         self.unknown_themes = [t for t in self.themes.data or [] if t not in slugs]
         for name in ("type", "scale", "setting", "status", "themes"):
             field = getattr(self, name)
-            known = {value for value, _label in field.choices}
+            known = {choice.value for choice in field.choices}
             data = field.data if isinstance(field.data, list) else [field.data]
-            field.choices += [(v, v) for v in data if v and v not in known]
+            field.choices += [SelectChoice(v, v) for v in data if v and v not in known]
 
     def fields(self) -> dict:
         return {name: getattr(self, name).data or "" for name in editor.FIELD_NAMES}
