@@ -116,9 +116,11 @@ class Server:
         found = {}
         for child in children:
             try:
-                found[int(child)] = Path(f"/proc/{child}/cmdline").read_bytes().decode()
+                command = Path(f"/proc/{child}/cmdline").read_bytes().decode()
             except FileNotFoundError:
                 continue  # gone meanwhile
+            if command:  # empty: a child that exited and is not reaped yet (a zombie)
+                found[int(child)] = command
         return found
 
     def workers(self) -> set[int]:
