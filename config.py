@@ -42,6 +42,9 @@ class Config:
     # Least seconds between two writes of the background indexer: saves closer than that are
     # written in one commit (a commit costs about as much for one page as for ten).
     SEARCH_BATCH_SECONDS = float(_env("SEARCH_BATCH_SECONDS", "0.5"))
+    # From this many pages waiting for the index (after an upgrade that changed its schema, a
+    # rebuild, a host back from a stop), search results say that some pages may be missing.
+    SEARCH_CATCHING_UP_NOTICE = int(_env("SEARCH_CATCHING_UP_NOTICE", "100"))
     MAX_PAGE_BYTES = int(_env("MAX_PAGE_BYTES", str(1024 * 1024)))
     MAX_CONTENT_LENGTH = int(_env("MAX_REQUEST_BYTES", str(8 * 1024 * 1024)))
     # Counters in the database by default, shared by every worker and host (wiki/ratelimits.py);

@@ -270,3 +270,29 @@ def test_result_links_are_the_urls_flask_builds(app):
         )
         empty = query.SearchResults("", "", [], 0, 1, 1, 20, "relevance", {}, {})
         assert views._link_to(empty)() == url_for("search.results") == "/search"
+
+
+def test_results_say_when_the_index_is_still_catching_up(app, client, corpus, db, monkeypatch):
+    """After an upgrade that changed the index's schema, every page is indexed again in the
+    background: meanwhile a search may miss pages, and says so."""
+    from wiki.models import IndexQueue
+    from wiki.search import views
+
+    monkeypatch.setattr(views, "CATCHING_UP_READ_EVERY", 0.0)
+    app.config["SEARCH_CATCHING_UP_NOTICE"] = 3
+    app.config["SEARCH_INDEXING"] = "off"  # the queue stays as it is during the test
+    html = client.get("/search?q=habitants").get_data(as_text=True)
+    assert "still to be indexed" not in html
+    db.session.add_all([IndexQueue(page_id=9000 + n) for n in range(2)])
+    db.session.commit()
+    html = client.get("/search?q=habitants").get_data(as_text=True)
+    assert "still to be indexed" not in html  # 2: below the notice's threshold
+    db.session.add(IndexQueue(page_id=9002))
+    db.session.commit()
+    html = client.get("/search?q=habitants").get_data(as_text=True)
+    assert "3 pages are still to be indexed, so some results may be missing" in html
+    app.config["SEARCH_CATCHING_UP_NOTICE"] = 1
+    db.session.add_all([IndexQueue(page_id=9003 + n) for n in range(1997)])
+    db.session.commit()
+    assert "2,000 pages are still" in client.get("/search?q=habitants").get_data(as_text=True)
+    assert '<mark class="match' in html  # the results found so far are still shown

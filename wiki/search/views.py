@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+import time
 from urllib.parse import quote_plus
 
 from flask import (
     Blueprint,
+    current_app,
     jsonify,
     redirect,
     render_template,
@@ -15,11 +17,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import SQLAlchemyError
 
 from wiki import spreadsheet
-from wiki.extensions import configured_limit
+from wiki.extensions import configured_limit, db
 from wiki.labels import theme_label, value_label
 from wiki.limits import MAX_PAGE_NUMBER, search_words, whole_number
+from wiki.ops.state import index_state
 from wiki.search import query
 from wiki.search.schema import FACET_FIELDS
 
@@ -67,6 +71,7 @@ def results():
     return render_template(
         "search/results.html",
         results=found,
+        catching_up=catching_up(),
         facet_titles=_facet_titles(),
         link=_link_to(found),
         # Said dozens of times a page (each facet value, each hit's theme chips and status),
@@ -119,6 +124,28 @@ def suggest():
     return jsonify(
         [{"title": t["title"], "url": url_for("pages.view", slug=t["slug"])} for t in titles]
     )
+
+
+# How many pages the index still has to take in, read at most every few seconds per process:
+# (monotonic time read, count).
+_CATCHING_UP: list = [float("-inf"), 0]
+CATCHING_UP_READ_EVERY = 5.0
+
+
+def catching_up() -> int:
+    """Pages this host's index has not taken in yet, when they are enough for a search to miss
+    some (SEARCH_CATCHING_UP_NOTICE, 100 by default): after an upgrade that changed the index's
+    schema, while a rebuild runs, or on a host that was stopped. 0 otherwise."""
+    now = time.monotonic()
+    if now - _CATCHING_UP[0] >= CATCHING_UP_READ_EVERY:
+        try:
+            state = index_state(db.session, current_app.config["SEARCH_INDEX_DIR"])
+        except SQLAlchemyError:  # said by /readyz; a search still answers
+            db.session.rollback()
+            return 0
+        _CATCHING_UP[:] = [now, state.queued + state.lag]
+    pending = _CATCHING_UP[1]
+    return pending if pending >= current_app.config.get("SEARCH_CATCHING_UP_NOTICE", 100) else 0
 
 
 def _facet_titles() -> dict[str, str]:
