@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 from whoosh import index as whoosh_index
 
@@ -144,3 +145,51 @@ def test_a_page_written_by_following_leaves_the_queue_unless_saved_again_meanwhi
     assert [row.page_id for row in db.session.scalars(select(IndexQueue))] == [kept.page_id]
     assert index.drain(target) == 1
     assert indexed(target)["Atelier vélo"] == newer[0].id
+
+
+def test_a_host_far_behind_rebuilds_instead_of_following_each_change(
+    app, user, tmp_path, monkeypatch
+):
+    """A new host, or one whose index was lost, on a wiki with many changes: following them
+    one commit at a time would take an hour at 100k pages, a rebuild minutes."""
+    from wiki.search import rebuilding
+
+    for n in range(6):
+        save_page(slug=None, title=f"Expérience {n}", text=f"# Expérience {n}", author=user)
+    # Made over a minute ago: settled, what a rebuild takes in.
+    for change in db.session.scalars(select(Change)):
+        change.created_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    b = host_b(app, tmp_path)
+    monkeypatch.setattr(changes, "BATCH", 2)
+    monkeypatch.setattr(changes, "FAR_BEHIND_MIN", 4)
+    built = []
+    real = index.rebuild
+    monkeypatch.setattr(index, "rebuild", lambda *a, **k: built.append(1) or real(*a, **k))
+
+    assert index.follow(b) == 6  # one step: rebuilt, and the cursor moved over every change
+    assert built == [1]
+    assert rebuilding._read(b.directory).reason == rebuilding.FAR_BEHIND
+    assert len(indexed(b)) == 6
+    assert changes.lag(db.session, b.directory) == 0
+
+    # A few changes behind: followed, not rebuilt.
+    save_page(slug=None, title="Atelier vélo", text="# Atelier vélo", author=user)
+    save_page(slug=None, title="Compost", text="# Compost", author=user)
+    while index.follow(b):
+        pass
+    assert built == [1] and len(indexed(b)) == 8
+
+
+def test_fresh_changes_are_followed_even_when_many(app, user, tmp_path, monkeypatch):
+    """Saves of the last minute may still be committing: a rebuild could not settle them, so
+    they never start one (else a host would rebuild again and again under a burst of saves)."""
+    for n in range(6):
+        save_page(slug=None, title=f"Expérience {n}", text=f"# Expérience {n}", author=user)
+    b = host_b(app, tmp_path)
+    monkeypatch.setattr(changes, "BATCH", 2)
+    monkeypatch.setattr(changes, "FAR_BEHIND_MIN", 4)
+    monkeypatch.setattr(index, "rebuild", lambda *a, **k: pytest.fail("rebuilt"))
+    while index.follow(b):
+        pass
+    assert len(indexed(b)) == 6

@@ -43,7 +43,7 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from wiki.models import Change, Page, PrunedChanges, utcnow
+from wiki.models import Change, IndexQueue, Page, PrunedChanges, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +94,40 @@ def lag(session: Session, directory: str | os.PathLike) -> int:
     return session.scalar(select(func.count(Change.id)).where(Change.id > after)) or 0
 
 
+def waiting(session: Session, directory: str | os.PathLike) -> int:
+    """Pages queued for the index plus changes this host has not applied, in one statement."""
+    after = Cursor(directory).read()
+    queued = select(func.count(IndexQueue.page_id)).scalar_subquery()
+    lag = select(func.count(Change.id)).where(Change.id > after).scalar_subquery()
+    return session.scalar(select(queued + lag)) or 0
+
+
 def behind(session: Session, directory: str | os.PathLike) -> bool:
     """This host's index applied less than what was pruned: it must be (or is being) rebuilt."""
     return Cursor(directory).read() < watermark(session)
 
 
 # -- pruning --------------------------------------------------------------------------------------
+
+
+# Following the log writes about 25 changes a second into a 100k-page index (each batch of
+# pages is one commit, with its merges); a rebuild writes about 470 pages a second (211 s for
+# 100,000 pages, bench/scale.py, 2026-12-02). A host that far behind (new, its index lost, or
+# stopped for long) is rebuilt from the database, then follows what remains.
+FAR_BEHIND_MIN = 1000  # changes: fewer are always followed
+FAR_BEHIND_SHARE = 20  # rebuild when the changes to follow exceed the pages / this
+
+
+def far_behind(session: Session, after: int) -> bool:
+    """Whether a host should rebuild its index rather than follow the log from `after`. Only
+    changes a rebuild settles (made over a minute ago: index.rebuild) count, so that saves
+    made during a rebuild never start another one."""
+    settled = utcnow() - timedelta(minutes=1)
+    behind = select(func.count(Change.id)).where(Change.id > after, Change.created_at < settled)
+    lag = session.scalar(behind) or 0
+    if lag < FAR_BEHIND_MIN:
+        return False
+    return lag * FAR_BEHIND_SHARE > (session.scalar(select(func.count(Page.id))) or 0)
 
 
 def watermark(session: Session) -> int:

@@ -186,14 +186,12 @@ def _queued(session: Session, page_ids: list[int]) -> list[IndexQueue]:
 
 def follow(target: Target, merge: bool = True) -> int:
     """Apply the next changes of the change log (changes.py) to this host's index; return how
-    many changes the cursor moved over.
+    many changes the cursor moved over. merge=False leaves the tidy-up merge to the caller
+    (the background worker runs it beside, so that no change waits for a merge).
 
-    merge=False leaves the tidy-up merge to the caller (the background worker runs it beside,
-    so that no change waits for a merge).
-
-    A host whose cursor is below the pruned log's watermark rebuilds its index instead: the
-    holes of the pruned range would otherwise be stepped over as rolled-back transactions.
-    """
+    A host whose cursor is below the pruned log's watermark rebuilds its index instead (the
+    holes of the pruned range would be stepped over as rollbacks), and so does a host far
+    behind (changes.far_behind): following would take much longer than a rebuild."""
     cursor = changes.Cursor(target.directory)
     after = cursor.read()
     with Session(target.engine) as session:
@@ -210,6 +208,9 @@ def follow(target: Target, merge: bool = True) -> int:
             return catch_up(target, after, pruned)
         if not rows:
             return 0
+        if len(rows) == changes.BATCH and changes.far_behind(session, after):
+            session.close()
+            return catch_up(target, after, pruned)
         newest: dict[int, int] = {}
         for row in rows:
             newest[row.page_id] = max(newest.get(row.page_id, 0), row.revision_id or 0)
@@ -238,28 +239,24 @@ def follow(target: Target, merge: bool = True) -> int:
 
 
 def catch_up(target: Target, after: int, pruned: int) -> int:
-    """Rebuild this host's index, which applied less than what the log has lost (its cursor
-    then moves to the watermark); return how far the cursor moved (0: another process of this
-    host holds the rebuild lock and does it)."""
-    log.warning(
-        "The search index in %s applied changes up to %s but the change log was pruned up to "
-        "%s: rebuilding it from the database.",
-        target.directory,
-        after,
-        pruned,
-    )
+    """Rebuild this host's index: it applied less than the log has lost (its cursor then moves
+    to the watermark), or is too far behind for following to be quicker (changes.far_behind).
+    Returns how far the cursor moved (0: another process of this host rebuilds it)."""
+    pruned_past = after < pruned
+    reason = rebuilding.BEHIND_PRUNED_LOG if pruned_past else rebuilding.FAR_BEHIND
+    why = f"the log was pruned up to {pruned}" if pruned_past else "too far behind the log"
+    log.warning("Search index in %s at change %s, %s: rebuilding it.", target.directory, after, why)
     with Session(target.engine) as session:
         total = session.scalar(select(func.count(Page.id))) or 0
     done = rebuilding.run_here(
         target.directory,
         total,
         lambda advance: rebuild(target, progress=advance),
-        reason=rebuilding.BEHIND_PRUNED_LOG,
+        reason=reason,
     )
-    if done is None:
-        return 0
-    log.warning("The search index in %s was rebuilt: %s pages.", target.directory, done.total)
-    return changes.Cursor(target.directory).read() - after
+    if done is not None:
+        log.warning("The search index in %s was rebuilt: %s pages.", target.directory, done.total)
+    return changes.Cursor(target.directory).read() - after if done is not None else 0
 
 
 def indexed_revisions(target, page_ids: list[int]) -> dict[int, int]:
@@ -364,6 +361,7 @@ def rebuild(
     started = utcnow() - timedelta(minutes=1)  # margin: updated_at is set before the commit
     with Session(target.engine) as session:
         pruned = changes.watermark(session)  # every change up to it is in what we read next
+        settled = session.scalar(select(func.max(Change.id)).where(Change.created_at < started))
     path = store.new_generation()
     try:
         count = _build(target, path, progress, procs, limitmb, finishing)
@@ -379,7 +377,9 @@ def rebuild(
             write_pages(target, session, stale[start : start + BATCH], merge=False)
     while drain(target):
         pass
-    changes.Cursor(target.directory).advance(pruned)  # the log goes on from there
+    # The log goes on from there, past what was read (the changes made before `started` have
+    # ended): no walk through the log after a rebuild, nor another one (changes.far_behind).
+    changes.Cursor(target.directory).advance(max(pruned, settled or 0))
     store.remove_old_generations()
     return count
 

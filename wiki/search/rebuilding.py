@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 PROGRESS_FILE = "rebuild.json"
 LOCK_FILE = ".rebuild.lock"
 BEHIND_PRUNED_LOG = "behind-pruned-log"  # reason: this host's cursor is below the watermark
+FAR_BEHIND = "far-behind"  # reason: following the log would take far longer than a rebuild
 
 
 @dataclass

@@ -23,8 +23,7 @@ from wiki import spreadsheet
 from wiki.extensions import configured_limit, db
 from wiki.labels import theme_label, value_label
 from wiki.limits import MAX_PAGE_NUMBER, search_words, whole_number
-from wiki.ops.state import index_state
-from wiki.search import query
+from wiki.search import changes, query
 from wiki.search.schema import FACET_FIELDS
 
 bp = Blueprint("search", __name__)
@@ -139,11 +138,11 @@ def catching_up() -> int:
     now = time.monotonic()
     if now - _CATCHING_UP[0] >= CATCHING_UP_READ_EVERY:
         try:
-            state = index_state(db.session, current_app.config["SEARCH_INDEX_DIR"])
+            waiting = changes.waiting(db.session, current_app.config["SEARCH_INDEX_DIR"])
         except SQLAlchemyError:  # said by /readyz; a search still answers
             db.session.rollback()
             return 0
-        _CATCHING_UP[:] = [now, state.queued + state.lag]
+        _CATCHING_UP[:] = [now, waiting]
     pending = _CATCHING_UP[1]
     return pending if pending >= current_app.config.get("SEARCH_CATCHING_UP_NOTICE", 100) else 0
 
