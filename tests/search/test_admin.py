@@ -282,3 +282,22 @@ def test_a_failed_rebuild_says_why_and_the_live_index_keeps_answering(
     assert "Jardin partagé des Tilleuls" in found_titles(admin, "bailleur")
     assert post(admin, "/admin/search/rebuild").status_code == 302  # the lock was released
     wait_for_rebuild(admin)
+
+
+def test_a_rebuild_this_server_started_far_behind_the_log_says_why(app, admin):
+    """A new server, or one whose index was lost, rebuilds by itself (changes.far_behind): the
+    administrator reads why rather than a rebuild nobody asked for."""
+    from wiki.search import rebuilding
+
+    directory = app.config["SEARCH_INDEX_DIR"]
+    lock = rebuilding.try_lock(directory)  # held, as by the indexer while it rebuilds
+    try:
+        rebuilding.write_progress(
+            directory,
+            rebuilding.Progress(state="running", done=40, total=100, reason=rebuilding.FAR_BEHIND),
+        )
+        page = admin.get("/admin/search").get_data(as_text=True)
+    finally:
+        rebuilding.unlock(lock)
+    assert "it had too many changes to apply (a new server, or its index was lost)" in page
+    assert "40 / 100 pages" in page

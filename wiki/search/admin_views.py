@@ -106,6 +106,11 @@ def rebuild_message(progress: admin.Progress) -> str:
             "Rebuilding the index, started by this server itself: its index had fallen behind "
             "the pruned change log."
         )
+    if progress.state == "running" and progress.reason == rebuilding.FAR_BEHIND:
+        return _(
+            "Rebuilding the index, started by this server itself: it had too many changes to "
+            "apply (a new server, or its index was lost), and a rebuild is quicker."
+        )
     if progress.state == "running":
         return _("Rebuilding the index…")
     if progress.state == "done":
