@@ -81,7 +81,6 @@ def test_main_pages_cost_a_few_statements_whatever_the_size_of_the_wiki(
     # Search reads how far its index lags once every few seconds per process (one statement):
     # here once, at the first request, so that both passes count the same requests.
     monkeypatch.setattr(views, "CATCHING_UP_READ_EVERY", float("inf"))
-    monkeypatch.setattr(views, "_CATCHING_UP", [float("-inf"), 0])
     authors = [make_user(name).id for name in ("camille", "dominique", "noé", "zoé")]
     fill(authors, range(0, 3), revisions=2)
     small = statements_per_page(client)

@@ -87,7 +87,7 @@ def build(
         info=info,
         notes=-so_far % FOLD,
         qr_svg=qr.inline_svg(site),
-        site=site.removeprefix("https://").removeprefix("http://"),
+        site=qr.label(site),
         app=app,
     )
     parts.append(back)

@@ -107,9 +107,6 @@ def behind(session: Session, directory: str | os.PathLike) -> bool:
     return Cursor(directory).read() < watermark(session)
 
 
-# -- pruning --------------------------------------------------------------------------------------
-
-
 # Following the log writes about 25 changes a second into a 100k-page index (each batch of
 # pages is one commit, with its merges); a rebuild writes about 470 pages a second (211 s for
 # 100,000 pages, bench/scale.py, 2026-12-02). A host that far behind (new, its index lost, or
@@ -128,6 +125,9 @@ def far_behind(session: Session, after: int) -> bool:
     if lag < FAR_BEHIND_MIN:
         return False
     return lag * FAR_BEHIND_SHARE > (session.scalar(select(func.count(Page.id))) or 0)
+
+
+# -- pruning --------------------------------------------------------------------------------------
 
 
 def watermark(session: Session) -> int:

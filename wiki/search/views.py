@@ -125,26 +125,23 @@ def suggest():
     )
 
 
-# How many pages the index still has to take in, read at most every few seconds per process:
-# (monotonic time read, count).
-_CATCHING_UP: list = [float("-inf"), 0]
-CATCHING_UP_READ_EVERY = 5.0
+CATCHING_UP_READ_EVERY = 5.0  # seconds: how often each process reads the count again
 
 
 def catching_up() -> int:
     """Pages this host's index has not taken in yet, when they are enough for a search to miss
     some (SEARCH_CATCHING_UP_NOTICE, 100 by default): after an upgrade that changed the index's
     schema, while a rebuild runs, or on a host that was stopped. 0 otherwise."""
-    now = time.monotonic()
-    if now - _CATCHING_UP[0] >= CATCHING_UP_READ_EVERY:
+    now, config = time.monotonic(), current_app.config
+    read_at, pending = current_app.extensions.get("essaim_catching_up", (float("-inf"), 0))
+    if now - read_at >= CATCHING_UP_READ_EVERY:
         try:
-            waiting = changes.waiting(db.session, current_app.config["SEARCH_INDEX_DIR"])
+            pending = changes.waiting(db.session, config["SEARCH_INDEX_DIR"])
         except SQLAlchemyError:  # said by /readyz; a search still answers
             db.session.rollback()
             return 0
-        _CATCHING_UP[:] = [now, waiting]
-    pending = _CATCHING_UP[1]
-    return pending if pending >= current_app.config.get("SEARCH_CATCHING_UP_NOTICE", 100) else 0
+        current_app.extensions["essaim_catching_up"] = (now, pending)
+    return pending if pending >= config.get("SEARCH_CATCHING_UP_NOTICE", 100) else 0
 
 
 def _facet_titles() -> dict[str, str]:
